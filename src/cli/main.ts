@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `signpost` command line: `check`, `build`, `dev`, `serve`, `import`, `docs`.
+ * npm scripts call it (`npm run check -- --content dir`).
+ */
+import { parseArgs } from 'node:util';
+import { runCheck } from './check.ts';
+import { runDocs } from './docs.ts';
+
+const USAGE = `usage: signpost <command> [options]
+
+commands:
+  check   validate content/ and print every problem (--content DIR)
+  docs    regenerate the configuration reference in README.md (--check: fail when stale)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      content: { type: 'string', default: 'content' },
+      out: { type: 'string', default: 'dist' },
+      dist: { type: 'string', default: 'dist' },
+      brand: { type: 'string' },
+      port: { type: 'string' },
+      check: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  switch (command) {
+    case 'check':
+      return runCheck({ content: values.content });
+    case 'docs':
+      return runDocs({ check: values.check });
+    default:
+      console.error(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Content problems never get here (they are reported as file:line lines); this is a bug or a
+    // wrong flag, so say so in one line unless asked for the stack.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`signpost: ${message}`);
+    if (process.env.SIGNPOST_DEBUG) console.error(error);
+    else console.error('(set SIGNPOST_DEBUG=1 to see the stack trace)');
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArticleFileName } from './files.ts';
+import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './model.ts';
+import type { Problems } from './problems.ts';
+import { findRefs, isExternal } from './refs.ts';
+import { suggest } from './validate.ts';
+
+/** Where to look an article up: its own help center (or `internal/`), by id and by file. */
+interface Scope {
+  name: string;
+  articles: Map<string, ArticleGroup>;
+}
+
+/**
+ * Finds every link and image in every article and resolves it: article links (`refunds.md`,
+ * `../billing/refunds.de.md`) to a target id and language, images to files. A link to a missing,
+ * draft or internal article, or a missing image, is an error at the link's line.
+ */
+export function resolveReferences(model: Model, problems: Problems): void {
+  const byFile = new Map<string, { group: ArticleGroup; article: Article }>();
+  const all: { scope: Scope; group: ArticleGroup; article: Article }[] = [];
+  const scopes: Scope[] = [...model.helpCenters.values()].map((hc) => ({ name: `help center "${hc.id}"`, articles: hc.articles }));
+  scopes.push({ name: 'internal/', articles: model.internal.articles });
+  for (const scope of scopes)
+    for (const group of scope.articles.values())
+      for (const article of group.translations.values()) {
+        byFile.set(article.file, { group, article });
+        all.push({ scope, group, article });
+      }
+
+  const { languages, defaultLanguage } = model.workspace;
+  for (const { scope, article } of all) {
+    let refs;
+    try {
+      refs = findRefs(article.body, article.format);
+    } catch (error) {
+      const line = (error as { line?: number }).line;
+      const reason = (error as { reason?: string }).reason ?? String((error as Error).message).split('\n')[0];
+      problems.error(article.file, line ? article.bodyLine + line - 1 : undefined, `MDX syntax: ${reason}; fix the markup (an MDX file is stricter than Markdown)`);
+      continue;
+    }
+    for (const ref of refs) {
+      const line = article.bodyLine + ref.line - 1;
+      if (isExternal(ref.url)) continue;
+      const [target = '', hash = ''] = splitHash(ref.url);
+      if (ref.kind === 'image') {
+        const file = path.resolve(path.dirname(article.file), decodeURIComponent(target));
+        if (!fs.existsSync(file)) {
+          problems.error(article.file, line, `image "${ref.url}" not found (looked for ${path.relative(path.dirname(article.file), file)}); put the file next to the article or fix the path`);
+        } else article.images.push({ src: ref.url, line, file } satisfies ImageRef);
+        continue;
+      }
+      if (!/\.mdx?$/i.test(target)) continue;
+      const link = resolveLink(target, hash, article, scope, byFile, languages, defaultLanguage, model);
+      if ('error' in link) problems.error(article.file, line, `link to "${ref.url}": ${link.error}`);
+      else article.links.push({ href: ref.url, line, ...link });
+    }
+  }
+}
+
+function splitHash(url: string): [string, string] {
+  const i = url.indexOf('#');
+  return i < 0 ? [url, ''] : [url.slice(0, i), url.slice(i)];
+}
+
+function resolveLink(
+  target: string,
+  hash: string,
+  from: Article,
+  scope: Scope,
+  byFile: Map<string, { group: ArticleGroup; article: Article }>,
+  languages: string[],
+  defaultLanguage: string,
+  model: Model,
+): Omit<ArticleLink, 'href' | 'line'> | { error: string } {
+  let group: ArticleGroup | undefined;
+  const decoded = decodeURIComponent(target);
+  if (decoded.includes('/')) {
+    const file = path.resolve(path.dirname(from.file), decoded);
+    group = byFile.get(file)?.group;
+    if (!group) return { error: `no article file at ${path.relative(path.dirname(from.file), file)}; fix the path, or link by id (e.g. "${path.basename(decoded).replace(/\..*$/, '')}.md")` };
+  } else {
+    const parsed = parseArticleFileName(decoded, languages, defaultLanguage);
+    const id = parsed && !('error' in parsed) ? parsed.id : decoded.replace(/\.mdx?$/i, '');
+    group = scope.articles.get(id);
+    if (!group) {
+      const internal = model.internal.articles.get(id);
+      if (internal && scope.articles !== model.internal.articles)
+        return { error: `"${id}" is an internal (Copilot-only) article, which is never published; link to a public article instead` };
+      // Internal notes may point at any help center's article.
+      if (scope.articles === model.internal.articles)
+        group = [...model.helpCenters.values()].map((hc) => hc.articles.get(id)).find(Boolean);
+      if (!group) {
+        const hint = suggest(id, [...scope.articles.keys()], '');
+        return { error: `no article "${id}" in ${scope.name}${hint ? `; ${hint}` : '; fix the id or create the article'}` };
+      }
+    }
+  }
+  if (!group.helpCenter && from.visibility !== 'internal')
+    return { error: `"${group.id}" is an internal (Copilot-only) article, which is never published; link to a public article instead` };
+  if (group.helpCenter && from.visibility !== 'internal' && group.helpCenter !== scope.articles.get(group.id)?.helpCenter)
+    return { error: `"${group.id}" is in another help center; link to it by its full URL instead` };
+  const usable = (lang: string) => {
+    const t = group.translations.get(lang);
+    return t && (t.state === 'published' || from.state === 'draft') ? t : undefined;
+  };
+  const chosen = usable(from.language) ?? usable(defaultLanguage) ?? [...group.translations.values()].find((t) => usable(t.language));
+  if (!chosen)
+    return { error: `"${group.id}" is a draft; publish it (state: published) or remove the link until it is` };
+  return { targetId: group.id, targetLanguage: chosen.language, hash };
+}

@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { PROJECT_ROOT } from '../paths.ts';
+import { audiencesSchema } from '../schemas/audiences.ts';
+import { authorsSchema } from '../schemas/authors.ts';
+import { workspaceSchema, type Workspace } from '../schemas/workspace.ts';
+import { firstParagraph } from './article-file.ts';
+import { readBrands } from './brands.ts';
+import { checkCoverage, checkCrossReferences } from './cross-checks.ts';
+import { lastCommitDates } from './git-dates.ts';
+import { resolveReferences } from './links.ts';
+import type { Article, Collection, HelpCenter, Localized, Model } from './model.ts';
+import { Problems } from './problems.ts';
+import { readThemes } from './themes.ts';
+import { readHelpCenter, readInternal, type RawArticle, type ReadContext } from './tree.ts';
+import { validate } from './validate.ts';
+import { readYaml, type YamlSource } from './yaml.ts';
+
+export interface LoadResult {
+  /** The model; `undefined` only when the workspace itself could not be read. */
+  model: Model | undefined;
+  problems: Problems;
+  /** How many files were read, for the summary line. */
+  files: number;
+}
+
+/**
+ * Reads a content folder into one validated model, collecting every problem instead of stopping
+ * at the first. Nothing here renders or writes: `check`, `build` and `dev` all start from this.
+ */
+export async function loadContent(contentDir: string): Promise<LoadResult> {
+  const problems = new Problems();
+  const root = path.resolve(contentDir);
+  const workspaceFile = path.join(root, 'workspace.yaml');
+  if (!fs.existsSync(workspaceFile)) {
+    problems.error(workspaceFile, undefined, `no workspace.yaml in ${root}; point --content at your content folder`);
+    return { model: undefined, problems, files: 0 };
+  }
+  const workspace = readWorkspace(readYaml(workspaceFile, problems), problems);
+  if (!workspace) return { model: undefined, problems, files: 1 };
+
+  const authors = readOptional(path.join(root, 'authors.yaml'), authorsSchema, problems);
+  const audiences = readOptional(path.join(root, 'audiences.yaml'), audiencesSchema, problems);
+  const themes = readThemes([path.join(PROJECT_ROOT, 'themes'), path.join(root, '..', 'themes')], problems);
+  const dates = lastCommitDates(root);
+  let files = 3;
+  const ctx: ReadContext = {
+    languages: workspace.languages,
+    defaultLanguage: workspace.defaultLanguage,
+    problems,
+    makeArticle: (raw) => {
+      files++;
+      return makeArticle(raw, dates);
+    },
+  };
+
+  const helpCenters = new Map<string, HelpCenter>();
+  const helpCentersDir = path.join(root, 'help-centers');
+  for (const entry of listDirs(helpCentersDir))
+    helpCenters.set(entry, readHelpCenter(entry, path.join(helpCentersDir, entry), ctx));
+
+  const model: Model = {
+    root,
+    workspace: { ...workspace, file: workspaceFile },
+    authors: new Map(
+      Object.entries(authors.data ?? {}).map(([key, a]) => [
+        key,
+        { ...a, key, avatarFile: a.avatar ? path.resolve(root, a.avatar) : undefined },
+      ]),
+    ),
+    audiences: new Map(Object.entries(audiences.data ?? {}).map(([key, a]) => [key, { ...a, key }])),
+    themes,
+    helpCenters,
+    brands: [],
+    internal: readInternal(path.join(root, 'internal'), ctx),
+  };
+  for (const [key, author] of model.authors)
+    if (author.avatarFile && !fs.existsSync(author.avatarFile))
+      problems.error(authors.file, authors.lineOf([key, 'avatar']), `${key}.avatar: file ${author.avatar} not found; fix the path (relative to authors.yaml)`);
+  for (const hc of helpCenters.values()) finishHelpCenter(hc, model.workspace, problems);
+  model.brands = await readBrands(root, model, problems);
+  files += model.brands.length + themes.size;
+  checkCrossReferences(model, problems);
+  resolveReferences(model, problems);
+  checkCoverage(model, problems);
+  return { model, problems, files };
+}
+
+function listDirs(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
+function readWorkspace(source: YamlSource, problems: Problems): Workspace | undefined {
+  const workspace = validate(workspaceSchema, source, problems);
+  if (!workspace) return undefined;
+  const canonical = (tag: string) => Intl.getCanonicalLocales(tag)[0] ?? tag;
+  workspace.languages = workspace.languages.map(canonical);
+  workspace.defaultLanguage = canonical(workspace.defaultLanguage);
+  workspace.languages.forEach((lang, i) => {
+    if (workspace.languages.indexOf(lang) !== i)
+      problems.error(source.file, source.lineOf(['languages', i]), `languages: "${lang}" is listed twice; remove one`);
+  });
+  if (!workspace.languages.includes(workspace.defaultLanguage)) {
+    problems.error(
+      source.file,
+      source.lineOf(['defaultLanguage']),
+      `defaultLanguage: "${workspace.defaultLanguage}" is not in languages (${workspace.languages.join(', ')}); add it there`,
+    );
+    return undefined;
+  }
+  return workspace;
+}
+
+function readOptional<S extends z.ZodType>(file: string, schema: S, problems: Problems) {
+  if (!fs.existsSync(file)) return { data: undefined, file, lineOf: () => 1 };
+  const source = readYaml(file, problems);
+  const data = source.data === undefined ? undefined : validate(schema, source, problems, source.data ?? {});
+  return { data, file, lineOf: source.lineOf };
+}
+
+/** Applies front-matter defaults: visibility rules, inherited AI flags, dates, description. */
+function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
+  const fm = raw.source.frontMatter;
+  const visibility =
+    raw.forcedVisibility === 'internal'
+      ? 'internal'
+      : raw.forcedVisibility === 'unlisted' && fm.visibility === 'public'
+        ? 'unlisted'
+        : fm.visibility;
+  const keyLines: Record<string, number> = {};
+  for (const key of Object.keys(fm)) keyLines[key] = raw.source.lineOf(key);
+  return {
+    id: raw.id,
+    language: raw.language,
+    file: raw.file,
+    format: raw.format,
+    frontMatter: fm,
+    title: fm.title,
+    description: fm.description ?? firstParagraph(raw.source.body),
+    state: fm.state,
+    visibility,
+    author: fm.author,
+    ai: {
+      agent: fm.ai?.agent ?? raw.inheritedAi.agent ?? true,
+      copilot: fm.ai?.copilot ?? raw.inheritedAi.copilot ?? true,
+    },
+    audiences: fm.audiences ?? [],
+    order: fm.order,
+    related: fm.related,
+    toc: fm.toc,
+    tags: fm.tags ?? [],
+    updated: fm.updated ?? dates.get(raw.file) ?? fs.statSync(raw.file).mtime,
+    aliases: fm.aliases ?? [],
+    body: raw.source.body,
+    bodyLine: raw.source.bodyLine,
+    keyLines,
+    links: [],
+    images: [],
+  };
+}
+
+/** Resolves collection names per language, icons and sort order; indexes aliases. */
+function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problems: Problems): void {
+  const localize = (text: string | Record<string, string> | undefined): Localized => {
+    if (text === undefined) return {};
+    if (typeof text === 'string') return Object.fromEntries(workspace.languages.map((l) => [l, text]));
+    const fallback = text[workspace.defaultLanguage] ?? Object.values(text)[0] ?? '';
+    return Object.fromEntries(workspace.languages.map((l) => [l, text[l] ?? fallback]));
+  };
+  const titleOf = (translations: Map<string, Article>) =>
+    (translations.get(workspace.defaultLanguage) ?? [...translations.values()][0])?.title ?? '';
+  const byOrder = <T>(order: (x: T) => number | undefined, name: (x: T) => string) => (a: T, b: T) =>
+    (order(a) ?? Infinity) - (order(b) ?? Infinity) || name(a).localeCompare(name(b));
+
+  const finish = (collection: Collection) => {
+    collection.name = localize(collection.config.name);
+    collection.description = localize(collection.config.description);
+    const icon = collection.config.icon;
+    if (icon && /\.(png|jpe?g|svg)$/i.test(icon)) {
+      const file = path.resolve(collection.dir, icon);
+      if (collection.depth > 1)
+        problems.error(collection.file, 1, `icon: custom icon files are for top-level collections only; use a built-in icon name here`);
+      else if (!fs.existsSync(file)) problems.error(collection.file, 1, `icon: file ${icon} not found; fix the path (relative to _collection.yaml)`);
+      collection.icon = { file };
+    } else if (icon) collection.icon = { builtin: icon };
+    collection.articles.sort(byOrder((g) => [...g.translations.values()][0]?.order, (g) => titleOf(g.translations)));
+    collection.children.forEach(finish);
+    collection.children.sort(byOrder((c) => c.order, (c) => c.name[workspace.defaultLanguage] ?? c.id));
+  };
+  hc.collections.forEach(finish);
+  hc.collections.sort(byOrder((c) => c.order, (c) => c.name[workspace.defaultLanguage] ?? c.id));
+
+  for (const group of hc.articles.values())
+    for (const article of group.translations.values())
+      for (const alias of article.aliases) {
+        const line = article.keyLines.aliases;
+        if (hc.articles.has(alias))
+          problems.error(article.file, line, `aliases: "${alias}" is the id of an existing article, so it cannot redirect here; remove it`);
+        else if (hc.aliases.has(alias) && hc.aliases.get(alias) !== group.id)
+          problems.error(article.file, line, `aliases: "${alias}" is already an alias of "${hc.aliases.get(alias)}"; keep it on one article only`);
+        else hc.aliases.set(alias, group.id);
+      }
+}

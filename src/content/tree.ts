@@ -1,0 +1,233 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { collectionSchema, folderSchema } from '../schemas/collection.ts';
+import { readArticleFile } from './article-file.ts';
+import { parseArticleFileName } from './files.ts';
+import type { Article, ArticleGroup, Collection, Folder, HelpCenter, InternalTree } from './model.ts';
+import type { Problems } from './problems.ts';
+import { validate } from './validate.ts';
+import { readYaml } from './yaml.ts';
+
+export const MAX_COLLECTION_DEPTH = 3;
+export const MAX_FOLDER_DEPTH = 10;
+
+/** What reading a file needs to know about the workspace. */
+export interface ReadContext {
+  languages: string[];
+  defaultLanguage: string;
+  problems: Problems;
+  /** Builds the model's Article from a parsed file (defaults, dates, description). */
+  makeArticle(input: RawArticle): Article;
+}
+
+export interface RawArticle {
+  id: string;
+  language: string;
+  format: 'md' | 'mdx';
+  file: string;
+  source: NonNullable<ReturnType<typeof readArticleFile>>;
+  /** `internal`, or `unlisted` for an article at a help center's root. */
+  forcedVisibility: 'internal' | 'unlisted' | undefined;
+  inheritedAi: { agent?: boolean | undefined; copilot?: boolean | undefined };
+}
+
+function listDir(dir: string): fs.Dirent[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Reads the article files directly in `dir` into `groups` (id → translations). */
+function readArticles(
+  dir: string,
+  entries: fs.Dirent[],
+  ctx: ReadContext,
+  owner: { helpCenter: string | undefined; collection: Collection | undefined; folder: Folder | undefined },
+  groups: Map<string, ArticleGroup>,
+  firstFile: Map<string, string>,
+  scope: string,
+  forcedVisibility: RawArticle['forcedVisibility'],
+  inheritedAi: RawArticle['inheritedAi'],
+): ArticleGroup[] {
+  const local: ArticleGroup[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(dir, entry.name);
+    const parsed = parseArticleFileName(entry.name, ctx.languages, ctx.defaultLanguage);
+    if (!parsed) continue;
+    if ('error' in parsed) {
+      ctx.problems.error(file, undefined, parsed.error);
+      continue;
+    }
+    let group = groups.get(parsed.id);
+    if (group && path.dirname(firstFile.get(parsed.id) ?? '') !== dir) {
+      ctx.problems.error(
+        file,
+        undefined,
+        `article id "${parsed.id}" is already used ${scope} by ${path.relative(path.dirname(file), firstFile.get(parsed.id) ?? '')}; ids must be unique ${scope}, so rename one of the files`,
+      );
+      continue;
+    }
+    if (group?.translations.has(parsed.language)) {
+      const other = group.translations.get(parsed.language)!;
+      ctx.problems.error(
+        file,
+        undefined,
+        `two files for article "${parsed.id}" in ${parsed.language}: ${path.basename(other.file)} and ${entry.name} (a file without a language suffix is ${ctx.defaultLanguage}); delete or rename one`,
+      );
+      continue;
+    }
+    const source = readArticleFile(file, ctx.problems);
+    if (!source) continue;
+    if (!group) {
+      group = { id: parsed.id, ...owner, translations: new Map() };
+      groups.set(parsed.id, group);
+      firstFile.set(parsed.id, file);
+      local.push(group);
+    }
+    group.translations.set(parsed.language, ctx.makeArticle({ ...parsed, file, source, forcedVisibility, inheritedAi }));
+  }
+  return local;
+}
+
+/** Reads `help-centers/<id>/`: collections (at most 3 levels) and their articles. */
+export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpCenter {
+  const helpCenter: HelpCenter = {
+    id,
+    dir,
+    collections: [],
+    collectionsByPath: new Map(),
+    articles: new Map(),
+    aliases: new Map(),
+  };
+  const firstFile = new Map<string, string>();
+  const scope = `in help center "${id}"`;
+  const owner = { helpCenter: id, collection: undefined, folder: undefined };
+  const rootEntries = listDir(dir);
+  readArticles(dir, rootEntries, ctx, owner, helpCenter.articles, firstFile, scope, 'unlisted', {});
+
+  const walk = (parent: Collection | undefined, parentDir: string, entries: fs.Dirent[]): Collection[] => {
+    const collections: Collection[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const collectionDir = path.join(parentDir, entry.name);
+      const depth = (parent?.depth ?? 0) + 1;
+      const file = path.join(collectionDir, '_collection.yaml');
+      const children = listDir(collectionDir);
+      const config = readCollectionConfig(file, entry.name, ctx);
+      const collection: Collection = {
+        id: entry.name,
+        path: [...(parent?.path ?? []), entry.name],
+        depth,
+        dir: collectionDir,
+        file,
+        config,
+        name: {},
+        description: {},
+        icon: { builtin: 'book' },
+        order: config.order,
+        parent,
+        children: [],
+        articles: [],
+      };
+      if (depth > MAX_COLLECTION_DEPTH) {
+        ctx.problems.error(
+          fs.existsSync(file) ? file : collectionDir,
+          fs.existsSync(file) ? 1 : undefined,
+          `collection "${collection.path.join('/')}" is nested ${depth} levels deep; collections nest at most ${MAX_COLLECTION_DEPTH} levels, so move this folder up a level`,
+        );
+      }
+      if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(entry.name))
+        ctx.problems.error(collectionDir, undefined, `collection folder "${entry.name}" may hold only letters, digits, ".", "-" and "_" (it becomes a URL); rename it`);
+      helpCenter.collectionsByPath.set(collection.path.join('/'), collection);
+      const ai = aiDefaults(collection);
+      collection.articles = readArticles(
+        collectionDir,
+        children,
+        ctx,
+        { helpCenter: id, collection, folder: undefined },
+        helpCenter.articles,
+        firstFile,
+        scope,
+        undefined,
+        ai,
+      );
+      collection.children = walk(collection, collectionDir, children);
+      collections.push(collection);
+    }
+    return collections;
+  };
+  helpCenter.collections = walk(undefined, dir, rootEntries);
+  return helpCenter;
+}
+
+interface AiOwner {
+  config: { ai?: RawArticle['inheritedAi'] | undefined };
+  parent: AiOwner | undefined;
+}
+
+/** AI defaults from `_collection.yaml` / `_folder.yaml` up the tree; the nearest setting wins. */
+function aiDefaults(owner: AiOwner): RawArticle['inheritedAi'] {
+  const ai: RawArticle['inheritedAi'] = {};
+  for (let o: AiOwner | undefined = owner; o; o = o.parent) {
+    ai.agent ??= o.config.ai?.agent;
+    ai.copilot ??= o.config.ai?.copilot;
+  }
+  return ai;
+}
+
+function readCollectionConfig(file: string, folderName: string, ctx: ReadContext) {
+  if (!fs.existsSync(file)) {
+    ctx.problems.error(
+      path.dirname(file),
+      undefined,
+      `collection folder "${folderName}" has no _collection.yaml; add one with at least "name: …"`,
+    );
+    return { name: folderName };
+  }
+  return validate(collectionSchema, readYaml(file, ctx.problems), ctx.problems) ?? { name: folderName };
+}
+
+/** Reads `internal/`: Copilot-only articles in folders nested at most 10 levels. */
+export function readInternal(dir: string, ctx: ReadContext): InternalTree {
+  const tree: InternalTree = { dir, folders: [], articles: new Map() };
+  if (!fs.existsSync(dir)) return tree;
+  const firstFile = new Map<string, string>();
+  const scope = 'in internal/';
+  const rootEntries = listDir(dir);
+  readArticles(dir, rootEntries, ctx, { helpCenter: undefined, collection: undefined, folder: undefined }, tree.articles, firstFile, scope, 'internal', {});
+  const walk = (parent: Folder | undefined, parentDir: string, entries: fs.Dirent[]): Folder[] => {
+    const folders: Folder[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const folderDir = path.join(parentDir, entry.name);
+      const file = path.join(folderDir, '_folder.yaml');
+      const hasFile = fs.existsSync(file);
+      const config = (hasFile ? validate(folderSchema, readYaml(file, ctx.problems), ctx.problems) : undefined) ?? { name: entry.name };
+      const folder: Folder = {
+        id: entry.name,
+        path: [...(parent?.path ?? []), entry.name],
+        depth: (parent?.depth ?? 0) + 1,
+        dir: folderDir,
+        file: hasFile ? file : undefined,
+        config,
+        parent,
+        children: [],
+      };
+      if (folder.depth > MAX_FOLDER_DEPTH)
+        ctx.problems.error(
+          hasFile ? file : folderDir,
+          hasFile ? 1 : undefined,
+          `internal folder "${folder.path.join('/')}" is nested ${folder.depth} levels deep; folders nest at most ${MAX_FOLDER_DEPTH} levels, so move it up`,
+        );
+      const children = listDir(folderDir);
+      readArticles(folderDir, children, ctx, { helpCenter: undefined, collection: undefined, folder }, tree.articles, firstFile, scope, 'internal', aiDefaults(folder));
+      folder.children = walk(folder, folderDir, children);
+      folders.push(folder);
+    }
+    return folders;
+  };
+  tree.folders = walk(undefined, dir, rootEntries);
+  return tree;
+}
