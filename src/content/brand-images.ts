@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { Problems } from './problems.ts';
 
 /** The rules SPEC §3 sets for each brand image. */
@@ -32,7 +32,7 @@ export async function checkBrandImage(
     problems.error(brandFile, line, `${kind}: file ${shown} not found; fix the path (relative to this brand file)`);
     return;
   }
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(file).metadata();
   } catch {

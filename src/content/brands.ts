@@ -19,7 +19,10 @@ export async function readBrands(root: string, model: Model, problems: Problems)
     problems.error(dir, undefined, 'no brands/ folder; add brands/<brand>.yaml with at least name and helpCenter');
     return [];
   }
-  const files = fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort((a, b) => a.replace(/\.ya?ml$/, '').localeCompare(b.replace(/\.ya?ml$/, '')));
   if (!files.length) problems.error(dir, undefined, 'no brand files; add brands/<brand>.yaml with at least name and helpCenter');
   const brands: Brand[] = [];
   const imageChecks: Promise<void>[] = [];

@@ -54,9 +54,27 @@ export function resolveReferences(model: Model, problems: Problems): void {
       if (!/\.mdx?$/i.test(target)) continue;
       const link = resolveLink(target, hash, article, scope, byFile, languages, defaultLanguage, model);
       if ('error' in link) problems.error(article.file, line, `link to "${ref.url}": ${link.error}`);
-      else article.links.push({ href: ref.url, line, ...link });
+      else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link });
     }
   }
+}
+
+const invalidIdCache = new WeakMap<Model, Set<string>>();
+
+/** Ids of article files left out for their own errors. */
+function invalidIds(model: Model): Set<string> {
+  let ids = invalidIdCache.get(model);
+  if (!ids) {
+    const { languages, defaultLanguage } = model.workspace;
+    ids = new Set(
+      [...model.invalidFiles].map((file) => {
+        const parsed = parseArticleFileName(path.basename(file).replace(/\.\*$/, '.md'), languages, defaultLanguage);
+        return parsed && 'id' in parsed ? parsed.id : '';
+      }),
+    );
+    invalidIdCache.set(model, ids);
+  }
+  return ids;
 }
 
 function splitHash(url: string): [string, string] {
@@ -73,12 +91,13 @@ function resolveLink(
   languages: string[],
   defaultLanguage: string,
   model: Model,
-): Omit<ArticleLink, 'href' | 'line'> | { error: string } {
+): Omit<ArticleLink, 'href' | 'line'> | { error: string } | { skip: true } {
   let group: ArticleGroup | undefined;
   const decoded = decodeURIComponent(target);
   if (decoded.includes('/')) {
     const file = path.resolve(path.dirname(from.file), decoded);
     group = byFile.get(file)?.group;
+    if (!group && model.invalidFiles.has(file)) return { skip: true };
     if (!group) return { error: `no article file at ${path.relative(path.dirname(from.file), file)}; fix the path, or link by id (e.g. "${path.basename(decoded).replace(/\..*$/, '')}.md")` };
   } else {
     const parsed = parseArticleFileName(decoded, languages, defaultLanguage);
@@ -91,6 +110,7 @@ function resolveLink(
       // Internal notes may point at any help center's article.
       if (scope.articles === model.internal.articles)
         group = [...model.helpCenters.values()].map((hc) => hc.articles.get(id)).find(Boolean);
+      if (!group && invalidIds(model).has(id)) return { skip: true };
       if (!group) {
         const hint = suggest(id, [...scope.articles.keys()], '');
         return { error: `no article "${id}" in ${scope.name}${hint ? `; ${hint}` : '; fix the id or create the article'}` };

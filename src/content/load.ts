@@ -45,10 +45,12 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
   const themes = readThemes([path.join(PROJECT_ROOT, 'themes'), path.join(root, '..', 'themes')], problems);
   const dates = lastCommitDates(root);
   let files = 3;
+  const invalidFiles = new Set<string>();
   const ctx: ReadContext = {
     languages: workspace.languages,
     defaultLanguage: workspace.defaultLanguage,
     problems,
+    invalidFiles,
     makeArticle: (raw) => {
       files++;
       return makeArticle(raw, dates);
@@ -74,6 +76,7 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
     helpCenters,
     brands: [],
     internal: readInternal(path.join(root, 'internal'), ctx),
+    invalidFiles,
   };
   for (const [key, author] of model.authors)
     if (author.avatarFile && !fs.existsSync(author.avatarFile))

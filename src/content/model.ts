@@ -24,6 +24,11 @@ export interface Model {
   brands: Brand[];
   /** Copilot-only knowledge under `internal/`. */
   internal: InternalTree;
+  /**
+   * Article files left out because they have errors of their own; links to them are not reported
+   * again, so a writer sees the cause, not a cascade.
+   */
+  invalidFiles: Set<string>;
 }
 
 export interface ThemeEntry {

@@ -16,6 +16,8 @@ export interface ReadContext {
   languages: string[];
   defaultLanguage: string;
   problems: Problems;
+  /** Article files that were reported and left out. */
+  invalidFiles: Set<string>;
   /** Builds the model's Article from a parsed file (defaults, dates, description). */
   makeArticle(input: RawArticle): Article;
 }
@@ -61,16 +63,22 @@ function readArticles(
       continue;
     }
     let group = groups.get(parsed.id);
-    if (group && path.dirname(firstFile.get(parsed.id) ?? '') !== dir) {
-      ctx.problems.error(
-        file,
-        undefined,
-        `article id "${parsed.id}" is already used ${scope} by ${path.relative(path.dirname(file), firstFile.get(parsed.id) ?? '')}; ids must be unique ${scope}, so rename one of the files`,
-      );
+    const first = firstFile.get(parsed.id);
+    if (group && first && path.dirname(first) !== dir) {
+      // One message per clash, naming both places, not one per translation.
+      if (!ctx.invalidFiles.has(path.join(dir, `${parsed.id}.*`)))
+        ctx.problems.error(
+          file,
+          undefined,
+          `article id "${parsed.id}" is also used by ${path.relative(path.dirname(file), first)}; ids must be unique ${scope}, so rename one of them`,
+        );
+      ctx.invalidFiles.add(path.join(dir, `${parsed.id}.*`));
+      ctx.invalidFiles.add(file);
       continue;
     }
     if (group?.translations.has(parsed.language)) {
       const other = group.translations.get(parsed.language)!;
+      ctx.invalidFiles.add(file);
       ctx.problems.error(
         file,
         undefined,
@@ -79,7 +87,10 @@ function readArticles(
       continue;
     }
     const source = readArticleFile(file, ctx.problems);
-    if (!source) continue;
+    if (!source) {
+      ctx.invalidFiles.add(file);
+      continue;
+    }
     if (!group) {
       group = { id: parsed.id, ...owner, translations: new Map() };
       groups.set(parsed.id, group);

@@ -51,7 +51,7 @@ function describeIssue(
     }
     case 'invalid_union': {
       if (issue.discriminator) {
-        const options = (issue.options ?? []).map(String);
+        const options = ('options' in issue ? (issue.options ?? []) : []).map(String);
         const key = [...path, issue.discriminator];
         const input = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
         return [{ path: key, message: `${formatPath(key)}: expected one of ${options.join(' | ')}, got ${describeValue(input)}` }];

@@ -23,7 +23,10 @@ export const articleSchema = z.strictObject({
   /** Position in its collection, ascending; ties sort by title. */
   order: z.number().optional(),
   /** Ids of up to 5 related articles. Default: computed from the same collection and shared terms. */
-  related: z.array(z.string()).max(5, { error: 'at most 5 related articles; keep the 5 most useful' }).optional(),
+  related: z
+    .array(z.string())
+    .max(5, { error: 'at most 5 related articles; keep the 5 most useful' })
+    .optional(),
   /** Show a table of contents. Default: the theme's `article.toc`. */
   toc: z.boolean().optional(),
   /** Free-form tags, used by search and the feed. */
@@ -31,6 +34,8 @@ export const articleSchema = z.strictObject({
   /** Last-updated date (`2025-03-01`). Default: the last git commit touching the file, else its mtime. */
   updated: z.coerce.date({ error: 'expected a date such as 2025-03-01' }).optional(),
   /** Former ids of this article; each old URL redirects to the new one. */
-  aliases: z.array(z.string().regex(/^[\w.-]+$/, { error: 'expected a former article id (letters, digits, - _ .)' })).optional(),
+  aliases: z
+    .array(z.string().regex(/^[\w.-]+$/, { error: 'expected a former article id (letters, digits, - _ .)' }))
+    .optional(),
 });
 export type ArticleFrontMatter = z.infer<typeof articleSchema>;

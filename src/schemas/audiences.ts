@@ -24,7 +24,9 @@ export const audienceRuleSchema = z.strictObject({
   /** Comparison: eq, ne, contains, not_contains, starts_with, ends_with, gt, lt, in, not_in, exists, not_exists. */
   operator: z.enum(ruleOperators),
   /** Value to compare with; a list for `in` / `not_in`; absent for `exists` / `not_exists`. */
-  value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
+  value: z
+    .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
+    .optional(),
 });
 
 /** One audience in `content/audiences.yaml`: all of its rules must match (Fin-style targeting). */

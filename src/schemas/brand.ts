@@ -30,9 +30,15 @@ const socialNetworks = [
 const jwtSchema = z
   .strictObject({
     /** Name of the environment variable holding the HS256 shared secret (never the secret itself). Example: `ACME_JWT_SECRET`. */
-    secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name such as ACME_JWT_SECRET' }).optional(),
+    secretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name such as ACME_JWT_SECRET' })
+      .optional(),
     /** PEM public key (RS256/ES256/EdDSA) that verifies the token. */
-    publicKey: z.string().includes('BEGIN PUBLIC KEY', { error: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)' }).optional(),
+    publicKey: z
+      .string()
+      .includes('BEGIN PUBLIC KEY', { error: 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)' })
+      .optional(),
     /** URL of the customer app's JSON Web Key Set. */
     jwksUrl: httpUrl.optional(),
     /** Required `iss` claim. */
@@ -40,7 +46,12 @@ const jwtSchema = z
     /** Required `aud` claim. */
     audience: z.string().optional(),
     /** Accepted algorithms. Default: `[HS256]` with `secretEnv`, else `[RS256, ES256]`. `none` is never accepted. */
-    algorithms: z.array(z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1).optional(),
+    algorithms: z
+      .array(
+        z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']),
+      )
+      .min(1)
+      .optional(),
   })
   .refine((jwt) => [jwt.secretEnv, jwt.publicKey, jwt.jwksUrl].filter(Boolean).length === 1, {
     error: 'set exactly one of secretEnv, publicKey or jwksUrl',
@@ -102,7 +113,12 @@ export const brandSchema = z.strictObject({
   analytics: z
     .strictObject({
       /** GA4 measurement id. Example: `G-ABC123XYZ`. */
-      ga4: z.string().regex(/^G-[A-Z0-9]{4,14}$/, { error: 'expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)' }),
+      ga4: z
+        .string()
+        .regex(/^G-[A-Z0-9]{4,14}$/, {
+          error:
+            'expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)',
+        }),
       /** `required` (default): nothing loads from Google before the visitor agrees; `implied`: loads at once. */
       consent: z.enum(['required', 'implied']).default('required'),
     })
@@ -118,7 +134,11 @@ export const brandSchema = z.strictObject({
   privacy: z
     .strictObject({
       /** Where to send visitors to log in; `{returnTo}` is replaced by the page they asked for. Example: `https://app.acme.com/login?return_to={returnTo}`. */
-      loginUrl: z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'expected an http(s) URL; {returnTo} is replaced by the requested page' }),
+      loginUrl: z
+        .string()
+        .regex(/^https?:\/\/[^\s]+$/, {
+          error: 'expected an http(s) URL; {returnTo} is replaced by the requested page',
+        }),
       /** How the gate verifies the identity token the customer's app sends back. */
       jwt: jwtSchema,
     })
@@ -131,7 +151,10 @@ export const brandSchema = z.strictObject({
       /** Text beside the logo, a string or per language. Default: `name`. */
       title: localizedText.optional(),
       /** Up to 3 links on the right, e.g. back to the product. */
-      links: z.array(link).max(3, { error: 'at most 3 header links; move the rest to the footer' }).default([]),
+      links: z
+        .array(link)
+        .max(3, { error: 'at most 3 header links; move the rest to the footer' })
+        .default([]),
     })
     .prefault({}),
   /** The home page's hero. */
@@ -141,7 +164,10 @@ export const brandSchema = z.strictObject({
       welcome: localizedText.optional(),
       /** Background: a colour, or an image relative to this file. */
       background: z
-        .union([z.strictObject({ /** Hex colour. */ color: hexColor }), z.strictObject({ /** Image relative to this file. */ image: relativePath })])
+        .union([
+          z.strictObject({ /** Hex colour. */ color: hexColor }),
+          z.strictObject({ /** Image relative to this file. */ image: relativePath }),
+        ])
         .optional(),
       /** Colour of the welcome text. Default: the theme's header text colour. */
       textColor: hexColor.optional(),
@@ -165,11 +191,26 @@ export const brandSchema = z.strictObject({
       logo: relativePath.optional(),
       /** Up to 16 social profiles: `{ network, url }`; network is one of facebook, x, linkedin, instagram, youtube, github, …. */
       social: z
-        .array(z.strictObject({ /** Network name. */ network: z.enum(socialNetworks), /** Profile URL. */ url: httpUrl }))
+        .array(
+          z.strictObject({
+            /** Network name. */ network: z.enum(socialNetworks),
+            /** Profile URL. */ url: httpUrl,
+          }),
+        )
         .max(16, { error: 'at most 16 social links' })
         .default([]),
       /** Footer links; with `multi-level`, give groups: `{ label, links: [...] }`. */
-      links: z.array(z.union([link, z.strictObject({ /** Group heading. */ label: localizedText, /** Links in the group. */ links: z.array(link) })])).default([]),
+      links: z
+        .array(
+          z.union([
+            link,
+            z.strictObject({
+              /** Group heading. */ label: localizedText,
+              /** Links in the group. */ links: z.array(link),
+            }),
+          ]),
+        )
+        .default([]),
       /** Show "Powered by Signpost". Default: `true`. */
       poweredBy: z.boolean().default(true),
     })

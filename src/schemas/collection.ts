@@ -11,9 +11,14 @@ export const collectionSchema = z.strictObject({
    * A built-in icon (`book`, `credit-card`, `gear`, `users`, `chat`, `shield`, …) or a relative path to
    * a PNG, JPEG or SVG file (top-level collections only). Default: `book`.
    */
-  icon: z.union([z.enum(BUILTIN_ICONS), relativePath.regex(/\.(png|jpe?g|svg)$/i, {
-    error: 'expected a built-in icon name or a relative path to a .png, .jpg or .svg file',
-  })]).optional(),
+  icon: z
+    .union([
+      z.enum(BUILTIN_ICONS),
+      relativePath.regex(/\.(png|jpe?g|svg)$/i, {
+        error: 'expected a built-in icon name or a relative path to a .png, .jpg or .svg file',
+      }),
+    ])
+    .optional(),
   /** Position among its siblings, ascending; ties sort by name. Default: after those with an order. */
   order: z.number().optional(),
   /** Default AI availability for every article inside, at any depth; an article's own `ai` wins. */

@@ -12,11 +12,27 @@ export const languageTag = z.string().refine(
       return false;
     }
   },
-  { error: (issue) => `"${String(issue.input)}" is not a valid BCP-47 language tag (e.g. en, pt-BR, zh-Hans)` },
+  {
+    error: (issue) => `"${String(issue.input)}" is not a valid BCP-47 language tag (e.g. en, pt-BR, zh-Hans)`,
+  },
 );
 
 /** Language tags written in a right-to-left script. */
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
+const RTL_LANGUAGES = new Set([
+  'ar',
+  'arc',
+  'ckb',
+  'dv',
+  'fa',
+  'he',
+  'iw',
+  'ks',
+  'ps',
+  'sd',
+  'ug',
+  'ur',
+  'yi',
+]);
 
 /** Text direction of a language tag: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin. */
 export function directionOf(tag: string): 'ltr' | 'rtl' {
@@ -50,7 +66,10 @@ export const relativePath = z
   });
 
 /** An absolute http(s) URL. */
-export const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://example.com/' });
+export const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'expected an http(s) URL, e.g. https://example.com/',
+});
 
 /** A host name without scheme or path, e.g. `help.acme.com`. */
 export const hostName = z

@@ -17,7 +17,10 @@ export const workspaceSchema = z.strictObject({
           return false;
         }
       },
-      { error: (issue) => `"${String(issue.input)}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York)` },
+      {
+        error: (issue) =>
+          `"${String(issue.input)}" is not an IANA time zone (e.g. Europe/Berlin, America/New_York)`,
+      },
     )
     .default('UTC'),
   /** Language of article files without a language suffix (`refunds.md`). Must be in `languages`. Example: `en`. */

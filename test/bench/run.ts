@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: generates corpora with ../shared/bench/gen-corpus.mjs and prints one JSON line
+ * per measurement. Figures, not pass/fail: speed targets live here, never in unit tests.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const generator = path.resolve(root, '../shared/bench/gen-corpus.mjs');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-'));
+
+/** Generates a corpus; returns its content folder and the generator's own summary. */
+function corpus(articles: number, languages: string): { content: string; summary: Record<string, unknown> } {
+  const out = path.join(work, `corpus-${articles}-${languages.split(',').length}`);
+  const printed = execFileSync(
+    process.execPath,
+    [generator, '--out', out, '--articles', String(articles), '--languages', languages],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return {
+    content: path.join(out, 'content'),
+    summary: JSON.parse(printed.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>,
+  };
+}
+
+function measure(args: string[]): Record<string, unknown> {
+  const output = execFileSync(process.execPath, [path.join(root, 'test/bench/measure.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
+try {
+  if (!fs.existsSync(generator)) throw new Error(`corpus generator not found at ${generator}`);
+  const { content, summary } = corpus(5000, 'en,de,fr,ja,ar');
+  console.log(
+    JSON.stringify({
+      bench: 'check',
+      corpus: '5000 articles × 5 languages',
+      articlePages: summary.articlePages,
+      ...measure(['check', '--content', content]),
+    }),
+  );
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
