@@ -4,13 +4,17 @@
  * npm scripts call it (`npm run check -- --content dir`).
  */
 import { parseArgs } from 'node:util';
+import { runBuild } from './build.ts';
 import { runCheck } from './check.ts';
+import { runDev } from './dev.ts';
 import { runDocs } from './docs.ts';
 
 const USAGE = `usage: signpost <command> [options]
 
 commands:
   check   validate content/ and print every problem (--content DIR)
+  build   check, then build every brand's site (--content DIR --out DIR)
+  dev     live preview of one brand, drafts and private articles shown (--brand ID --port N)
   docs    regenerate the configuration reference in README.md (--check: fail when stale)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check':
       return runCheck({ content: values.content });
+    case 'build':
+      return (await runBuild({ content: values.content, out: values.out })).code;
+    case 'dev':
+      return runDev({ content: values.content, brand: values.brand, port: values.port });
     case 'docs':
       return runDocs({ check: values.check });
     default:

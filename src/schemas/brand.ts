@@ -113,12 +113,10 @@ export const brandSchema = z.strictObject({
   analytics: z
     .strictObject({
       /** GA4 measurement id. Example: `G-ABC123XYZ`. */
-      ga4: z
-        .string()
-        .regex(/^G-[A-Z0-9]{4,14}$/, {
-          error:
-            'expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)',
-        }),
+      ga4: z.string().regex(/^G-[A-Z0-9]{4,14}$/, {
+        error:
+          'expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)',
+      }),
       /** `required` (default): nothing loads from Google before the visitor agrees; `implied`: loads at once. */
       consent: z.enum(['required', 'implied']).default('required'),
     })
@@ -134,11 +132,9 @@ export const brandSchema = z.strictObject({
   privacy: z
     .strictObject({
       /** Where to send visitors to log in; `{returnTo}` is replaced by the page they asked for. Example: `https://app.acme.com/login?return_to={returnTo}`. */
-      loginUrl: z
-        .string()
-        .regex(/^https?:\/\/[^\s]+$/, {
-          error: 'expected an http(s) URL; {returnTo} is replaced by the requested page',
-        }),
+      loginUrl: z.string().regex(/^https?:\/\/[^\s]+$/, {
+        error: 'expected an http(s) URL; {returnTo} is replaced by the requested page',
+      }),
       /** How the gate verifies the identity token the customer's app sends back. */
       jwt: jwtSchema,
     })

@@ -1,8 +1,10 @@
 /**
- * Runs one Signpost command in this process and prints its wall time and peak memory as JSON on
- * the last line of stdout, so the bench can measure each step in isolation.
+ * Runs one Signpost command in this process and prints its figures as JSON on the last line of
+ * stdout, so the bench measures each step in a fresh process:
  *   node test/bench/measure.ts check --content DIR
+ *   node test/bench/measure.ts build --content DIR --out DIR
  */
+import { runBuild } from '../../src/cli/build.ts';
 import { runCheck } from '../../src/cli/check.ts';
 
 const [command, ...args] = process.argv.slice(2);
@@ -10,18 +12,25 @@ const flag = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const content = flag('content') ?? 'content';
 
 const started = performance.now();
 const log = console.log;
 console.log = () => {}; // the bench wants figures, not thousands of warning lines
-if (command !== 'check') throw new Error(`measure: unknown command ${command}`);
-const code = await runCheck({ content: flag('content') ?? 'content' });
+let figures: Record<string, unknown>;
+if (command === 'check') figures = { exitCode: await runCheck({ content }) };
+else if (command === 'build') {
+  const result = await runBuild({ content, out: flag('out') ?? 'dist', quiet: true });
+  figures = { exitCode: result.code, pages: result.pages };
+} else throw new Error(`measure: unknown command ${command}`);
+const seconds = (performance.now() - started) / 1000;
 console.log = log;
 console.log(
   JSON.stringify({
     command,
-    exitCode: code,
-    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    ...figures,
+    seconds: Number(seconds.toFixed(2)),
+    ...(typeof figures.pages === 'number' ? { pagesPerSecond: Math.round(figures.pages / seconds) } : {}),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadContent } from '../content/load.ts';
+import { writeBrandFiles } from '../output/brand-files.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { computeSite } from '../routing/compute.ts';
+import { setSiteData } from '../routing/store.ts';
+import { report } from './check.ts';
+
+export interface BuildOptions {
+  content: string;
+  out: string;
+  /** Print nothing but errors (the bench wants figures, not lines). */
+  quiet?: boolean;
+}
+
+export interface BuildResult {
+  code: number;
+  pages: number;
+  seconds: number;
+}
+
+/**
+ * `signpost build`: check, then every brand's site in ONE Astro build, written to a temporary
+ * folder that replaces `--out` only when everything succeeded, so a failed build never leaves a
+ * half-written `dist/`.
+ */
+export async function runBuild(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const log = options.quiet ? () => {} : console.log;
+  const loaded = await loadContent(options.content);
+  if (loaded.problems.errors.length || !loaded.model) {
+    report(loaded, seconds(), console.log);
+    console.log('build stopped: fix the errors above; the previous output was left as it was');
+    return { code: 1, pages: 0, seconds: seconds() };
+  }
+  if (!options.quiet) report(loaded, seconds(), log);
+
+  const { site, problems } = await computeSite(loaded.model, { mode: 'build' });
+  if (problems.errors.length) {
+    report({ ...loaded, problems }, seconds(), console.log);
+    console.log('build stopped: fix the errors above; the previous output was left as it was');
+    return { code: 1, pages: 0, seconds: seconds() };
+  }
+
+  const outDir = path.resolve(options.out);
+  const temp = `${outDir}.partial-${process.pid}`;
+  fs.rmSync(temp, { recursive: true, force: true });
+  try {
+    setSiteData(site);
+    process.env.SIGNPOST_CONTENT = loaded.model.root;
+    process.env.ASTRO_TELEMETRY_DISABLED = '1';
+    process.env.SIGNPOST_PROJECT_ROOT = PROJECT_ROOT; // bundled page code no longer sits at its source path
+    const { build } = await import('astro');
+    await build({
+      root: PROJECT_ROOT,
+      outDir: temp,
+      logLevel: options.quiet ? 'error' : 'warn',
+      mode: 'production',
+    });
+    await writeBrandFiles(temp, site);
+    swapInto(temp, outDir);
+  } catch (error) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
+  log(
+    `✓ built ${pages} pages for ${site.brands.map((b) => b.id).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'} (${seconds().toFixed(2)} s)`,
+  );
+  return { code: 0, pages, seconds: seconds() };
+}
+
+/** Replaces `outDir` with `temp` in two renames, so readers see the old or the new site, never half. */
+function swapInto(temp: string, outDir: string): void {
+  const old = `${outDir}.old-${process.pid}`;
+  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+  fs.renameSync(temp, outDir);
+  fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,16 @@
+/** Stands for the markup in a translated sentence: `t('article.updated', { date: SLOT })`. */
+export const SLOT = '\u0000';
+
+/** Text made safe to place in HTML content or a double-quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * A translated sentence with its `SLOT` replaced by markup (a `<time>`, a link), for `set:html`.
+ * Word order stays the translator's ("Updated {date}", "更新日：{date}") and no whitespace is added
+ * around the markup, which CJK text would show.
+ */
+export function fillSlot(sentence: string, markup: string): string {
+  return sentence.split(SLOT).map(escapeHtml).join(markup);
+}

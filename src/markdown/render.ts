@@ -1,0 +1,305 @@
+import GithubSlugger from 'github-slugger';
+import type { Element, ElementContent, Root, RootContent } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { toText } from 'hast-util-to-text';
+import { markdownToHast, mdxToHast } from 'satteri';
+import type { TreeOptions } from 'satteri';
+import { alertFromBlockquote } from './callouts.ts';
+import { htmlElement, renderComponent } from './components.ts';
+import type { ComponentContext, MdxElement } from './components.ts';
+import { lineOf } from './errors.ts';
+import { classList, h, stringProperty, textContent, tokens } from './hast.ts';
+import { highlight } from './highlight.ts';
+
+export { MDX_COMPONENTS } from './components.ts';
+export { MarkdownError } from './errors.ts';
+
+/** How to render one article body for one page. */
+export interface RenderOptions {
+  /** Page language (BCP-47), for UI labels. */
+  language: string;
+  /** UI strings in the page language. */
+  labels: {
+    /** Callout titles. */
+    note: string;
+    tip: string;
+    important: string;
+    warning: string;
+    caution: string;
+    /** Heading of the footnotes section (read by screen readers). */
+    footnotes: string;
+    /** Names a heading's self-link, followed by the heading: "Link to this section: Refunds". */
+    anchor: string;
+    /** Names a scrollable table region. Default: "Table". */
+    table?: string;
+  };
+  /** Maps a link href exactly as written in the Markdown to its site URL, or undefined to leave it. */
+  resolveLink(href: string): string | undefined;
+  /** Absolute path of a local image given its src as written, or undefined (remote/unknown). */
+  resolveImage(src: string): string | undefined;
+}
+
+/** A local image, left for the page to render at build time (responsive sizes, modern formats). */
+export interface RenderedImage {
+  /** Absolute path of the image file. */
+  file: string;
+  alt: string;
+  title?: string;
+}
+
+/** A heading for the table of contents. */
+export interface RenderedHeading {
+  depth: 2 | 3;
+  /** The `id` the heading carries in `html`. */
+  id: string;
+  text: string;
+}
+
+/** One article body as HTML, with what pages, the feed and search need from it. */
+export interface RenderedMarkdown {
+  /** Body HTML; local image N is the marker `<!--sp-image:N-->`. */
+  html: string;
+  /** Local images; index N is marker number N. */
+  images: RenderedImage[];
+  /** Level 2 and 3 headings in document order (a body's `#` headings count as level 2). */
+  headings: RenderedHeading[];
+  /** Plain text of the body, for search descriptions and the feed. */
+  text: string;
+}
+
+/** State of one render, threaded through the tree walk. */
+interface Walk {
+  options: RenderOptions;
+  components: ComponentContext;
+  slugger: GithubSlugger;
+  /** Inside the footnotes section, whose sr-only heading is not a section of the article. */
+  inFootnotes: boolean;
+  images: RenderedImage[];
+  headings: { element: Element; depth: number; id: string; text: string }[];
+  code: { pre: Element; code: string; language: string }[];
+}
+
+const EXTERNAL = /^https?:\/\//i;
+const IMAGE_MARKER = (index: number): string => `sp-image:${index}`;
+
+/**
+ * Renders an article body (Markdown or MDX) to HTML: the one pipeline behind pages, the feed and
+ * search, so they never disagree. GFM, GitHub alerts as callouts, heading ids and self-links,
+ * rewritten article links, local images as markers for the page to optimise, code highlighted at
+ * build time, scrollable tables, and the built-in MDX components rendered to plain HTML.
+ *
+ * @throws {MarkdownError} when the body uses an unknown MDX component or one wrongly.
+ */
+export async function renderMarkdown(
+  body: string,
+  format: 'md' | 'mdx',
+  options: RenderOptions,
+): Promise<RenderedMarkdown> {
+  const tree = parse(body, format, options.labels.footnotes);
+  let tabGroups = 0;
+  const walk: Walk = {
+    options,
+    components: {
+      calloutTitle: (type) => options.labels[type],
+      lineOf: (needle) => lineOf(body, needle),
+      nextId: () => ++tabGroups,
+    },
+    slugger: new GithubSlugger(),
+    inFootnotes: false,
+    images: [],
+    headings: [],
+    code: [],
+  };
+  tree.children = tree.children.flatMap((child) => visit(child, walk));
+
+  await Promise.all(
+    walk.code.map(async ({ pre, code, language }) => {
+      const highlighted = await highlight(code, language);
+      if (highlighted === undefined) return;
+      pre.properties = { ...highlighted.properties, dataLanguage: language };
+      pre.children = highlighted.children;
+    }),
+  );
+  // Taken before the self-links are added, so the text has no stray "#" after each heading.
+  const text = toText(tree).trim();
+  for (const heading of walk.headings) {
+    heading.element.children.push(
+      h(
+        'a',
+        {
+          className: ['anchor'],
+          href: `#${heading.id}`,
+          ariaLabel: `${options.labels.anchor}: ${heading.text}`,
+        },
+        [{ type: 'text', value: '#' }],
+      ),
+    );
+  }
+
+  return {
+    html: toHtml(tree, { allowDangerousHtml: true }).trim(),
+    images: walk.images,
+    headings: walk.headings.flatMap(({ depth, id, text }) =>
+      depth === 2 || depth === 3 ? [{ depth, id, text }] : [],
+    ),
+    text,
+  };
+}
+
+function parse(body: string, format: 'md' | 'mdx', footnotesLabel: string): Root {
+  const treeOptions: TreeOptions = {
+    features: { rawHtml: true, gfm: { footnotes: { label: footnotesLabel } } },
+    position: false,
+  };
+  const tree = format === 'mdx' ? mdxToHast(body, treeOptions) : markdownToHast(body, treeOptions);
+  if (tree.type !== 'root') throw new Error(`satteri returned a ${tree.type} node instead of a root`);
+  return tree;
+}
+
+/** Transforms one node; returns what replaces it (nothing, itself, or new nodes). */
+function visit(node: RootContent, walk: Walk): ElementContent[] {
+  switch (node.type) {
+    case 'element':
+      return visitElement(node, walk);
+    // Comments are writers' notes to themselves, as on GitHub (and must not fake image markers);
+    // imports are unnecessary, the built-in components need none; expressions are never evaluated.
+    case 'comment':
+    case 'mdxjsEsm':
+    case 'mdxFlowExpression':
+    case 'mdxTextExpression':
+    case 'doctype':
+      return [];
+    case 'mdxJsxFlowElement':
+    case 'mdxJsxTextElement':
+      return visitComponent(node, walk);
+    default:
+      return [node];
+  }
+}
+
+function visitChildren(parent: Element | MdxElement, walk: Walk): void {
+  parent.children = parent.children.flatMap((child) => visit(child, walk));
+}
+
+function visitComponent(node: MdxElement, walk: Walk): ElementContent[] {
+  // A lowercase name is plain HTML written as JSX: links, images and tables in it get the same treatment.
+  const element = htmlElement(node);
+  if (element !== undefined) return visitElement(element, walk);
+  visitChildren(node, walk);
+  return renderComponent(node, walk.components);
+}
+
+function visitElement(element: Element, walk: Walk): ElementContent[] {
+  const code = element.tagName === 'pre' ? codeBlock(element) : undefined;
+  if (code !== undefined) {
+    walk.code.push({ pre: element, ...code });
+    return [element];
+  }
+  if (element.tagName === 'section' && element.properties['dataFootnotes'] !== undefined) {
+    walk.inFootnotes = true;
+    visitChildren(element, walk);
+    walk.inFootnotes = false;
+    return [element];
+  }
+  visitChildren(element, walk);
+
+  switch (element.tagName) {
+    case 'h1':
+    case 'h2':
+    case 'h3':
+    case 'h4':
+    case 'h5':
+    case 'h6':
+      if (!walk.inFootnotes) heading(element, walk);
+      return [element];
+    case 'blockquote':
+      return [alertFromBlockquote(element, (type) => walk.options.labels[type]) ?? element];
+    case 'a':
+      link(element, walk);
+      return [element];
+    case 'img':
+      return image(element, walk);
+    case 'li':
+      labelTaskCheckbox(element);
+      return [element];
+    case 'table':
+      // Wide tables scroll inside their own box on phones; focusable so keyboards can scroll it too.
+      return [
+        h(
+          'div',
+          {
+            className: ['table-wrap'],
+            role: 'region',
+            tabIndex: 0,
+            ariaLabel: walk.options.labels.table ?? 'Table',
+          },
+          [element],
+        ),
+      ];
+    default:
+      return [element];
+  }
+}
+
+/** A GFM task-list checkbox is named by its item's text, so screen readers say what is done. */
+function labelTaskCheckbox(item: Element): void {
+  const box = item.children.find((c): c is Element => c.type === 'element' && c.tagName === 'input');
+  if (!box || box.properties['type'] !== 'checkbox') return;
+  box.properties['ariaLabel'] = textContent(item).trim();
+}
+
+/** `pre > code.language-xxx`: the code and its language; undefined for code without one. */
+function codeBlock(pre: Element): { code: string; language: string } | undefined {
+  const elements = pre.children.filter((child) => child.type === 'element');
+  const code = elements[0];
+  if (elements.length !== 1 || code?.tagName !== 'code') return undefined;
+  const language = classList(code)
+    .find((name) => name.startsWith('language-'))
+    ?.slice('language-'.length);
+  if (!language) return undefined;
+  // The parser keeps the final line break; Shiki would render it as an empty last line.
+  return { code: textContent(code).replace(/\r?\n$/, ''), language };
+}
+
+/** Gives a heading its id (GitHub's slugs, so links written for GitHub keep working). */
+function heading(element: Element, walk: Walk): void {
+  // The page has its own h1; a body's `#` headings sit one level below it.
+  if (element.tagName === 'h1') element.tagName = 'h2';
+  const text = toText(element).trim();
+  if (text === '') return;
+  let id = stringProperty(element, 'id');
+  if (id === undefined) {
+    id = walk.slugger.slug(text);
+  } else {
+    // Registered so a later heading with the same text gets a -1 suffix rather than a clash.
+    walk.slugger.occurrences[id] ??= 0;
+  }
+  element.properties['id'] = id;
+  walk.headings.push({ element, depth: Number(element.tagName.slice(1)), id, text });
+}
+
+function link(element: Element, walk: Walk): void {
+  const href = stringProperty(element, 'href');
+  if (href === undefined) return;
+  const url = walk.options.resolveLink(href);
+  if (url !== undefined) {
+    element.properties['href'] = url;
+  } else if (EXTERNAL.test(href)) {
+    const rel = tokens(element.properties['rel']);
+    if (!rel.includes('noopener')) element.properties['rel'] = [...rel, 'noopener'];
+  }
+}
+
+function image(element: Element, walk: Walk): ElementContent[] {
+  const src = stringProperty(element, 'src');
+  const file = src === undefined ? undefined : walk.options.resolveImage(src);
+  if (file === undefined) {
+    element.properties['loading'] ??= 'lazy';
+    element.properties['decoding'] ??= 'async';
+    return [element];
+  }
+  const alt = stringProperty(element, 'alt') ?? '';
+  const title = stringProperty(element, 'title');
+  walk.images.push(title === undefined ? { file, alt } : { file, alt, title });
+  return [{ type: 'comment', value: IMAGE_MARKER(walk.images.length - 1) }];
+}

@@ -1,0 +1,68 @@
+import type { Article, ArticleGroup } from '../content/model.ts';
+
+/** Words too common to say two articles are related. */
+const STOP = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'your',
+  'how',
+  'what',
+  'der',
+  'die',
+  'das',
+  'und',
+  'les',
+  'des',
+  'pour',
+]);
+
+function terms(article: Article): Set<string> {
+  const words = `${article.title} ${article.tags.join(' ')}`
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 2 && !STOP.has(w));
+  return new Set([...words, ...article.tags.map((t) => `#${t.toLowerCase()}`)]);
+}
+
+/**
+ * Computed related articles for every candidate in one language: same collection first, then
+ * shared title words and tags. An inverted index keeps it near-linear on large help centers.
+ */
+export function computeRelated(
+  candidates: { group: ArticleGroup; article: Article }[],
+  limit: number,
+): Map<string, string[]> {
+  const index = new Map<string, number[]>();
+  const termSets = candidates.map(({ article }) => terms(article));
+  const push = <K>(map: Map<K, number[]>, key: K, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  termSets.forEach((set, i) => set.forEach((term) => push(index, term, i)));
+  const byCollection = new Map<unknown, number[]>();
+  candidates.forEach(({ group }, i) => push(byCollection, group.collection, i));
+
+  const result = new Map<string, string[]>();
+  candidates.forEach(({ group }, i) => {
+    const scores = new Map<number, number>();
+    for (const term of termSets[i]!) {
+      const holders = index.get(term)!;
+      if (holders.length > 200) continue; // a word on every page says nothing
+      for (const j of holders) if (j !== i) scores.set(j, (scores.get(j) ?? 0) + 1);
+    }
+    for (const j of byCollection.get(group.collection) ?? [])
+      if (j !== i) scores.set(j, (scores.get(j) ?? 0) + 2);
+    const best = [...scores]
+      .sort(
+        (a, b) =>
+          b[1] - a[1] || candidates[a[0]]!.article.title.localeCompare(candidates[b[0]]!.article.title),
+      )
+      .slice(0, limit)
+      .map(([j]) => candidates[j]!.group.id);
+    result.set(group.id, best);
+  });
+  return result;
+}
