@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT, copyExample, type ExampleCopy } from './helpers/example.ts';
@@ -6,19 +7,31 @@ import { PROJECT, copyExample, type ExampleCopy } from './helpers/example.ts';
 let example: ExampleCopy;
 let server: ChildProcess;
 let base = '';
+let output = '';
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 beforeAll(async () => {
   example = copyExample();
+  const port = String(await freePort());
   server = spawn(
     path.join(PROJECT, 'node_modules/.bin/node'),
-    ['src/cli/main.ts', 'dev', '--content', example.content, '--brand', 'acme', '--port', '0'],
+    ['src/cli/main.ts', 'dev', '--content', example.content, '--brand', 'acme', '--port', port],
     {
       cwd: PROJECT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // As a writer's shell starts it: none of the variables vitest sets for its own Vite (MODE, SSR, …).
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
     },
   );
   base = await new Promise<string>((resolve, reject) => {
-    let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /previewing brand "acme" at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
@@ -28,6 +41,11 @@ beforeAll(async () => {
     server.stderr!.on('data', onData);
     server.on('exit', (code) => reject(new Error(`dev server exited with ${code}:\n${output}`)));
   });
+  // Vite may still be optimising dependencies for a moment after it reports ready.
+  for (let tries = 0; tries < 120; tries++) {
+    if ((await fetch(`${base}/en/`).catch(() => undefined))?.status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 });
 afterAll(() => {
   server?.kill();
@@ -41,7 +59,7 @@ const get = async (url: string) => {
 
 it('previews one brand at the root, drafts and private articles with a badge', async () => {
   const draft = await get('/en/articles/salesforce-integration/');
-  expect(draft.status).toBe(200);
+  expect(draft.status, output.split('\n').filter((l) => !l.includes('warning:')).join('\n')).toBe(200);
   expect(draft.html).toContain('Connect Acme to Salesforce');
   expect(draft.html).toMatch(/class="[^"]*badge[^"]*"[^>]*>\s*Draft/);
   const privateArticle = await get('/en/articles/enterprise-sso-setup/');
