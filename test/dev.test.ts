@@ -59,7 +59,13 @@ const get = async (url: string) => {
 
 it('previews one brand at the root, drafts and private articles with a badge', async () => {
   const draft = await get('/en/articles/salesforce-integration/');
-  expect(draft.status, output.split('\n').filter((l) => !l.includes('warning:')).join('\n')).toBe(200);
+  expect(
+    draft.status,
+    output
+      .split('\n')
+      .filter((l) => !l.includes('warning:'))
+      .join('\n'),
+  ).toBe(200);
   expect(draft.html).toContain('Connect Acme to Salesforce');
   expect(draft.html).toMatch(/class="[^"]*badge[^"]*"[^>]*>\s*Draft/);
   const privateArticle = await get('/en/articles/enterprise-sso-setup/');

@@ -48,6 +48,23 @@ const OFFERED = UI_LANGUAGES.map((tag) => ({ tag, locale: new Intl.Locale(tag).m
  * language matching rates closer for a reader than English.
  */
 export function matchUiLanguage(tag: string): UiLanguage {
+  return memo(matches, tag, () => bestUiLanguage(tag));
+}
+
+/**
+ * Every page of a build asks for the same few languages thousands of times; these answers never
+ * change within a process, and building Intl objects each time was a measurable share of a build.
+ */
+function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = make()));
+  return value;
+}
+const matches = new Map<string, UiLanguage>();
+const translators = new Map<string, Translate>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function bestUiLanguage(tag: string): UiLanguage {
   let wanted: Intl.Locale;
   try {
     wanted = new Intl.Locale(tag).maximize();
@@ -87,6 +104,10 @@ function formatLocale(language: string): string {
  * @example uiStrings('de')('article.updated', { date: '6. Januar 2025' }) // "Aktualisiert am 6. Januar 2025"
  */
 export function uiStrings(language: string): Translate {
+  return memo(translators, language, () => makeTranslator(language));
+}
+
+function makeTranslator(language: string): Translate {
   const strings: Readonly<Record<string, string>> = FILES[matchUiLanguage(language)];
   const numbers = new Intl.NumberFormat(formatLocale(language));
   return (key, vars = {}) =>
@@ -112,7 +133,12 @@ export function pluralKey(base: PluralUiKey, count: number, language: string): U
 
 /** A date as a page in `language` shows it ("6. Januar 2025", "2025年1月6日"), in the workspace's time zone. */
 export function formatDate(date: Date, language: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(formatLocale(language), { dateStyle: 'long', timeZone }).format(date);
+  const format = memo(
+    dateFormats,
+    `${language} ${timeZone}`,
+    () => new Intl.DateTimeFormat(formatLocale(language), { dateStyle: 'long', timeZone }),
+  );
+  return format.format(date);
 }
 
 /** The placeholder names in a string, e.g. `{count}` and `{query}` → `count`, `query`. */

@@ -7,6 +7,15 @@
  * so an unusual language is still listed rather than dropped.
  */
 export function languageName(tag: string): string {
+  let name = names.get(tag);
+  if (name === undefined) names.set(tag, (name = nameOf(tag)));
+  return name;
+}
+
+/** Asked for on every page; Intl.DisplayNames is slow to build. */
+const names = new Map<string, string>();
+
+function nameOf(tag: string): string {
   let name: string | undefined;
   try {
     name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag);

@@ -16,8 +16,18 @@ export async function writeBrandFiles(outDir: string, site: SiteData): Promise<v
     await moveIfExists(path.join(publicDir, '404', 'index.html'), path.join(publicDir, '404.html'));
     await fs.rm(path.join(publicDir, '404'), { recursive: true, force: true });
 
-    const publicAssets = await assetsUsedIn(publicDir);
-    const privateAssets = await assetsUsedIn(privateDir);
+    // Only pages with images reference per-page assets; scripts and styles serve every page.
+    const withImages = brand.pages.filter((p) => p.kind === 'article' && p.images.length > 0);
+    const publicAssets = await assetsUsedIn(
+      publicDir,
+      withImages.filter((p) => !p.private),
+    );
+    const privateAssets = await assetsUsedIn(
+      privateDir,
+      withImages.filter((p) => p.private),
+    );
+    for (const name of await fs.readdir(shared).catch(() => [] as string[]))
+      if (/\.(js|css|mjs)$/.test(name)) publicAssets.add(name);
     await copyAssets(shared, path.join(publicDir, '_astro'), publicAssets);
     await copyAssets(
       shared,
@@ -72,18 +82,11 @@ function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }
 
-/** `/_astro/…` files referenced by the HTML pages under `dir`. */
-async function assetsUsedIn(dir: string): Promise<Set<string>> {
+/** `/_astro/…` files referenced by the given built pages under `dir`. */
+async function assetsUsedIn(dir: string, pages: PageData[]): Promise<Set<string>> {
   const found = new Set<string>();
-  let entries: string[];
-  try {
-    entries = (await fs.readdir(dir, { recursive: true })) as string[];
-  } catch {
-    return found;
-  }
-  for (const entry of entries) {
-    if (!entry.endsWith('.html')) continue;
-    const html = await fs.readFile(path.join(dir, entry), 'utf8');
+  for (const page of pages) {
+    const html = await fs.readFile(path.join(dir, fileOf(page.url)), 'utf8');
     for (const match of html.matchAll(/\/_astro\/([^"'\s),]+)/g)) found.add(match[1]!);
   }
   return found;
