@@ -9,6 +9,8 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   ...astro.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
+  // The search client runs in the visitor's browser.
+  { files: ['src/search/client.js'], languageOptions: { globals: { ...globals.browser } } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { describe, expect, inject, it } from 'vitest';
 import { filesUnder, read } from './helpers/dist.ts';
 
@@ -220,5 +221,47 @@ describe('articles render the Markdown a writer expects', () => {
   it('the dark theme is a one-line swap in the brand file', () => {
     expect(page('globex/en/index.html')).toMatch(/data-scheme="dark"/);
     expect(page('acme/en/index.html')).not.toMatch(/data-scheme="dark"/);
+  });
+});
+
+describe('the search index', () => {
+  /** Every text a Pagefind index holds: fragments and meta are gzip-compressed JSON. */
+  function indexText(dir: string): string {
+    return filesUnder(dir)
+      .map((file) => {
+        const bytes = fs.readFileSync(path.join(dir, file));
+        try {
+          return zlib.gunzipSync(bytes).toString('utf8');
+        } catch {
+          return bytes.toString('utf8');
+        }
+      })
+      .join('\n');
+  }
+
+  it('gives each brand a public index split by language, with only its listed articles', () => {
+    const entry = JSON.parse(page('acme/pagefind/pagefind-entry.json')) as {
+      languages: Record<string, { page_count: number }>;
+    };
+    expect(Object.keys(entry.languages).sort()).toEqual(['ar', 'de', 'en', 'ja']);
+    const text = indexText(path.join(dist, 'acme/pagefind'));
+    expect(text).toContain('/en/articles/refunds/');
+    // Unlisted and root articles are reachable by URL only, never found by search.
+    expect(text).not.toContain('/en/articles/webhooks-beta/');
+    expect(text).not.toContain('/en/articles/status-page/');
+    // Only title and body are indexed: no footer or navigation text.
+    expect(text).not.toContain('Powered by Signpost');
+    expect(JSON.parse(page('globex/pagefind/pagefind-entry.json')).languages).toHaveProperty('ja');
+  });
+
+  it('keeps private articles in their own index, never in the public one', () => {
+    for (const brand of ['acme', 'acme-eu']) {
+      const text = indexText(path.join(dist, brand, 'pagefind'));
+      for (const secret of ['ENT-SSO-7731', 'RET-HOLD-2290', 'Enterprise SSO setup', 'Custom data retention'])
+        expect(text.includes(secret), `${brand}/pagefind contains "${secret}"`).toBe(false);
+    }
+    const privateText = indexText(path.join(dist, '_private/acme/pagefind'));
+    expect(privateText).toContain('ENT-SSO-7731');
+    expect(privateText).not.toContain('/en/articles/refunds/');
   });
 });

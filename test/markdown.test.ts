@@ -136,11 +136,11 @@ describe('headings', () => {
       '# Getting started\n\n## Setup\n\n### Setup\n\n## 設定方法\n\n#### Details\n',
     );
     expect(result.html).toMatchInlineSnapshot(`
-      "<h2 id="getting-started">Getting started<a class="anchor" href="#getting-started" aria-label="Link to this section: Getting started">#</a></h2>
-      <h2 id="setup">Setup<a class="anchor" href="#setup" aria-label="Link to this section: Setup">#</a></h2>
-      <h3 id="setup-1">Setup<a class="anchor" href="#setup-1" aria-label="Link to this section: Setup">#</a></h3>
-      <h2 id="設定方法">設定方法<a class="anchor" href="#設定方法" aria-label="Link to this section: 設定方法">#</a></h2>
-      <h4 id="details">Details<a class="anchor" href="#details" aria-label="Link to this section: Details">#</a></h4>"
+      "<h2 id="getting-started">Getting started<a class="anchor" href="#getting-started" aria-label="Link to this section: Getting started" data-pagefind-ignore>#</a></h2>
+      <h2 id="setup">Setup<a class="anchor" href="#setup" aria-label="Link to this section: Setup" data-pagefind-ignore>#</a></h2>
+      <h3 id="setup-1">Setup<a class="anchor" href="#setup-1" aria-label="Link to this section: Setup" data-pagefind-ignore>#</a></h3>
+      <h2 id="設定方法">設定方法<a class="anchor" href="#設定方法" aria-label="Link to this section: 設定方法" data-pagefind-ignore>#</a></h2>
+      <h4 id="details">Details<a class="anchor" href="#details" aria-label="Link to this section: Details" data-pagefind-ignore>#</a></h4>"
     `);
     expect(result.headings).toEqual([
       { depth: 2, id: 'getting-started', text: 'Getting started' },

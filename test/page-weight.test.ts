@@ -20,9 +20,18 @@ describe('an article page is light', () => {
     expect(html).not.toMatch(/<link[^>]+rel="stylesheet"/);
     const gzip = zlib.gzipSync(html, { level: 9 }).length;
     expect(gzip, `${file} weighs ${gzip} bytes gzipped`).toBeLessThanOrEqual(BUDGET);
-    // Only JSON-LD data blocks; no script runs when the page loads.
-    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]);
-    expect(scripts.every((attrs) => /type="application\/ld\+json"/.test(attrs ?? ''))).toBe(true);
+    // Only JSON-LD data blocks and search's loader, which just waits for the visitor to reach for
+    // search (focus, click or "/") before it imports anything.
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({
+      attrs: m[1] ?? '',
+      body: m[2] ?? '',
+    }));
+    const code = scripts.filter((s) => !/type="application\/ld\+json"/.test(s.attrs));
+    expect(code.map((s) => s.attrs.trim())).toEqual(
+      code.length ? ['type="module" data-sp-search-loader'] : [],
+    );
+    for (const loader of code) expect(loader.body.length).toBeLessThanOrEqual(600);
+    expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/\son(load|click|error)=/i);
   });
 });

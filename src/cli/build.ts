@@ -4,6 +4,7 @@ import { loadContent } from '../content/load.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { computeSite } from '../routing/compute.ts';
+import { indexSite, type IndexStats } from '../search/index.ts';
 import { setSiteData } from '../routing/store.ts';
 import { report } from './check.ts';
 
@@ -18,6 +19,8 @@ export interface BuildResult {
   code: number;
   pages: number;
   seconds: number;
+  /** Search indexing figures (absent when the build stopped early). */
+  search?: IndexStats;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 
   const outDir = path.resolve(options.out);
   const temp = `${outDir}.partial-${process.pid}`;
+  let search: IndexStats;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
     setSiteData(site);
@@ -60,16 +64,18 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       mode: 'production',
     });
     await writeBrandFiles(temp, site);
+    search = await indexSite(temp, site);
     swapInto(temp, outDir);
   } catch (error) {
     fs.rmSync(temp, { recursive: true, force: true });
     throw error;
   }
   const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
-  log(
-    `✓ built ${pages} pages for ${site.brands.map((b) => b.id).join(', ')} into ${path.relative(process.cwd(), outDir) || '.'} (${seconds().toFixed(2)} s)`,
-  );
-  return { code: 0, pages, seconds: seconds() };
+  const where = path.relative(process.cwd(), outDir) || '.';
+  const brands = site.brands.map((b) => b.id).join(', ');
+  const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB`;
+  log(`✓ built ${pages} pages for ${brands} into ${where}; ${index} (${seconds().toFixed(2)} s)`);
+  return { code: 0, pages, seconds: seconds(), search };
 }
 
 /** Replaces `outDir` with `temp` in two renames, so readers see the old or the new site, never half. */

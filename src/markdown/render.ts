@@ -130,6 +130,8 @@ export async function renderMarkdown(
           className: ['anchor'],
           href: `#${heading.id}`,
           ariaLabel: `${options.labels.anchor}: ${heading.text}`,
+          // The "#" is navigation, not text: keep it out of search titles and excerpts.
+          dataPagefindIgnore: true,
         },
         [{ type: 'text', value: '#' }],
       ),

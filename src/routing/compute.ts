@@ -275,6 +275,19 @@ async function computeBrand(
       sections,
     } satisfies HomePage);
 
+    pages.push({
+      ...base(
+        lang,
+        urls.search(lang),
+        t('search.pageTitle'),
+        '',
+        [{ label: t('site.home'), href: homeUrl }],
+        languageOptions(lang, (l) => urls.search(l)),
+      ),
+      noindex: true,
+      kind: 'search',
+    });
+
     // Collections
     for (const collection of hc.collectionsByPath.values()) {
       if (!collectionListed(collection, lang)) continue;
@@ -362,6 +375,10 @@ async function computeBrand(
         collectionPath: crumbsTo(group.collection, lang)
           .slice(1)
           .map((c) => c.label),
+        searchable:
+          article.state === 'published' &&
+          group.collection !== undefined &&
+          (article.visibility === 'public' || article.visibility === 'private'),
       } satisfies ArticlePage);
       if (!privatePage) {
         for (const alias of article.aliases) {
@@ -407,6 +424,7 @@ async function computeBrand(
     origin,
     languages: brand.languages,
     defaultLanguage: brand.defaultLanguage,
+    timeZone: model.workspace.timezone,
     indexing: brand.config.indexing,
     themeName: brand.theme.name,
     theme: brand.theme.theme,

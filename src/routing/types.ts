@@ -18,6 +18,8 @@ export interface BrandSite {
   origin: string;
   languages: string[];
   defaultLanguage: string;
+  /** The workspace's IANA time zone, for dates shown to visitors. */
+  timeZone: string;
   indexing: boolean;
   themeName: string;
   theme: Theme;
@@ -122,6 +124,13 @@ export interface ArticlePage extends PageBase {
   reactions: { endpoint?: string | undefined; ga4: boolean } | undefined;
   /** Path of collection names, for JSON-LD and the search filter. */
   collectionPath: string[];
+  /** In the search index: published, listed articles (public ones publicly, private ones privately). */
+  searchable: boolean;
+}
+
+/** `/<lang>/search/?q=`: full search results, shareable as a link. */
+export interface SearchPage extends PageBase {
+  kind: 'search';
 }
 
 export interface NotFoundPage extends PageBase {
@@ -140,4 +149,5 @@ export interface RedirectPage extends PageBase {
   to: string;
 }
 
-export type PageData = HomePage | CollectionPage | ArticlePage | NotFoundPage | RootPage | RedirectPage;
+export type PageData =
+  HomePage | CollectionPage | ArticlePage | NotFoundPage | RootPage | RedirectPage | SearchPage;

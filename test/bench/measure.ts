@@ -21,7 +21,15 @@ let figures: Record<string, unknown>;
 if (command === 'check') figures = { exitCode: await runCheck({ content }) };
 else if (command === 'build') {
   const result = await runBuild({ content, out: flag('out') ?? 'dist', quiet: true });
-  figures = { exitCode: result.code, pages: result.pages };
+  figures = {
+    exitCode: result.code,
+    pages: result.pages,
+    ...(result.search && {
+      indexSeconds: Number(result.search.seconds.toFixed(2)),
+      indexMB: Number((result.search.bytes / 1024 / 1024).toFixed(1)),
+      indexedPages: result.search.pages,
+    }),
+  };
 } else throw new Error(`measure: unknown command ${command}`);
 const seconds = (performance.now() - started) / 1000;
 console.log = log;

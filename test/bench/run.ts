@@ -58,6 +58,14 @@ try {
       ...measure(['check', '--content', large.content]),
     }),
   );
+  console.log(
+    JSON.stringify({
+      bench: 'build',
+      corpus: '5000 articles × 5 languages',
+      articlePages: large.summary.articlePages,
+      ...measure(['build', '--content', large.content, '--out', path.join(work, 'dist-5000')]),
+    }),
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { uiStrings } from '../src/i18n/index.ts';
+import { launchBrowser, serveStatic } from './helpers/browser.ts';
+
+let browser: Browser;
+let site: Awaited<ReturnType<typeof serveStatic>>;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  site = await serveStatic(path.join(inject('exampleDist'), 'acme'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** A page that records every URL it requests. */
+async function open(url: string): Promise<{ page: Page; requested: string[] }> {
+  const page = await browser.newPage();
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  await page.goto(site.url + url);
+  return { page, requested };
+}
+
+/** Types into the page's first search box and returns the results as the visitor sees them. */
+async function search(page: Page, query: string, lang = 'en'): Promise<string[]> {
+  // Found by its label: a plain search box until the visitor reaches for it, a combobox after.
+  const box = page.getByLabel(uiStrings(lang)('search.label')).first();
+  await box.click();
+  await box.fill(query);
+  return settledResults(page, lang);
+}
+
+/** The dropdown's options once the search has finished (not the "Searching…" line). */
+async function settledResults(page: Page, lang: string): Promise<string[]> {
+  const loading = uiStrings(lang)('search.loading');
+  const options = page.getByRole('listbox').first().getByRole('option');
+  const settled = async () =>
+    (await options.allTextContents()).filter((text) => text.trim() && text.trim() !== loading);
+  await expect.poll(async () => (await settled()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  return settled();
+}
+
+describe('search finds the right article in every language', () => {
+  it.each([
+    ['en', 'refund', 'Request a refund'],
+    ['de', 'Erstattung', 'Erstattung beantragen'],
+    ['ja', '返金', '返金のリクエスト'],
+    ['ar', 'استرداد', 'طلب استرداد المبلغ'],
+  ])('%s: "%s" returns "%s" first', async (lang, query, title) => {
+    const { page } = await open(`/${lang}/`);
+    const results = await search(page, query, lang);
+    expect(results[0]).toContain(title);
+    await page.close();
+  });
+
+  it('never shows a private article on the public site, and never asks for the private index without a session', async () => {
+    const { page, requested } = await open('/en/');
+    // Its title finds other, public articles (they share words), never the private one.
+    expect((await search(page, 'Enterprise SSO setup')).join(' ')).not.toContain('Enterprise SSO setup');
+    // A phrase only the private article holds finds nothing at all.
+    const fresh = await open('/en/');
+    expect((await search(fresh.page, 'ENT-SSO-7731')).join(' ')).toMatch(/No results/);
+    requested.push(...fresh.requested);
+    await fresh.page.close();
+    expect(requested.some((url) => url.startsWith('/_private/'))).toBe(false);
+    await page.close();
+  });
+});
+
+describe('search is reachable with the keyboard alone', () => {
+  it('"/" focuses the search box, arrows pick a result, Enter opens it', async () => {
+    const { page } = await open('/en/articles/reset-password/');
+    await page.keyboard.press('/');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('role')))
+      .toBe('combobox');
+    await page.keyboard.type('refund');
+    expect((await settledResults(page, 'en'))[0]).toContain('Request a refund');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/en\/articles\/refunds\/$/);
+    await page.close();
+  });
+
+  it('Escape closes the results', async () => {
+    const { page } = await open('/en/');
+    await search(page, 'password');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('combobox').first().getAttribute('aria-expanded')).toBe('false');
+    await page.close();
+  });
+});
+
+describe('no JavaScript runs for search until the visitor reaches for it', () => {
+  it('an article page loads neither the search client nor the index', async () => {
+    const { page, requested } = await open('/en/articles/refunds/');
+    await page.waitForLoadState('networkidle');
+    expect(requested.filter((url) => url.includes('pagefind') || url.endsWith('.js'))).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the search results page', () => {
+  it('works from a shared link', async () => {
+    const { page } = await open('/en/search/?q=invoice');
+    const results = page.getByRole('main').getByRole('link', { name: /Download your invoices|invoice/i });
+    await expect.poll(() => results.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByRole('searchbox').or(page.getByRole('combobox')).first().inputValue()).toBe(
+      'invoice',
+    );
+    await page.close();
+  });
+});
