@@ -1,23 +1,11 @@
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, serveStatic } from './helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserOn } from './helpers/browser.ts';
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(path.join(inject('exampleDist'), 'acme'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBrowserOn('acme');
 
 describe('a visitor reads the help center', () => {
   it('goes home → collection → article in English, follows an article link, switches to German', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await site.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     // The root sends the visitor to their language.
     await page.goto(`${site.url}/`);
@@ -58,7 +46,7 @@ describe('a visitor reads the help center', () => {
   });
 
   it('goes home → collection → article in German', async () => {
-    const context = await browser.newContext({ locale: 'de-DE' });
+    const context = await site.browser.newContext({ locale: 'de-DE' });
     const page = await context.newPage();
     await page.goto(`${site.url}/`);
     await page.waitForURL(`${site.url}/de/`);
@@ -84,7 +72,7 @@ describe('a visitor reads the help center', () => {
   });
 
   it('reads an article with JavaScript disabled: text, table of contents, images', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await site.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${site.url}/en/articles/refunds/`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Request a refund');
@@ -99,7 +87,7 @@ describe('a visitor reads the help center', () => {
   });
 
   it('an unknown URL gets the 404 page, with a way home', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const response = await page.goto(`${site.url}/en/articles/no-such-article/`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole('link', { name: /help center/i }).count()).toBeGreaterThan(0);

@@ -1,24 +1,13 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { uiStrings } from '../src/i18n/index.ts';
-import { launchBrowser, serveStatic } from './helpers/browser.ts';
+import { useBrowserOn } from './helpers/browser.ts';
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  site = await serveStatic(path.join(inject('exampleDist'), 'acme'));
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const site = useBrowserOn('acme');
 
 /** A page that records every URL it requests. */
 async function open(url: string): Promise<{ page: Page; requested: string[] }> {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const requested: string[] = [];
   page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto(site.url + url);

@@ -5,7 +5,8 @@ import { languageName } from '../i18n/languages.ts';
 import { uiStrings } from '../i18n/index.ts';
 import { MarkdownError } from '../markdown/errors.ts';
 import { renderMarkdown, type RenderOptions } from '../markdown/render.ts';
-import { directionOf, type LocalizedText } from '../schemas/index.ts';
+import { directionOf } from '../schemas/index.ts';
+import { localize } from '../i18n/localize.ts';
 import { computeRelated } from './related.ts';
 import type {
   ArticlePage,
@@ -93,16 +94,6 @@ function markdownLabels(language: string): RenderOptions['labels'] {
     anchor: t('markdown.anchor'),
     table: t('markdown.table'),
   };
-}
-
-/** Text for a language: its own value, else the fallback language's, else any. */
-export function localize(
-  text: LocalizedText | undefined,
-  lang: string,
-  fallback: string,
-): string | undefined {
-  if (text === undefined || typeof text === 'string') return text;
-  return text[lang] ?? text[fallback] ?? Object.values(text)[0];
 }
 
 async function computeBrand(

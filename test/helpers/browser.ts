@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import sirv from 'sirv';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,5 +43,32 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * For a test file: Chromium and a static server for one brand of the example build, started
+ * before the file's tests and stopped after them.
+ */
+export function useBrowserOn(brand: string): { readonly browser: Browser; readonly url: string } {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await serveStatic(path.join(inject('exampleDist'), brand));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('browser not started yet');
+      return browser;
+    },
+    get url() {
+      if (!server) throw new Error('server not started yet');
+      return server.url;
+    },
   };
 }
