@@ -4,6 +4,7 @@
  *   node test/bench/measure.ts check --content DIR
  *   node test/bench/measure.ts build --content DIR --out DIR
  */
+import fs from 'node:fs';
 import { runBuild } from '../../src/cli/build.ts';
 import { runCheck } from '../../src/cli/check.ts';
 
@@ -13,6 +14,26 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const content = flag('content') ?? 'content';
+
+/**
+ * Peak memory of our child processes (Pagefind's indexer runs as one), sampled from /proc while
+ * the command runs: `process.resourceUsage()` only sees this process. Linux only; 0 elsewhere.
+ */
+let childPeakKB = 0;
+const sampler = setInterval(() => {
+  try {
+    for (const task of fs.readdirSync('/proc/self/task'))
+      for (const pid of fs
+        .readFileSync(`/proc/self/task/${task}/children`, 'utf8')
+        .split(/\s+/)
+        .filter(Boolean)) {
+        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (hwm) childPeakKB = Math.max(childPeakKB, Number(hwm[1]));
+      }
+  } catch {
+    // a child that just ended, or no /proc: nothing to sample this time
+  }
+}, 250);
 
 const started = performance.now();
 const log = console.log;
@@ -32,6 +53,7 @@ else if (command === 'build') {
   };
 } else throw new Error(`measure: unknown command ${command}`);
 const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
 console.log = log;
 console.log(
   JSON.stringify({
@@ -40,5 +62,6 @@ console.log(
     seconds: Number(seconds.toFixed(2)),
     ...(typeof figures.pages === 'number' ? { pagesPerSecond: Math.round(figures.pages / seconds) } : {}),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    childPeakRssMB: Math.round(childPeakKB / 1024),
   }),
 );
