@@ -214,6 +214,18 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     `);
   });
 
+  it('an MDX component that does not exist', async () => {
+    example.edit(
+      'help-centers/main/getting-started/install-chat-widget.en.mdx',
+      (t) => `${t}\n<Carousel />\n`,
+    );
+    expect(await errors()).toMatchInlineSnapshot(`
+      [
+        "content/help-centers/main/getting-started/install-chat-widget.en.mdx:59: unknown component <Carousel>; use Callout, Steps, Tabs, Tab or Video",
+      ]
+    `);
+  });
+
   it('reports all problems at once and exits 1, without a stack trace', async () => {
     example.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('author: jane', 'auther: jane'));
     example.edit('brands/acme.yaml', (t) => t.replace('ga4: G-ACME12345', 'ga4: UA-1234'));

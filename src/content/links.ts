@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArticleFileName } from './files.ts';
 import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './model.ts';
 import type { Problems } from './problems.ts';
+import { unknownComponent } from '../markdown/components.ts';
 import { findRefs, isExternal } from './refs.ts';
 import { suggest } from './validate.ts';
 
@@ -42,6 +43,11 @@ export function resolveReferences(model: Model, problems: Problems): void {
     }
     for (const ref of refs) {
       const line = article.bodyLine + ref.line - 1;
+      if (ref.kind === 'component') {
+        const unknown = unknownComponent(ref.name);
+        if (unknown) problems.error(article.file, line, unknown);
+        continue;
+      }
       if (isExternal(ref.url)) continue;
       const [target = '', hash = ''] = splitHash(ref.url);
       if (ref.kind === 'image') {

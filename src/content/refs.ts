@@ -1,12 +1,15 @@
 import { markdownToMdast, mdxToMdast, type MdastNode } from 'satteri';
 
 /** A link or image target found in an article's Markdown, with its line in the body. */
-export interface Ref {
-  kind: 'link' | 'image';
-  url: string;
-  /** 1-based line within the parsed text. */
-  line: number;
-}
+export type Ref =
+  | {
+      kind: 'link' | 'image';
+      url: string;
+      /** 1-based line within the parsed text. */
+      line: number;
+    }
+  /** An MDX component used (`<Callout>`), so `check` can name unknown ones before a build. */
+  | { kind: 'component'; name: string; line: number };
 
 // Sätteri is Astro 7's own Markdown parser (native): the same mdast as remark, 20× faster, so
 // `check` reads what the build renders and stays quick on large help centers.
@@ -57,6 +60,7 @@ export function findRefs(markdown: string, format: 'md' | 'mdx'): Ref[] {
       case 'mdxJsxFlowElement':
       case 'mdxJsxTextElement': {
         const element = node as { name: string | null; attributes: { type: string; name?: string; value?: unknown }[] };
+        if (element.name && /^[A-Z]/.test(element.name)) refs.push({ kind: 'component', name: element.name, line });
         for (const attribute of element.attributes) {
           if (attribute.type !== 'mdxJsxAttribute' || typeof attribute.value !== 'string') continue;
           if (attribute.name === 'src' && (element.name === 'img' || element.name === 'Image'))

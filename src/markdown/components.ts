@@ -10,6 +10,12 @@ export const MDX_COMPONENTS = ['Callout', 'Steps', 'Tabs', 'Tab', 'Video'] as co
 
 export type MdxElement = MdxJsxFlowElementHast | MdxJsxTextElementHast;
 
+/** The message for a component that does not exist, or undefined for a built-in one. */
+export function unknownComponent(name: string): string | undefined {
+  if ((MDX_COMPONENTS as readonly string[]).includes(name)) return undefined;
+  return `unknown component <${name}>; use ${MDX_COMPONENTS.slice(0, -1).join(', ')} or ${MDX_COMPONENTS.at(-1)}`;
+}
+
 /** What components need from the document being rendered. */
 export interface ComponentContext {
   /** Localized callout titles. */
@@ -80,9 +86,7 @@ export function renderComponent(node: MdxElement, context: ComponentContext): El
       return [video(src, title, node.type === 'mdxJsxTextElement')];
     }
     default:
-      return fail(
-        `unknown component <${name}>; use ${MDX_COMPONENTS.slice(0, -1).join(', ')} or ${MDX_COMPONENTS.at(-1)}`,
-      );
+      return fail(unknownComponent(name) ?? `unknown component <${name}>`);
   }
 }
 
