@@ -8,7 +8,8 @@ import type { ArticlePage } from './types.ts';
 const WIDTHS = [400, 800, 1200];
 const SIZES = '(max-width: 720px) 100vw, 720px';
 
-let byFile: Map<string, ImageMetadata> | undefined;
+/** Glob result → images by absolute file; a new glob (dev: images added or removed) gets its own. */
+const indexes = new WeakMap<Record<string, ImageMetadata>, Map<string, ImageMetadata>>();
 
 /**
  * Replaces the `<!--sp-image:N-->` markers of an article body with optimised `<picture>`
@@ -20,10 +21,12 @@ export async function resolveArticleImages(
   glob: Record<string, ImageMetadata>,
 ): Promise<string> {
   if (!page.images.length) return page.html;
-  byFile ??= new Map(Object.entries(glob).map(([key, meta]) => [absolute(key), meta]));
+  let byFile = indexes.get(glob);
+  if (!byFile)
+    indexes.set(glob, (byFile = new Map(Object.entries(glob).map(([key, meta]) => [absolute(key), meta]))));
   const rendered = await Promise.all(
     page.images.map(async (image) => {
-      const meta = byFile!.get(image.file);
+      const meta = byFile.get(image.file);
       if (!meta) return `<img src="" alt="${escape(image.alt)}">`;
       const widths = WIDTHS.filter((w) => w < meta.width).concat(meta.width > 1200 ? [] : [meta.width]);
       const [webp, fallback] = await Promise.all([
