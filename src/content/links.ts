@@ -19,18 +19,18 @@ interface Scope {
  * draft or internal article, or a missing image, is an error at the link's line.
  */
 export function resolveReferences(model: Model, problems: Problems): void {
-  const byFile = new Map<string, { group: ArticleGroup; article: Article }>();
-  const all: { scope: Scope; group: ArticleGroup; article: Article }[] = [];
+  const byFile = new Map<string, ArticleGroup>();
+  const all: { scope: Scope; article: Article }[] = [];
   const scopes: Scope[] = [...model.helpCenters.values()].map((hc) => ({ name: `help center "${hc.id}"`, articles: hc.articles }));
   scopes.push({ name: 'internal/', articles: model.internal.articles });
   for (const scope of scopes)
     for (const group of scope.articles.values())
       for (const article of group.translations.values()) {
-        byFile.set(article.file, { group, article });
-        all.push({ scope, group, article });
+        byFile.set(article.file, group);
+        all.push({ scope, article });
       }
+  const context: LinkContext = { model, byFile, invalidIds: invalidIds(model) };
 
-  const { languages, defaultLanguage } = model.workspace;
   for (const { scope, article } of all) {
     let refs;
     try {
@@ -58,27 +58,28 @@ export function resolveReferences(model: Model, problems: Problems): void {
         continue;
       }
       if (!/\.mdx?$/i.test(target)) continue;
-      const link = resolveLink(target, hash, article, scope, byFile, languages, defaultLanguage, model);
+      const link = resolveLink(target, hash, article, scope, context);
       if ('error' in link) problems.error(article.file, line, `link to "${ref.url}": ${link.error}`);
       else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link });
     }
   }
 }
 
-const invalidIdCache = new WeakMap<Model, Set<string>>();
+/** What every link lookup needs, built once per load. */
+interface LinkContext {
+  model: Model;
+  /** Article file → its article (all languages). */
+  byFile: Map<string, ArticleGroup>;
+  /** Ids of article files left out for their own errors: links to them are not reported again. */
+  invalidIds: Set<string>;
+}
 
-/** Ids of article files left out for their own errors. */
 function invalidIds(model: Model): Set<string> {
-  let ids = invalidIdCache.get(model);
-  if (!ids) {
-    const { languages, defaultLanguage } = model.workspace;
-    ids = new Set(
-      [...model.invalidFiles].map((file) => {
-        const parsed = parseArticleFileName(path.basename(file).replace(/\.\*$/, '.md'), languages, defaultLanguage);
-        return parsed && 'id' in parsed ? parsed.id : '';
-      }),
-    );
-    invalidIdCache.set(model, ids);
+  const { languages, defaultLanguage } = model.workspace;
+  const ids = new Set<string>();
+  for (const file of model.invalidFiles) {
+    const parsed = parseArticleFileName(path.basename(file), languages, defaultLanguage);
+    if (parsed && 'id' in parsed) ids.add(parsed.id);
   }
   return ids;
 }
@@ -93,16 +94,14 @@ function resolveLink(
   hash: string,
   from: Article,
   scope: Scope,
-  byFile: Map<string, { group: ArticleGroup; article: Article }>,
-  languages: string[],
-  defaultLanguage: string,
-  model: Model,
+  { model, byFile, invalidIds }: LinkContext,
 ): Omit<ArticleLink, 'href' | 'line'> | { error: string } | { skip: true } {
+  const { languages, defaultLanguage } = model.workspace;
   let group: ArticleGroup | undefined;
   const decoded = decodeURIComponent(target);
   if (decoded.includes('/')) {
     const file = path.resolve(path.dirname(from.file), decoded);
-    group = byFile.get(file)?.group;
+    group = byFile.get(file);
     if (!group && model.invalidFiles.has(file)) return { skip: true };
     if (!group) return { error: `no article file at ${path.relative(path.dirname(from.file), file)}; fix the path, or link by id (e.g. "${path.basename(decoded).replace(/\..*$/, '')}.md")` };
   } else {
@@ -116,7 +115,7 @@ function resolveLink(
       // Internal notes may point at any help center's article.
       if (scope.articles === model.internal.articles)
         group = [...model.helpCenters.values()].map((hc) => hc.articles.get(id)).find(Boolean);
-      if (!group && invalidIds(model).has(id)) return { skip: true };
+      if (!group && invalidIds.has(id)) return { skip: true };
       if (!group) {
         const hint = suggest(id, [...scope.articles.keys()], '');
         return { error: `no article "${id}" in ${scope.name}${hint ? `; ${hint}` : '; fix the id or create the article'}` };

@@ -40,19 +40,34 @@ function listDir(dir: string): fs.Dirent[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Reads the article files directly in `dir` into `groups` (id → translations). */
+/** One id space: a help center, or `internal/`. */
+interface IdSpace {
+  /** id → translations */
+  groups: Map<string, ArticleGroup>;
+  /** id → the first file seen with it, to name both sides of a clash */
+  firstFile: Map<string, string>;
+  /** `in help center "main"`, for messages */
+  scope: string;
+}
+
+/** One folder's worth of articles and what they inherit from it. */
+interface ArticleFolder {
+  dir: string;
+  entries: fs.Dirent[];
+  owner: { helpCenter: string | undefined; collection: Collection | undefined; folder: Folder | undefined };
+  forcedVisibility: RawArticle['forcedVisibility'];
+  inheritedAi: RawArticle['inheritedAi'];
+}
+
+/** Reads the article files directly in a folder into its id space (id → translations). */
 function readArticles(
-  dir: string,
-  entries: fs.Dirent[],
   ctx: ReadContext,
-  owner: { helpCenter: string | undefined; collection: Collection | undefined; folder: Folder | undefined },
-  groups: Map<string, ArticleGroup>,
-  firstFile: Map<string, string>,
-  scope: string,
-  forcedVisibility: RawArticle['forcedVisibility'],
-  inheritedAi: RawArticle['inheritedAi'],
+  { groups, firstFile, scope }: IdSpace,
+  { dir, entries, owner, forcedVisibility, inheritedAi }: ArticleFolder,
 ): ArticleGroup[] {
   const local: ArticleGroup[] = [];
+  /** Ids already reported as clashing with another folder (all files of one call share a folder). */
+  const clashes = new Set<string>();
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const file = path.join(dir, entry.name);
@@ -66,13 +81,13 @@ function readArticles(
     const first = firstFile.get(parsed.id);
     if (group && first && path.dirname(first) !== dir) {
       // One message per clash, naming both places, not one per translation.
-      if (!ctx.invalidFiles.has(path.join(dir, `${parsed.id}.*`)))
+      if (!clashes.has(parsed.id))
         ctx.problems.error(
           file,
           undefined,
           `article id "${parsed.id}" is also used by ${path.relative(path.dirname(file), first)}; ids must be unique ${scope}, so rename one of them`,
         );
-      ctx.invalidFiles.add(path.join(dir, `${parsed.id}.*`));
+      clashes.add(parsed.id);
       ctx.invalidFiles.add(file);
       continue;
     }
@@ -116,7 +131,8 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
   const scope = `in help center "${id}"`;
   const owner = { helpCenter: id, collection: undefined, folder: undefined };
   const rootEntries = listDir(dir);
-  readArticles(dir, rootEntries, ctx, owner, helpCenter.articles, firstFile, scope, 'unlisted', {});
+  const space: IdSpace = { groups: helpCenter.articles, firstFile, scope };
+  readArticles(ctx, space, { dir, entries: rootEntries, owner, forcedVisibility: 'unlisted', inheritedAi: {} });
 
   const walk = (parent: Collection | undefined, parentDir: string, entries: fs.Dirent[]): Collection[] => {
     const collections: Collection[] = [];
@@ -152,18 +168,13 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
       if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(entry.name))
         ctx.problems.error(collectionDir, undefined, `collection folder "${entry.name}" may hold only letters, digits, ".", "-" and "_" (it becomes a URL); rename it`);
       helpCenter.collectionsByPath.set(collection.path.join('/'), collection);
-      const ai = aiDefaults(collection);
-      collection.articles = readArticles(
-        collectionDir,
-        children,
-        ctx,
-        { helpCenter: id, collection, folder: undefined },
-        helpCenter.articles,
-        firstFile,
-        scope,
-        undefined,
-        ai,
-      );
+      collection.articles = readArticles(ctx, space, {
+        dir: collectionDir,
+        entries: children,
+        owner: { helpCenter: id, collection, folder: undefined },
+        forcedVisibility: undefined,
+        inheritedAi: aiDefaults(collection),
+      });
       collection.children = walk(collection, collectionDir, children);
       collections.push(collection);
     }
@@ -207,7 +218,9 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
   const firstFile = new Map<string, string>();
   const scope = 'in internal/';
   const rootEntries = listDir(dir);
-  readArticles(dir, rootEntries, ctx, { helpCenter: undefined, collection: undefined, folder: undefined }, tree.articles, firstFile, scope, 'internal', {});
+  const space: IdSpace = { groups: tree.articles, firstFile, scope };
+  const noOwner = { helpCenter: undefined, collection: undefined, folder: undefined };
+  readArticles(ctx, space, { dir, entries: rootEntries, owner: noOwner, forcedVisibility: 'internal', inheritedAi: {} });
   const walk = (parent: Folder | undefined, parentDir: string, entries: fs.Dirent[]): Folder[] => {
     const folders: Folder[] = [];
     for (const entry of entries) {
@@ -233,7 +246,13 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
           `internal folder "${folder.path.join('/')}" is nested ${folder.depth} levels deep; folders nest at most ${MAX_FOLDER_DEPTH} levels, so move it up`,
         );
       const children = listDir(folderDir);
-      readArticles(folderDir, children, ctx, { helpCenter: undefined, collection: undefined, folder }, tree.articles, firstFile, scope, 'internal', aiDefaults(folder));
+      readArticles(ctx, space, {
+        dir: folderDir,
+        entries: children,
+        owner: { ...noOwner, folder },
+        forcedVisibility: 'internal',
+        inheritedAi: aiDefaults(folder),
+      });
       folder.children = walk(folder, folderDir, children);
       folders.push(folder);
     }

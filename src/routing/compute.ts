@@ -343,8 +343,9 @@ async function computeBrand(
       if (article.visibility === 'private') badges.push('private');
       if (article.visibility === 'unlisted') badges.push('unlisted');
       const showAuthor = brand.theme.theme.showAuthors && author;
+      const crumbs = crumbsTo(group.collection, lang);
       pages.push({
-        ...base(lang, url, article.title, article.description, crumbsTo(group.collection, lang), options),
+        ...base(lang, url, article.title, article.description, crumbs, options),
         private: privatePage,
         noindex: noindexAll || article.visibility !== 'public' || article.state === 'draft',
         ogType: 'article',
@@ -363,9 +364,7 @@ async function computeBrand(
           brand.config.reactions?.endpoint || brand.config.analytics
             ? { endpoint: brand.config.reactions?.endpoint, ga4: !!brand.config.analytics }
             : undefined,
-        collectionPath: crumbsTo(group.collection, lang)
-          .slice(1)
-          .map((c) => c.label),
+        collectionPath: crumbs.slice(1).map((c) => c.label),
         searchable:
           article.state === 'published' &&
           group.collection !== undefined &&
