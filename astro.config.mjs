@@ -2,12 +2,14 @@
 import { defineConfig } from 'astro/config';
 import signpost from './src/integration/index.ts';
 
-// The Signpost CLI (`npm run build`, `npm run dev`) drives Astro with this config; the content
-// folder and the computed site reach the pages through the integration, not through src/content.
+// The Signpost CLI (`npm run build`, `npm run dev`) drives Astro with this config; the computed
+// site reaches the integration and the pages through src/integration/handoff.ts.
 export default defineConfig({
   output: 'static',
   build: {
-    format: 'directory',
+    // Pages whose URL is a folder are `index.astro` routes (`<url>/index.html`); files such as
+    // `404.html` come from a file route and are written where they belong.
+    format: 'preserve',
     // Every brand is deployed from its own folder, so a page must not depend on shared CSS files.
     inlineStylesheets: 'always',
   },

@@ -1,8 +1,4 @@
 import { fileURLToPath } from 'node:url';
 
-/**
- * The Signpost installation folder (holds the built-in `themes/`). Taken from the environment when
- * set, because code bundled by Astro no longer sits at its source path.
- */
-export const PROJECT_ROOT: string =
-  process.env.SIGNPOST_PROJECT_ROOT ?? fileURLToPath(new URL('../', import.meta.url));
+/** The Signpost installation folder (holds the built-in `themes/`, and is Astro's root). */
+export const PROJECT_ROOT: string = fileURLToPath(new URL('../', import.meta.url));

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { computeSite } from '../routing/compute.ts';
+import { provideHandoff, type Handoff } from '../integration/handoff.ts';
+import { computeSite } from '../routing/site.ts';
 import { indexSite, type IndexStats } from '../search/index.ts';
-import { setSiteData } from '../routing/store.ts';
 import { report } from './check.ts';
 
 export interface BuildOptions {
@@ -52,10 +52,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let search: IndexStats;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
-    setSiteData(site);
-    process.env.SIGNPOST_CONTENT = loaded.model.root;
+    const handoff: Handoff = {
+      content: loaded.model.root,
+      site: () => Promise.resolve(site),
+      invalidate: () => {},
+      usedAssets: new Map(),
+    };
+    provideHandoff(handoff);
     process.env.ASTRO_TELEMETRY_DISABLED = '1';
-    process.env.SIGNPOST_PROJECT_ROOT = PROJECT_ROOT; // bundled page code no longer sits at its source path
     const { build } = await import('astro');
     await build({
       root: PROJECT_ROOT,
@@ -63,7 +67,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       logLevel: options.quiet ? 'error' : 'warn',
       mode: 'production',
     });
-    await writeBrandFiles(temp, site);
+    await writeBrandFiles(temp, site, handoff.usedAssets);
     search = await indexSite(temp, site);
     swapInto(temp, outDir);
   } catch (error) {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { formatProblem } from '../content/problems.ts';
+import { provideHandoff } from '../integration/handoff.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { computeSite } from '../routing/compute.ts';
-import { onInvalidate, setSiteData } from '../routing/store.ts';
+import { computeSite } from '../routing/site.ts';
 import type { SiteData } from '../routing/types.ts';
 
 /**
@@ -26,14 +26,16 @@ export async function runDev(options: {
     for (const problem of problems.sorted()) console.log(formatProblem(problem));
     return site;
   };
-  setSiteData(() => (cached ??= compute()));
-  onInvalidate(() => {
-    cached = undefined;
+  provideHandoff({
+    content,
+    site: () => (cached ??= compute()),
+    invalidate: () => {
+      cached = undefined;
+    },
+    usedAssets: new Map(),
   });
   const site = await (cached ??= compute());
-  process.env.SIGNPOST_CONTENT = content;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
-  process.env.SIGNPOST_PROJECT_ROOT = PROJECT_ROOT; // bundled page code no longer sits at its source path
   const { dev } = await import('astro');
   const server = await dev({
     root: PROJECT_ROOT,

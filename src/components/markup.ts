@@ -1,10 +1,9 @@
 /** Stands for the markup in a translated sentence: `t('article.updated', { date: SLOT })`. */
 export const SLOT = '\u0000';
 
-/** Text made safe to place in HTML content or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { escapeHtml } from '../output/escape.ts';
+
+export { escapeHtml };
 
 /**
  * A translated sentence with its `SLOT` replaced by markup (a `<time>`, a link), for `set:html`.

@@ -1,40 +1,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
-import { getSiteData, invalidateSiteData } from '../routing/store.ts';
+import { mimeType } from '../output/mime.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { isBrandFileUrl } from '../routing/layout.ts';
+import type { SiteData } from '../routing/types.ts';
+import { hasHandoff, receiveHandoff } from './handoff.ts';
 
-const mime: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-};
-
-/** Vite alias under which article images are imported, so Astro's image pipeline can optimise them. */
-export const CONTENT_ALIAS = '@signpost-content';
+/** The module the pages import their article images from (see `articleImagesModule`). */
+export const IMAGES_MODULE = 'virtual:signpost/images';
+const RESOLVED_IMAGES_MODULE = `\0${IMAGES_MODULE}`;
 
 /**
- * Wires Astro to the content folder the CLI chose (`SIGNPOST_CONTENT`): an import alias for
- * article images, and in dev a watcher that reloads the page when content or themes change.
+ * Wires Astro to the site the CLI computed (see `handoff.ts`): a module that imports exactly the
+ * article images the content loader resolved, so Astro's image pipeline optimises them; and in
+ * dev, brand images served from the content folder and a reload when content or themes change.
  */
 export default function signpost(): AstroIntegration {
-  const content = path.resolve(process.env.SIGNPOST_CONTENT ?? 'content');
   return {
     name: 'signpost',
     hooks: {
       'astro:config:setup': ({ updateConfig }) => {
+        if (!hasHandoff()) return;
+        const { content } = receiveHandoff();
         updateConfig({
           vite: {
-            resolve: { alias: { [CONTENT_ALIAS]: content } },
-            server: { fs: { allow: [content, path.resolve(content, '..')] } },
+            plugins: [
+              {
+                name: 'signpost:images',
+                resolveId: (id) => (id === IMAGES_MODULE ? RESOLVED_IMAGES_MODULE : undefined),
+                load: async (id) =>
+                  id === RESOLVED_IMAGES_MODULE
+                    ? articleImagesModule(await receiveHandoff().site())
+                    : undefined,
+              },
+            ],
+            // The dev server reads files from the project, the content folder and its themes only.
+            server: { fs: { strict: true, allow: [PROJECT_ROOT, content, themesBeside(content)] } },
           },
         });
       },
       'astro:server:setup': ({ server }) => {
+        const handoff = receiveHandoff();
+        const { content } = handoff;
         const onChange = (file: string) => {
           if (!file.startsWith(content) && !file.includes(`${path.sep}themes${path.sep}`)) return;
-          invalidateSiteData();
+          handoff.invalidate();
+          const images = server.environments.ssr?.moduleGraph.getModuleById(RESOLVED_IMAGES_MODULE);
+          if (images) server.environments.ssr?.moduleGraph.invalidateModule(images);
           // Astro caches getStaticPaths per route; this is the event its own content layer sends
           // to clear that cache. Then the browser reloads the page.
           for (const environment of Object.values(server.environments))
@@ -43,24 +56,43 @@ export default function signpost(): AstroIntegration {
         };
         // Brand images are copied next to the pages by `build`; the dev server reads them in place.
         server.middlewares.use((req, res, next) => {
-          if (!req.url?.startsWith('/_brand/')) return next();
-          getSiteData()
+          const url = decodeURIComponent(req.url?.split('?')[0] ?? '');
+          if (!isBrandFileUrl(url)) return next();
+          handoff
+            .site()
             .then((site) => {
-              const file = site.brands[0]?.files[decodeURIComponent(req.url!.split('?')[0]!)];
+              const file = site.brands[0]?.files[url];
               if (!file) return next();
-              res.setHeader(
-                'content-type',
-                mime[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-              );
+              res.setHeader('content-type', mimeType(file) ?? 'application/octet-stream');
               fs.createReadStream(file).pipe(res);
             })
             .catch(next);
         });
-        server.watcher.add([content, path.resolve(content, '../themes')]);
+        server.watcher.add([content, themesBeside(content)]);
         server.watcher.on('change', onChange);
         server.watcher.on('add', onChange);
         server.watcher.on('unlink', onChange);
       },
     },
   };
+}
+
+/** Themes may sit beside the content folder as well as in the project. */
+function themesBeside(content: string): string {
+  return path.resolve(content, '..', 'themes');
+}
+
+/**
+ * Source of the images module: one import per article image the site uses (absolute paths, so no
+ * alias and no glob), exported by file. Astro turns each import into image metadata it can optimise.
+ */
+export function articleImagesModule(site: SiteData): string {
+  const files = new Set<string>();
+  for (const brand of site.brands)
+    for (const page of brand.pages)
+      if (page.kind === 'article') for (const image of page.images) files.add(image.file);
+  const list = [...files].sort();
+  const imports = list.map((file, i) => `import i${i} from ${JSON.stringify(file)};`).join('\n');
+  const entries = list.map((file, i) => `[${JSON.stringify(file)}, i${i}]`).join(',');
+  return `${imports}\nexport default new Map([${entries}]);\n`;
 }

@@ -1,4 +1,4 @@
-import type { BrandConfig, Theme } from '../schemas/index.ts';
+import type { Theme } from '../schemas/index.ts';
 
 /**
  * Everything the pages render, computed once per build (or per dev reload) from the content
@@ -20,24 +20,73 @@ export interface BrandSite {
   defaultLanguage: string;
   /** The workspace's IANA time zone, for dates shown to visitors. */
   timeZone: string;
+  /** `false`: `noindex` everywhere and `Disallow: /` in `robots.txt`. */
   indexing: boolean;
-  themeName: string;
   theme: Theme;
-  config: BrandConfig;
   /** Brand files copied into the site, by their public URL (`/_brand/logo.png` → absolute file). */
   files: Record<string, string>;
   /** Public URLs of the brand images, where given. */
-  images: Partial<
-    Record<
-      'icon' | 'favicon' | 'faviconType' | 'socialImage' | 'headerLogo' | 'footerLogo' | 'heroImage',
-      string | undefined
-    >
-  >;
+  images: BrandImages;
+  /** The brand's design tokens besides the theme's: the hero's colours and image. */
+  hero: {
+    searchBar: 'short' | 'medium' | 'long';
+    background?: string | undefined;
+    textColor?: string | undefined;
+  };
+  /** Header, footer and search settings, resolved per language the brand publishes. */
+  chrome: Record<string, Chrome>;
+  /** Where the search loader finds its client and the indexes. */
+  search: SearchSetup;
   pages: PageData[];
   /** Former article URLs and where they went. */
   redirects: { from: string; to: string }[];
   /** Article Markdown copies for agents: URL → Markdown. */
   markdownCopies: { url: string; markdown: string }[];
+}
+
+export interface BrandImages {
+  icon?: string | undefined;
+  favicon?: { href: string; type: string | undefined } | undefined;
+  socialImage?: string | undefined;
+  headerLogo?: string | undefined;
+  footerLogo?: string | undefined;
+  heroImage?: string | undefined;
+}
+
+/** What surrounds every page in one language: header, footer and the search forms' settings. */
+export interface Chrome {
+  header: {
+    title: string;
+    home: string;
+    links: Link[];
+    logo: string | undefined;
+    /** The logo's text alternative: the brand's name. */
+    logoAlt: string;
+  };
+  footer: {
+    template: 'simple' | 'classic' | 'multi-level';
+    /** Link columns; a column without a label is a plain list. */
+    columns: { label: string; links: Link[] }[];
+    logo: string | undefined;
+    social: { name: string; url: string }[];
+    poweredBy: boolean;
+  };
+  search: {
+    /** The language's search page, where the form goes without JavaScript. */
+    action: string;
+    /** The ticket portal, offered when nothing is found. */
+    tickets: string | undefined;
+    /** Send GA4 `search` events. */
+    ga4: boolean;
+  };
+}
+
+/** Handed to the search client by the loader, from the build, never from the page's markup. */
+export interface SearchSetup {
+  /** Public index URL. */
+  index: string;
+  /** Private index URL, as the gate serves it. */
+  privateIndex: string;
 }
 
 export interface Link {
@@ -70,6 +119,8 @@ interface PageBase {
   breadcrumbs: Link[];
   languages: LanguageOption[];
   noindex: boolean;
+  /** Listed in `sitemap.xml`. */
+  sitemap: boolean;
   /** Open Graph type. */
   ogType: 'website' | 'article';
 }
@@ -124,8 +175,10 @@ export interface ArticlePage extends PageBase {
   reactions: { endpoint?: string | undefined; ga4: boolean } | undefined;
   /** Path of collection names, for JSON-LD and the search filter. */
   collectionPath: string[];
-  /** In the search index: published, listed articles (public ones publicly, private ones privately). */
+  /** In a search index: published articles in a collection (public ones publicly, private ones privately). */
   searchable: boolean;
+  /** Audiences a signed-in visitor must match to read a private article (empty: any). */
+  audiences: string[];
 }
 
 /** `/<lang>/search/?q=`: full search results, shareable as a link. */
@@ -135,6 +188,8 @@ export interface SearchPage extends PageBase {
 
 export interface NotFoundPage extends PageBase {
   kind: 'not-found';
+  /** The home page in the page's language. */
+  home: string;
 }
 
 /** `/`: sends visitors to their language. */

@@ -14,10 +14,6 @@
  * - `data-sp-ga4`: send a GA4 `search` event (through the page's `gtag`, if consent loaded it)
  */
 
-/** The brand's public index; result URLs are brand-relative, hence `baseUrl: '/'`. */
-const INDEX = '/pagefind/';
-/** Private articles' index: served by the gate to logged-in visitors only. */
-const PRIVATE_INDEX = '/_private/pagefind/';
 /** The gate's non-HttpOnly flag beside its HttpOnly token cookie. */
 const SESSION = /(?:^|;\s*)sp_session=1(?:;|$)/;
 const DROPDOWN_SIZE = 6;
@@ -42,6 +38,8 @@ const ANALYTICS_SETTLE_MS = 1000;
 
 /** @type {Promise<Pagefind> | undefined} */
 let pagefind;
+/** @type {{ index: string; privateIndex: string } | undefined} */
+let indexes;
 /** @type {WeakSet<HTMLFormElement>} */
 const enhanced = new WeakSet();
 let uid = 0;
@@ -50,9 +48,13 @@ let uid = 0;
  * Called by the loader with the form the visitor reached for: enhances every search form on the
  * page (once), and catches up with what was typed while this module loaded.
  * @param {HTMLFormElement | null} [form]
+ * @param {{ index: string; privateIndex: string }} [setup] where the indexes are: the public one
+ *   (result URLs in it are brand-relative, hence `baseUrl: '/'`) and the private one, which the
+ *   gate serves to signed-in visitors only. Written into the loader by the build.
  */
-export function start(form) {
-  if (!form || enhanced.has(form)) return;
+export function start(form, setup) {
+  if (!form || !setup || enhanced.has(form)) return;
+  indexes ??= setup;
   loadPagefind().catch(() => {});
   for (const f of document.querySelectorAll('form[role=search][data-sp-search]'))
     if (f instanceof HTMLFormElement && !enhanced.has(f)) {
@@ -68,13 +70,15 @@ export function start(form) {
 /** Pagefind, loaded once; merges the private index only for a logged-in visitor. */
 function loadPagefind() {
   pagefind ??= (async () => {
-    const url = `${INDEX}pagefind.js`;
+    if (!indexes) throw new Error('search was not started');
+    const { index, privateIndex } = indexes;
+    const url = `${index}pagefind.js`;
     /** @type {Pagefind} */
     const pf = await import(/* @vite-ignore */ url);
     await pf.options({ baseUrl: '/' });
     await pf.init();
-    if (SESSION.test(document.cookie) && (await privateIndexHas(document.documentElement.lang)))
-      await pf.mergeIndex(PRIVATE_INDEX, { baseUrl: '/' }).catch(() => {});
+    if (SESSION.test(document.cookie) && (await privateIndexHas(privateIndex, document.documentElement.lang)))
+      await pf.mergeIndex(privateIndex, { baseUrl: '/' }).catch(() => {});
     return pf;
   })();
   pagefind.catch(() => (pagefind = undefined));
@@ -85,11 +89,12 @@ function loadPagefind() {
  * Whether the private index answers and holds the page's language. A stale flag cookie meets the
  * gate's login redirect, and a broken merged index would fail every search; a language the
  * private index lacks would make Pagefind merge its largest language (German into Japanese).
+ * @param {string} privateIndex
  * @param {string} lang
  */
-async function privateIndexHas(lang) {
+async function privateIndexHas(privateIndex, lang) {
   try {
-    const response = await fetch(`${PRIVATE_INDEX}pagefind-entry.json`, { redirect: 'error' });
+    const response = await fetch(`${privateIndex}pagefind-entry.json`, { redirect: 'error' });
     /** @type {{ languages?: Record<string, unknown> }} */
     const entry = response.ok ? await response.json() : {};
     const wanted = lang.toLowerCase();

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
+import { dirs } from '../routing/layout.ts';
 import type { SiteData } from '../routing/types.ts';
 
 /** What indexing cost, for the build summary and the bench. */
@@ -24,13 +25,13 @@ export async function indexSite(outDir: string, site: SiteData): Promise<IndexSt
   let bytes = 0;
   try {
     for (const brand of site.brands) {
-      for (const dir of [path.join(outDir, brand.id), path.join(outDir, '_private', brand.id)]) {
+      for (const dir of [dirs.public(outDir, brand.id), dirs.private(outDir, brand.id)]) {
         if (!(await exists(dir))) continue;
         const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
         if (!index) throw new Error(`search index for ${brand.id}: ${errors.join('; ')}`);
         const added = await index.addDirectory({ path: dir, glob: '**/*.html' });
         if (added.errors.length) throw new Error(`search index for ${brand.id}: ${added.errors.join('; ')}`);
-        const output = path.join(dir, 'pagefind');
+        const output = dirs.searchIndex(dir);
         const written = await index.writeFiles({ outputPath: output });
         if (written.errors.length)
           throw new Error(`search index for ${brand.id}: ${written.errors.join('; ')}`);

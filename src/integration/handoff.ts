@@ -1,0 +1,43 @@
+import type { SiteData } from '../routing/types.ts';
+
+/**
+ * The one crossing between the CLI and the pages Astro renders. Astro loads `astro.config.mjs`
+ * and renders the pages through its own bundles of our modules, so module variables are not
+ * shared with the CLI that computed the site; one `globalThis` slot, written here by the CLI and
+ * read here by the integration and the pages, is the only place all of them see. Nothing else
+ * travels through globals or environment variables.
+ */
+export interface Handoff {
+  /** Absolute path of the content folder (the dev server watches it and may read from it). */
+  content: string;
+  /** The computed site. Dev recomputes it after a content change, so ask each time. */
+  site(): Promise<SiteData>;
+  /** Dev: forget the computed site; the next `site()` recomputes it from the changed content. */
+  invalidate(): void;
+  /**
+   * Filled while pages render, by brand: the files in Astro's assets folder that its public and
+   * its private pages use (optimised article images), so each deploy root gets only its own.
+   */
+  usedAssets: Map<string, { public: Set<string>; private: Set<string> }>;
+}
+
+const KEY = Symbol.for('signpost.handoff');
+type Holder = { [KEY]?: Handoff };
+
+/** The CLI: hands the site over before it starts Astro. */
+export function provideHandoff(handoff: Handoff): void {
+  (globalThis as Holder)[KEY] = handoff;
+}
+
+/** The integration and the pages: what the CLI handed over. */
+export function receiveHandoff(): Handoff {
+  const handoff = (globalThis as Holder)[KEY];
+  if (!handoff)
+    throw new Error('no site to render: pages are built through `signpost build` or `signpost dev`');
+  return handoff;
+}
+
+/** `astro check` and other tools load the config without the CLI: the integration then stays idle. */
+export function hasHandoff(): boolean {
+  return (globalThis as Holder)[KEY] !== undefined;
+}

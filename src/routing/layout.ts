@@ -1,0 +1,102 @@
+import path from 'node:path';
+
+/**
+ * The one place that knows where things go: every URL a brand's site answers and every file and
+ * folder of the output. Nothing else joins these strings; a test greps `src/` to keep it so.
+ *
+ * ```
+ * <out>/<brand>/                 public tree, deployed on the brand's domain
+ * <out>/_private/<brand>/        private pages and their search index, served by the gate only
+ * <out>/_export/<brand>/         the full knowledge feed (never deployed)
+ * ```
+ */
+
+const PRIVATE = '_private';
+const EXPORT = '_export';
+/** Astro's hashed scripts, styles and optimised images, per deploy root. */
+export const ASSETS_DIR = '_astro';
+const BRAND_FILES = '_brand';
+const SEARCH_INDEX = 'pagefind';
+
+/** Brand-relative URLs of every page kind and file: the URL scheme lives here. */
+export const urls = {
+  root: () => '/',
+  home: (lang: string) => `/${lang}/`,
+  collection: (lang: string, path: readonly string[]) =>
+    `/${lang}/collections/${path.map(encodeURIComponent).join('/')}/`,
+  article: (lang: string, id: string) => `/${lang}/articles/${encodeURIComponent(id)}/`,
+  /** The article as Markdown, for agents. */
+  articleMarkdown: (lang: string, id: string) => `/${lang}/articles/${encodeURIComponent(id)}.md`,
+  search: (lang: string) => `/${lang}/search/`,
+  notFound: () => '/404.html',
+  /** A brand image copied into the site: `brandFile('logo', '.png')` → `/_brand/logo.png`. */
+  brandFile: (name: string, extension: string) => `/${BRAND_FILES}/${name}${extension}`,
+  /** The public search index; result URLs in it are brand-relative. */
+  searchIndex: () => `/${SEARCH_INDEX}/`,
+  /** The private search index, as the gate serves it to a signed-in visitor. */
+  privateSearchIndex: () => `/${PRIVATE}/${SEARCH_INDEX}/`,
+  /** The site map, for `robots.txt`. */
+  sitemap: () => '/sitemap.xml',
+};
+
+/** The file name inside the assets folder that an asset URL (`/_astro/x.hash.webp`) names. */
+export function assetName(url: string): string | undefined {
+  const prefix = `/${ASSETS_DIR}/`;
+  return url.startsWith(prefix) ? decodeURIComponent(url.slice(prefix.length)) : undefined;
+}
+
+/** Is this request path a brand image (the dev server serves those from the content folder)? */
+export function isBrandFileUrl(url: string): boolean {
+  return url.startsWith(`/${BRAND_FILES}/`);
+}
+
+/** Folders of the build output. */
+export const dirs = {
+  /** A brand's public deploy root. */
+  public: (out: string, brand: string) => path.join(out, brand),
+  /** A brand's private pages, served only by the gate. */
+  private: (out: string, brand: string) => path.join(out, PRIVATE, brand),
+  /** A brand's full feed. */
+  export: (out: string, brand: string) => path.join(out, EXPORT, brand),
+  /** Where Astro leaves the assets of every brand before they are shared out per deploy root. */
+  sharedAssets: (out: string) => path.join(out, ASSETS_DIR),
+  /** The assets folder inside a deploy root. */
+  assets: (root: string) => path.join(root, ASSETS_DIR),
+  /** The Pagefind index inside a deploy root. */
+  searchIndex: (root: string) => path.join(root, SEARCH_INDEX),
+};
+
+/** Files at a brand's public root besides its pages. */
+export const rootFiles = {
+  sitemap: 'sitemap.xml',
+  robots: 'robots.txt',
+  cname: 'CNAME',
+  redirects: '_redirects',
+} as const;
+
+/** Where a page's file goes inside its deploy root: `/en/x/` → `en/x/index.html`. */
+export function fileOf(url: string): string {
+  const decoded = decodeURIComponent(url).replace(/^\//, '');
+  return decoded === '' || decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+}
+
+/** The Astro route a page is rendered by: a folder with `index.html`, or a named `.html` file. */
+export type RouteKind = 'directory' | 'file';
+
+/**
+ * The Astro route parameter of a page, and which route renders it. A build holds every brand
+ * (`acme/en/…`, private pages under `_private/acme/…`); the dev server shows one brand at the root.
+ * Pages whose URL is a file (`/404.html`) go through the file route, so Astro writes them in place.
+ */
+export function routeOf(
+  mode: 'build' | 'dev',
+  brand: string,
+  page: { url: string; private: boolean },
+): { kind: RouteKind; param: string | undefined } {
+  const kind: RouteKind = page.url.endsWith('.html') ? 'file' : 'directory';
+  const trimmed = decodeURIComponent(page.url)
+    .replace(/\.html$/, '')
+    .replace(/^\/|\/$/g, '');
+  const parts = mode === 'build' ? [page.private ? `${PRIVATE}/${brand}` : brand, trimmed] : [trimmed];
+  return { kind, param: parts.filter(Boolean).join('/') || undefined };
+}

@@ -1,0 +1,120 @@
+import type { Article, ArticleGroup } from '../../content/model.ts';
+import type { BrandContext } from '../context.ts';
+import { urls } from '../layout.ts';
+import { computeRelated } from '../related.ts';
+import type { ArticlePage, ArticleSummary, BrandSite, RedirectPage } from '../types.ts';
+import { isBuilt, isListed, visibilityOf } from '../visibility.ts';
+
+/** Everything one language's articles add to a brand's site. */
+export interface ArticleOutput {
+  pages: (ArticlePage | RedirectPage)[];
+  redirects: BrandSite['redirects'];
+  markdownCopies: BrandSite['markdownCopies'];
+}
+
+/**
+ * The article pages of one language, with the redirect pages of their former ids and the `.md`
+ * copies of the public ones. Related articles are the writer's choice or computed, and only ever
+ * listed ones.
+ */
+export async function articlePages(
+  ctx: BrandContext,
+  lang: string,
+  avatars: Map<string, string | undefined>,
+): Promise<ArticleOutput> {
+  const { brand, model } = ctx;
+  const hc = brand.helpCenter;
+  const { theme } = brand.theme;
+  const out: ArticleOutput = { pages: [], redirects: [], markdownCopies: [] };
+
+  const candidates: { group: ArticleGroup; article: Article }[] = [];
+  for (const group of hc.articles.values()) {
+    const article = group.translations.get(lang);
+    if (isListed(group, article, ctx.mode)) candidates.push({ group, article });
+  }
+  const relatedCount = theme.article.relatedArticles;
+  const computed = relatedCount ? computeRelated(candidates, relatedCount) : new Map<string, string[]>();
+  const listedSummary = (id: string): ArticleSummary[] => {
+    const group = hc.articles.get(id);
+    const article = group?.translations.get(lang);
+    return group && isListed(group, article, ctx.mode) ? [ctx.summary(article)] : [];
+  };
+  const reactions =
+    brand.config.reactions?.endpoint || brand.config.analytics
+      ? { endpoint: brand.config.reactions?.endpoint, ga4: !!brand.config.analytics }
+      : undefined;
+
+  for (const group of hc.articles.values()) {
+    const article = group.translations.get(lang);
+    if (!article) continue;
+    const seen = visibilityOf(group, article, ctx.scope);
+    if (!seen.built) continue;
+    const url = urls.article(lang, group.id);
+    const languages = ctx.languageOptions(lang, (l) =>
+      isBuilt(group.translations.get(l), ctx.mode) ? urls.article(l, group.id) : undefined,
+    );
+    const rendered = await ctx.renderer.render(article);
+    const author = article.author ? model.authors.get(article.author) : undefined;
+    const crumbs = ctx.breadcrumbs(group.collection, lang);
+    const base = ctx.base(lang, url, article.title, article.description, crumbs, languages);
+    out.pages.push({
+      ...base,
+      private: seen.private,
+      noindex: seen.noindex,
+      sitemap: seen.sitemap,
+      ogType: 'article',
+      kind: 'article',
+      id: group.id,
+      html: rendered.html,
+      images: rendered.images,
+      toc: (article.toc ?? theme.article.toc) ? rendered.headings : [],
+      author:
+        theme.showAuthors && author
+          ? { name: author.name, title: author.title, avatar: avatars.get(author.key) }
+          : undefined,
+      updated: article.updated.toISOString(),
+      related: (article.related ?? computed.get(group.id) ?? [])
+        .flatMap(listedSummary)
+        .slice(0, relatedCount),
+      badges: seen.badges,
+      reactions,
+      collectionPath: crumbs.slice(1).map((c) => c.label),
+      searchable: seen.search !== undefined,
+      audiences: seen.audiences,
+    });
+    if (seen.private) continue;
+    // A private article's former URLs stay unknown to the public tree.
+    for (const alias of article.aliases) {
+      const from = urls.article(lang, alias);
+      out.redirects.push({ from, to: url });
+      out.pages.push({
+        ...ctx.base(lang, from, article.title, article.description, [], languages),
+        canonical: ctx.canonical(url),
+        alternates: [],
+        noindex: true,
+        kind: 'redirect',
+        to: url,
+      });
+    }
+    if (seen.publicFeed)
+      out.markdownCopies.push({
+        url: urls.articleMarkdown(lang, group.id),
+        markdown: markdownCopy(article, ctx.origin),
+      });
+  }
+  return out;
+}
+
+/**
+ * The `.md` copy agents read: title, summary, source URL, then the Markdown as written with its
+ * article links pointing at absolute URLs (an agent has no content tree to resolve `refunds.md`).
+ */
+function markdownCopy(article: Article, origin: string): string {
+  let body = article.body.trim();
+  for (const link of article.links)
+    body = body
+      .split(`](${link.href}`)
+      .join(`](${origin}${urls.article(link.targetLanguage, link.targetId)}${link.hash}`);
+  const description = article.description ? `\n> ${article.description.replace(/\n/g, ' ')}\n` : '';
+  return `# ${article.title}\n${description}\nSource: ${origin}${urls.article(article.language, article.id)}\n\n${body}\n`;
+}

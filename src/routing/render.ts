@@ -1,0 +1,55 @@
+import type { Article } from '../content/model.ts';
+import type { Problems } from '../content/problems.ts';
+import { uiStrings } from '../i18n/index.ts';
+import { MarkdownError } from '../markdown/errors.ts';
+import { renderMarkdown, type RenderedMarkdown, type RenderOptions } from '../markdown/render.ts';
+import { urls } from './layout.ts';
+
+/** Renders each article file once, whichever brands and pages show it. */
+export class ArticleRenderer {
+  #cache = new Map<string, Promise<RenderedMarkdown>>();
+  #problems: Problems;
+
+  constructor(problems: Problems) {
+    this.#problems = problems;
+  }
+
+  render(article: Article): Promise<RenderedMarkdown> {
+    let result = this.#cache.get(article.file);
+    if (!result) {
+      const links = new Map(
+        article.links.map((l) => [l.href, urls.article(l.targetLanguage, l.targetId) + l.hash]),
+      );
+      const images = new Map(article.images.map((i) => [i.src, i.file]));
+      result = renderMarkdown(article.body, article.format, {
+        language: article.language,
+        labels: markdownLabels(article.language),
+        resolveLink: (href) => links.get(href),
+        resolveImage: (src) => images.get(src),
+      }).catch((error: unknown) => {
+        // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
+        const line =
+          error instanceof MarkdownError && error.line ? article.bodyLine + error.line - 1 : undefined;
+        this.#problems.error(article.file, line, error instanceof Error ? error.message : String(error));
+        return { html: '', images: [], headings: [], text: '' };
+      });
+      this.#cache.set(article.file, result);
+    }
+    return result;
+  }
+}
+
+/** Callout titles and other labels the Markdown pipeline writes, in the page language. */
+export function markdownLabels(language: string): RenderOptions['labels'] {
+  const t = uiStrings(language);
+  return {
+    note: t('markdown.note'),
+    tip: t('markdown.tip'),
+    important: t('markdown.important'),
+    warning: t('markdown.warning'),
+    caution: t('markdown.caution'),
+    footnotes: t('markdown.footnotes'),
+    anchor: t('markdown.anchor'),
+    table: t('markdown.table'),
+  };
+}

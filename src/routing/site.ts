@@ -1,0 +1,74 @@
+import type { Model } from '../content/model.ts';
+import { Problems } from '../content/problems.ts';
+import { BrandContext } from './context.ts';
+import { urls } from './layout.ts';
+import { articlePages } from './pages/articles.ts';
+import { brandChrome, brandHero, brandImages } from './pages/brand.ts';
+import { collectionPages } from './pages/collections.ts';
+import { homePage, searchPage } from './pages/home.ts';
+import { notFoundPage, rootPage } from './pages/fixed.ts';
+import { ArticleRenderer } from './render.ts';
+import type { BrandSite, PageData, SiteData } from './types.ts';
+import type { Mode } from './visibility.ts';
+
+export interface ComputeOptions {
+  mode: Mode;
+  /** Only this brand (dev). */
+  brand?: string | undefined;
+}
+
+/**
+ * Turns the content model into every page of every brand: URLs, listings, breadcrumbs, language
+ * alternates, related articles and rendered Markdown. Each article is rendered once per language
+ * and shared by every brand that publishes it.
+ */
+export async function computeSite(
+  model: Model,
+  options: ComputeOptions,
+): Promise<{ site: SiteData; problems: Problems }> {
+  const brands = model.brands.filter((b) => !options.brand || b.id === options.brand);
+  if (options.brand && !brands.length)
+    throw new Error(`no brand "${options.brand}"; brands: ${model.brands.map((b) => b.id).join(', ')}`);
+  const problems = new Problems();
+  const renderer = new ArticleRenderer(problems);
+  const sites: BrandSite[] = [];
+  for (const brand of brands)
+    sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
+  return { site: { mode: options.mode, brands: sites }, problems };
+}
+
+/** One brand's site: its images and chrome, then every page kind, language by language. */
+export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
+  const { brand, model } = ctx;
+  const { images, avatars } = brandImages(ctx);
+  const pages: PageData[] = [];
+  const redirects: BrandSite['redirects'] = [];
+  const markdownCopies: BrandSite['markdownCopies'] = [];
+  for (const lang of brand.languages) {
+    pages.push(await homePage(ctx, lang), searchPage(ctx, lang), ...collectionPages(ctx, lang));
+    const articles = await articlePages(ctx, lang, avatars);
+    pages.push(...articles.pages);
+    redirects.push(...articles.redirects);
+    markdownCopies.push(...articles.markdownCopies);
+  }
+  pages.push(rootPage(ctx), notFoundPage(ctx));
+  return {
+    id: brand.id,
+    name: brand.config.name,
+    domain: brand.domain,
+    origin: ctx.origin,
+    languages: brand.languages,
+    defaultLanguage: brand.defaultLanguage,
+    timeZone: model.workspace.timezone,
+    indexing: brand.config.indexing,
+    theme: brand.theme.theme,
+    files: ctx.files,
+    images,
+    hero: brandHero(ctx),
+    chrome: Object.fromEntries(brand.languages.map((lang) => [lang, brandChrome(ctx, images, lang)])),
+    search: { index: urls.searchIndex(), privateIndex: urls.privateSearchIndex() },
+    pages,
+    redirects,
+    markdownCopies,
+  };
+}

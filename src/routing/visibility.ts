@@ -1,0 +1,125 @@
+import type { Article, ArticleGroup, Collection, HelpCenter } from '../content/model.ts';
+
+/**
+ * Who sees what: the one place that decides, for an article translation on a brand's site,
+ * whether it is built, listed, searchable, in the sitemap, in the public feed or private. Routing,
+ * search, the sitemap, the `.md` copies, the feed and the gate all ask here; none decides alone.
+ *
+ * `build` is what visitors get; `dev` is the writer's preview, where drafts and private articles
+ * are shown (with a badge) in the one public tree.
+ */
+export type Mode = 'build' | 'dev';
+
+/** What a brand's site does with one article translation. */
+export interface ArticleVisibility {
+  /** A page is built for it (published, or any state in dev; never internal). */
+  built: boolean;
+  /** Shown in collection listings, home sections and related articles. */
+  listed: boolean;
+  /** Its page lives in the private tree, served by the gate only. */
+  private: boolean;
+  /** Audiences a signed-in visitor must match for a private page (empty: any customer). */
+  audiences: string[];
+  /** Which search index holds it, if any. */
+  search: 'public' | 'private' | undefined;
+  /** Tells search engines not to index the page. */
+  noindex: boolean;
+  /** Listed in `sitemap.xml`. */
+  sitemap: boolean;
+  /** Has a public `.md` copy, and is in the public feed and `llms.txt`. */
+  publicFeed: boolean;
+  internal: boolean;
+  draft: boolean;
+  /** Labels the page shows about its state. */
+  badges: ('draft' | 'private' | 'unlisted')[];
+}
+
+/** The brand settings visibility depends on. */
+export interface VisibilityScope {
+  mode: Mode;
+  /** The brand's `indexing` setting: `false` keeps every page out of search engines. */
+  indexing: boolean;
+}
+
+/** Is a page built for this translation? */
+export function isBuilt(article: Article | undefined, mode: Mode): article is Article {
+  return !!article && (article.state === 'published' || mode === 'dev') && article.visibility !== 'internal';
+}
+
+/** Is this translation listed (collections, home, related)? Root articles never are. */
+export function isListed(group: ArticleGroup, article: Article | undefined, mode: Mode): article is Article {
+  return isBuilt(article, mode) && article.visibility === 'public' && group.collection !== undefined;
+}
+
+/** Does this translation's page go to the private tree? In dev everything is previewed in one tree. */
+export function isPrivatePage(article: Article, mode: Mode): boolean {
+  return article.visibility === 'private' && mode !== 'dev';
+}
+
+/** Everything a brand's site does with one article translation. */
+export function visibilityOf(
+  group: ArticleGroup,
+  article: Article,
+  scope: VisibilityScope,
+): ArticleVisibility {
+  const built = isBuilt(article, scope.mode);
+  const published = article.state === 'published';
+  const privatePage = built && isPrivatePage(article, scope.mode);
+  const publicFeed = built && !privatePage && published && article.visibility === 'public';
+  const inCollection = group.collection !== undefined;
+  const badges: ArticleVisibility['badges'] = [];
+  if (article.state === 'draft') badges.push('draft');
+  if (article.visibility === 'private') badges.push('private');
+  if (article.visibility === 'unlisted') badges.push('unlisted');
+  const noindex = !scope.indexing || article.visibility !== 'public' || !published;
+  return {
+    built,
+    listed: isListed(group, article, scope.mode),
+    private: privatePage,
+    audiences: article.visibility === 'private' ? article.audiences : [],
+    search:
+      built && published && inCollection
+        ? article.visibility === 'public'
+          ? 'public'
+          : article.visibility === 'private'
+            ? 'private'
+            : undefined
+        : undefined,
+    noindex,
+    sitemap: built && !privatePage && !noindex,
+    publicFeed,
+    internal: article.visibility === 'internal',
+    draft: article.state === 'draft',
+    badges,
+  };
+}
+
+/**
+ * Per language, how many listed articles each collection holds at any depth. A collection is
+ * shown in a language only when it holds at least one.
+ */
+export function listedCounts(
+  hc: HelpCenter,
+  languages: readonly string[],
+  mode: Mode,
+): Map<string, Map<Collection, number>> {
+  const counts = new Map<string, Map<Collection, number>>();
+  for (const lang of languages) {
+    const map = new Map<Collection, number>();
+    for (const group of hc.articles.values())
+      if (isListed(group, group.translations.get(lang), mode))
+        for (let c = group.collection; c; c = c.parent) map.set(c, (map.get(c) ?? 0) + 1);
+    counts.set(lang, map);
+  }
+  return counts;
+}
+
+/** Pages other than articles follow the brand's `indexing` setting alone. */
+export function pageNoindex(scope: VisibilityScope): boolean {
+  return !scope.indexing;
+}
+
+/** Home and collection pages are in the sitemap unless the brand is kept out of search engines. */
+export function inSitemap(scope: VisibilityScope): boolean {
+  return scope.indexing;
+}
