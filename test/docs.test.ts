@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { README_URL, replaceReference } from '../src/cli/docs.ts';
-import { buildDocsIndex, configReference, referenceFor } from '../src/schemas/reference.ts';
+import { buildDocsIndex } from '../src/schemas/jsdoc.ts';
+import { configReference, referenceFor } from '../src/schemas/reference.ts';
 
 const reference = configReference();
 
