@@ -237,7 +237,8 @@ describe('layout', () => {
         .replace(/<!--[\s\S]*?-->/g, '')
         .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
       code.split('\n').forEach((line, i) => {
-        if (literal.test(line) && !/^\s*import\b/.test(line)) offenders.push(`src/${file}:${i + 1}: ${line.trim()}`);
+        if (literal.test(line) && !/^\s*import\b/.test(line))
+          offenders.push(`src/${file}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(offenders).toEqual([]);
