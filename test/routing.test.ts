@@ -7,14 +7,21 @@ import { BrandContext } from '../src/routing/context.ts';
 import { fileOf, routeOf } from '../src/routing/layout.ts';
 import { ArticleRenderer } from '../src/routing/render.ts';
 import { computeBrand } from '../src/routing/site.ts';
-import type { ArticlePage, BrandSite, CollectionPage, HomePage, PageData } from '../src/routing/types.ts';
+import type { ArticlePage, BrandSite, HomePage, PageData } from '../src/routing/types.ts';
 import { visibilityOf, type Mode } from '../src/routing/visibility.ts';
 import { PROJECT } from './helpers/example.ts';
 import { tinyModel, type TinyArticle } from './helpers/model.ts';
 
 /** A help center in English and German: billing (with payments inside) and account. */
 const ARTICLES: TinyArticle[] = [
-  { id: 'refunds', lang: 'en', collection: 'billing', title: 'Refunds', aliases: ['money-back'] },
+  {
+    id: 'refunds',
+    lang: 'en',
+    collection: 'billing',
+    title: 'Refunds',
+    aliases: ['money-back'],
+    author: 'jane',
+  },
   { id: 'refunds', lang: 'de', collection: 'billing', title: 'Erstattungen' },
   { id: 'cards', lang: 'en', collection: 'billing/payments', title: 'Cards' },
   {
@@ -25,7 +32,9 @@ const ARTICLES: TinyArticle[] = [
     visibility: 'private',
     aliases: ['saml'],
   },
+  { id: 'sso', lang: 'de', collection: 'billing', title: 'SSO einrichten' },
   { id: 'beta', lang: 'en', collection: 'billing', title: 'Beta webhooks', visibility: 'unlisted' },
+  { id: 'beta', lang: 'de', collection: 'billing', title: 'Beta-Webhooks' },
   { id: 'status', lang: 'en', title: 'Status page' },
   { id: 'plans', lang: 'en', collection: 'account', title: 'Plans', state: 'draft' },
   { id: 'plans', lang: 'de', collection: 'account', title: 'Tarife' },
@@ -36,6 +45,7 @@ async function site(mode: Mode = 'build', brand = {}): Promise<BrandSite> {
     languages: ['en', 'de'],
     collections: ['billing', 'billing/payments', 'account'],
     articles: ARTICLES,
+    authors: ['jane', 'ghost'],
     brand: {
       home: { sections: [{ type: 'collections' }, { type: 'articles', ids: ['refunds', 'sso', 'beta'] }] },
       ...brand,
@@ -141,7 +151,8 @@ describe('route builders', () => {
     const listed = s.pages.flatMap((p) => (p.kind === 'collection' ? titles(p.articles) : []));
     expect(listed).not.toContain('Beta webhooks');
     expect(listed).not.toContain('Status page');
-    expect(sitemap(s)).not.toMatch(/beta|status|sso/);
+    for (const url of ['/en/articles/beta/', '/en/articles/status/', '/en/articles/sso/'])
+      expect(sitemap(s)).not.toContain(url);
   });
 
   it('a collection with no published article in a language is hidden in that language', async () => {
@@ -158,9 +169,35 @@ describe('route builders', () => {
       home.sections.flatMap((x) => (x.type === 'collections' ? x.collections : []));
     expect(cards(page(s, '/en/', 'home')).map((c) => c.name)).toEqual(['Billing']);
     expect(cards(page(s, '/de/', 'home')).map((c) => [c.name, c.articleCount])).toEqual([
-      ['Billing', 1],
+      ['Billing', 3],
       ['Account', 1],
     ]);
+  });
+
+  it('public pages name only public translations; private and unlisted ones name their like too', async () => {
+    const s = await site();
+    const hrefs = (url: string) => page(s, url, 'article').languages.map((l) => [l.lang, l.href ?? null]);
+    expect(hrefs('/de/articles/sso/')).toEqual([
+      ['en', null],
+      ['de', '/de/articles/sso/'],
+    ]);
+    expect(hrefs('/de/articles/beta/')).toEqual([
+      ['en', null],
+      ['de', '/de/articles/beta/'],
+    ]);
+    // The private English page may link to its public German translation.
+    expect(hrefs('/en/articles/sso/')).toEqual([
+      ['en', '/en/articles/sso/'],
+      ['de', '/de/articles/sso/'],
+    ]);
+    expect(sitemap(s)).not.toContain('/en/articles/sso/');
+    expect(sitemap(s)).not.toContain('/en/articles/beta/');
+  });
+
+  it('publishes an avatar only where a page shows it', async () => {
+    const s = await site();
+    expect(Object.keys(s.files)).toEqual(['/_brand/avatars/jane.png']);
+    expect(page(s, '/en/articles/refunds/', 'article').author?.avatar).toBe('/_brand/avatars/jane.png');
   });
 
   it('the dev preview builds drafts and private articles in the public tree', async () => {

@@ -40,13 +40,13 @@ export async function computeSite(
 /** One brand's site: its images and chrome, then every page kind, language by language. */
 export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
   const { brand, model } = ctx;
-  const { images, avatars } = brandImages(ctx);
+  const images = brandImages(ctx);
   const pages: PageData[] = [];
   const redirects: BrandSite['redirects'] = [];
   const markdownCopies: BrandSite['markdownCopies'] = [];
   for (const lang of brand.languages) {
     pages.push(await homePage(ctx, lang), searchPage(ctx, lang), ...collectionPages(ctx, lang));
-    const articles = await articlePages(ctx, lang, avatars);
+    const articles = await articlePages(ctx, lang);
     pages.push(...articles.pages);
     redirects.push(...articles.redirects);
     markdownCopies.push(...articles.markdownCopies);

@@ -56,6 +56,17 @@ export function isPrivatePage(article: Article, mode: Mode): boolean {
   return article.visibility === 'private' && mode !== 'dev';
 }
 
+/**
+ * May the page of one translation name another translation of the same article (language picker,
+ * hreflang, sitemap alternates)? Public pages name only public translations, so an unlisted or
+ * private translation's URL is never advertised; an unlisted or private page may also name its
+ * like. The dev preview names every translation it builds.
+ */
+export function namesTranslation(from: Article, to: Article | undefined, mode: Mode): to is Article {
+  if (!isBuilt(to, mode)) return false;
+  return mode === 'dev' || to.visibility === 'public' || to.visibility === from.visibility;
+}
+
 /** Everything a brand's site does with one article translation. */
 export function visibilityOf(
   group: ArticleGroup,

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
-import { dirs } from '../routing/layout.ts';
-import type { SiteData } from '../routing/types.ts';
+import { dirs, fileOf } from '../routing/layout.ts';
+import type { BrandSite, SiteData } from '../routing/types.ts';
 
 /** What indexing cost, for the build summary and the bench. */
 export interface IndexStats {
@@ -14,10 +14,12 @@ export interface IndexStats {
 }
 
 /**
- * Indexes every brand with Pagefind: the public pages into `<brand>/pagefind/` and the private
- * pages into `_private/<brand>/pagefind/`, never one inside the other. Pagefind splits each index
- * by the pages' `lang`, so a visitor searches in their language. Only article title and body are
- * indexed (the pages mark them with `data-pagefind-body`); one index is held in memory at a time.
+ * Indexes every brand with Pagefind: its searchable public pages into the public tree's index and
+ * its searchable private pages into the private tree's, never one inside the other. Only the
+ * pages visibility marks searchable are handed to Pagefind, so a brand with nothing searchable
+ * gets an empty index rather than Pagefind's fallback of indexing every page it is given.
+ * Pagefind splits each index by the pages' `lang`, and reads only article title and body (the
+ * pages mark them with `data-pagefind-body`); one index is held in memory at a time.
  */
 export async function indexSite(outDir: string, site: SiteData): Promise<IndexStats> {
   const started = performance.now();
@@ -25,23 +27,16 @@ export async function indexSite(outDir: string, site: SiteData): Promise<IndexSt
   let bytes = 0;
   try {
     for (const brand of site.brands) {
-      for (const dir of [dirs.public(outDir, brand.id), dirs.private(outDir, brand.id)]) {
-        if (!(await exists(dir))) continue;
-        const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
-        if (!index) throw new Error(`search index for ${brand.id}: ${errors.join('; ')}`);
-        const added = await index.addDirectory({ path: dir, glob: '**/*.html' });
-        if (added.errors.length) throw new Error(`search index for ${brand.id}: ${added.errors.join('; ')}`);
-        const output = dirs.searchIndex(dir);
-        const written = await index.writeFiles({ outputPath: output });
-        if (written.errors.length)
-          throw new Error(`search index for ${brand.id}: ${written.errors.join('; ')}`);
-        await index.deleteIndex();
-        bytes += await sizeOf(output);
-        // `addDirectory` counts every HTML file it read; the entry file counts what was indexed.
-        const entry = JSON.parse(await fs.readFile(path.join(output, 'pagefind-entry.json'), 'utf8')) as {
-          languages: Record<string, { page_count: number }>;
-        };
-        pages += Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
+      const trees = [
+        { root: dirs.public(outDir, brand.id), private: false },
+        { root: dirs.private(outDir, brand.id), private: true },
+      ];
+      for (const tree of trees) {
+        // A brand without private pages has no private tree, and so no private index.
+        if (tree.private && !brand.pages.some((p) => p.private)) continue;
+        const written = await indexTree(brand, tree.root, tree.private);
+        pages += written.pages;
+        bytes += written.bytes;
       }
     }
   } finally {
@@ -50,11 +45,23 @@ export async function indexSite(outDir: string, site: SiteData): Promise<IndexSt
   return { seconds: (performance.now() - started) / 1000, bytes, pages };
 }
 
-async function exists(dir: string): Promise<boolean> {
-  return fs.stat(dir).then(
-    () => true,
-    () => false,
-  );
+async function indexTree(brand: BrandSite, root: string, privateTree: boolean) {
+  const fail = (errors: string[]) => new Error(`search index for ${brand.id}: ${errors.join('; ')}`);
+  const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
+  if (!index) throw fail(errors);
+  let pages = 0;
+  for (const page of brand.pages) {
+    if (page.kind !== 'article' || !page.searchable || page.private !== privateTree) continue;
+    const content = await fs.readFile(path.join(root, fileOf(page.url)), 'utf8');
+    const added = await index.addHTMLFile({ url: page.url, content });
+    if (added.errors.length) throw fail(added.errors);
+    pages++;
+  }
+  const output = dirs.searchIndex(root);
+  const written = await index.writeFiles({ outputPath: output });
+  if (written.errors.length) throw fail(written.errors);
+  await index.deleteIndex();
+  return { pages, bytes: await sizeOf(output) };
 }
 
 async function sizeOf(dir: string): Promise<number> {

@@ -17,6 +17,8 @@ export interface TinyArticle {
   aliases?: string[];
   audiences?: string[];
   related?: string[];
+  /** Key of an author in `authors`. */
+  author?: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export function tinyModel(options: {
   collections: string[];
   articles: TinyArticle[];
   brand?: Partial<BrandInput>;
+  /** Author keys; each has an avatar file. */
+  authors?: string[];
 }): { model: Model; brand: Brand } {
   const { languages } = options;
   const all = (text: string) => Object.fromEntries(languages.map((l) => [l, text]));
@@ -92,7 +96,9 @@ export function tinyModel(options: {
       languages,
       domain: 'acme.test',
     },
-    authors: new Map(),
+    authors: new Map(
+      (options.authors ?? []).map((key) => [key, { key, name: key, avatarFile: `/content/avatars/${key}.png` }]),
+    ),
     audiences: new Map(),
     themes: new Map([[brand.theme.name, brand.theme]]),
     helpCenters: new Map([[hc.id, hc]]),
@@ -122,7 +128,7 @@ function article(spec: TinyArticle, group: ArticleGroup, hc: HelpCenter): Articl
     description: '',
     state: frontMatter.state,
     visibility,
-    author: undefined,
+    author: spec.author,
     ai: { agent: true, copilot: true },
     audiences: spec.audiences ?? [],
     order: undefined,

@@ -3,7 +3,7 @@ import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import { computeRelated } from '../related.ts';
 import type { ArticlePage, ArticleSummary, BrandSite, RedirectPage } from '../types.ts';
-import { isBuilt, isListed, visibilityOf } from '../visibility.ts';
+import { isListed, namesTranslation, visibilityOf } from '../visibility.ts';
 
 /** Everything one language's articles add to a brand's site. */
 export interface ArticleOutput {
@@ -17,11 +17,7 @@ export interface ArticleOutput {
  * copies of the public ones. Related articles are the writer's choice or computed, and only ever
  * listed ones.
  */
-export async function articlePages(
-  ctx: BrandContext,
-  lang: string,
-  avatars: Map<string, string | undefined>,
-): Promise<ArticleOutput> {
+export async function articlePages(ctx: BrandContext, lang: string): Promise<ArticleOutput> {
   const { brand, model } = ctx;
   const hc = brand.helpCenter;
   const { theme } = brand.theme;
@@ -51,7 +47,7 @@ export async function articlePages(
     if (!seen.built) continue;
     const url = urls.article(lang, group.id);
     const languages = ctx.languageOptions(lang, (l) =>
-      isBuilt(group.translations.get(l), ctx.mode) ? urls.article(l, group.id) : undefined,
+      namesTranslation(article, group.translations.get(l), ctx.mode) ? urls.article(l, group.id) : undefined,
     );
     const rendered = await ctx.renderer.render(article);
     const author = article.author ? model.authors.get(article.author) : undefined;
@@ -68,9 +64,14 @@ export async function articlePages(
       html: rendered.html,
       images: rendered.images,
       toc: (article.toc ?? theme.article.toc) ? rendered.headings : [],
+      // An avatar is published only where a page shows it.
       author:
         theme.showAuthors && author
-          ? { name: author.name, title: author.title, avatar: avatars.get(author.key) }
+          ? {
+              name: author.name,
+              title: author.title,
+              avatar: ctx.publish(author.avatarFile, `avatars/${author.key}`),
+            }
           : undefined,
       updated: article.updated.toISOString(),
       related: (article.related ?? computed.get(group.id) ?? [])

@@ -25,11 +25,8 @@ const NETWORKS: Record<string, string> = {
   rss: 'RSS',
 };
 
-/** The brand's images, published under `/_brand/`, and every author's avatar by author key. */
-export function brandImages(ctx: BrandContext): {
-  images: BrandImages;
-  avatars: Map<string, string | undefined>;
-} {
+/** The brand's images, published under `/_brand/`. */
+export function brandImages(ctx: BrandContext): BrandImages {
   const { assets } = ctx.brand;
   const images: BrandImages = {
     icon: ctx.publish(assets.icon, 'icon'),
@@ -40,10 +37,7 @@ export function brandImages(ctx: BrandContext): {
   };
   const favicon = ctx.publish(assets.favicon, 'favicon');
   if (favicon) images.favicon = { href: favicon, type: mimeType(favicon) };
-  const avatars = new Map<string, string | undefined>();
-  for (const [key, author] of ctx.model.authors)
-    avatars.set(key, ctx.publish(author.avatarFile, `avatars/${key}`));
-  return { images, avatars };
+  return images;
 }
 
 /** Header, footer and search settings of the brand in one language, brand-file text localized. */
