@@ -8,15 +8,17 @@ import { PROJECT, copyExample, errorLines, type ExampleCopy } from './helpers/ex
 
 const run = promisify(execFile);
 
-/** Runs the real `check` command the way a writer does. */
-async function check(content: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the real `check` command the way a writer does, output piped (so plain, without colour). */
+async function check(
+  content: string,
+  ...flags: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...env } = process.env;
   try {
     const { stdout, stderr } = await run(
       path.join(PROJECT, 'node_modules/.bin/node'),
-      ['src/cli/main.ts', 'check', '--content', content],
-      {
-        cwd: PROJECT,
-      },
+      ['src/cli/main.ts', 'check', '--content', content, ...flags],
+      { cwd: PROJECT, env },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -31,10 +33,16 @@ describe('the example content', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^✓ 0 errors, \d+ warnings in \d+ files \(\d+\.\d\d s\)$/);
-    // Missing translations are reported, as warnings, naming the brand and the file to add.
-    expect(lines).toContain(
-      'content/help-centers/main/integrations/webhooks-beta.en.md: warning: no de translation (brands acme, acme-eu publish de); add webhooks-beta.de.md',
+    expect(lines.at(-1)).toMatch(/^✓ 0 errors, \d+ warnings in \d+ content files \(\d+\.\d\d s\)$/);
+    // Missing translations are reported as warnings: folded into one count by default…
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^warning: \d+ missing translations \(.*de: 2.*\); check --verbose lists them$/),
+    );
+    // …and, with --verbose, one line each, naming the brand and the file to add.
+    const verbose = await check(path.join(PROJECT, 'content'), '--verbose');
+    expect(verbose.code).toBe(0);
+    expect(verbose.stdout.split('\n')).toContain(
+      'warning: content/help-centers/main/integrations/webhooks-beta.en.md: no de translation (brands acme, acme-eu publish de); add webhooks-beta.de.md',
     );
   });
 
@@ -86,7 +94,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.en.md:2: title: missing; add "title:" (text)",
+        "error: content/help-centers/main/billing/refunds.en.md:2: title: missing; add "title:" (text)",
       ]
     `);
   });
@@ -97,7 +105,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.en.md:5: visibility: expected one of public | unlisted | private, got "secret"",
+        "error: content/help-centers/main/billing/refunds.en.md:5: visibility: expected one of public | unlisted | private, got "secret"",
       ]
     `);
   });
@@ -106,7 +114,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('author: jane', 'auther: jane'));
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.en.md:4: unknown key "auther"; did you mean "author"?",
+        "error: content/help-centers/main/billing/refunds.en.md:4: unknown key "auther"; did you mean "author"?",
       ]
     `);
   });
@@ -115,7 +123,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.edit('brands/globex.yaml', (t) => t.replace(/^helpCenter: globex$/m, 'helpCenter: [globex'));
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/brands/globex.yaml:4: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]; fix the indentation or quoting",
+        "error: content/brands/globex.yaml:3: helpCenter: "[" is never closed; add "]" at the end of that line, or put the helpCenter in "quotes" if it is text",
       ]
     `);
   });
@@ -127,7 +135,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.en.md:42: link to "refund-policy.md": no article "refund-policy" in help center "main"; fix the id or create the article",
+        "error: content/help-centers/main/billing/refunds.en.md:42: link to "refund-policy.md": no article "refund-policy" in help center "main"; fix the id or create the article",
       ]
     `);
   });
@@ -139,7 +147,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.en.md:42: link to "salesforce-integration.md": "salesforce-integration" is a draft; publish it (state: published) or remove the link until it is",
+        "error: content/help-centers/main/billing/refunds.en.md:42: link to "salesforce-integration.md": "salesforce-integration" is a draft; publish it (state: published) or remove the link until it is",
       ]
     `);
   });
@@ -155,7 +163,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/payments/cards/virtual/_collection.yaml:1: collection "billing/payments/cards/virtual" is nested 4 levels deep; collections nest at most 3 levels, so move this folder up a level",
+        "error: content/help-centers/main/billing/payments/cards/virtual/_collection.yaml:1: collection "billing/payments/cards/virtual" is nested 4 levels deep; collections nest at most 3 levels, so move this folder up a level",
       ]
     `);
   });
@@ -164,7 +172,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.write('help-centers/main/account/refunds.en.md', '---\ntitle: Account refunds\n---\n\nText.\n');
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/billing/refunds.ar.md: article id "refunds" is also used by ../account/refunds.en.md; ids must be unique in help center "main", so rename one of them",
+        "error: content/help-centers/main/billing/refunds.ar.md: article id "refunds" is also used by ../account/refunds.en.md; ids must be unique in help center "main", so rename one of them",
       ]
     `);
   });
@@ -173,7 +181,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.edit('brands/globex.yaml', (t) => t.replace(/^helpCenter: globex$/m, 'helpCenter: globx'));
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/brands/globex.yaml:3: helpCenter: no folder help-centers/globx; did you mean "globex"?",
+        "error: content/brands/globex.yaml:3: helpCenter: no folder help-centers/globx; did you mean "globex"?",
       ]
     `);
   });
@@ -189,7 +197,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.write('brands/assets/globex-icon.png', png);
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/brands/globex.yaml:5: icon: assets/globex-icon.png is 1.2 MB, over the 1.0 MB limit; compress or shrink it",
+        "error: content/brands/globex.yaml:5: icon: assets/globex-icon.png is 1.2 MB, over the 1.0 MB limit; compress or shrink it",
       ]
     `);
   });
@@ -198,7 +206,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     example.edit('brands/acme.yaml', (t) => t.replace('ga4: G-ACME12345', 'ga4: UA-1234'));
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/brands/acme.yaml:14: analytics.ga4: expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)",
+        "error: content/brands/acme.yaml:14: analytics.ga4: expected a GA4 measurement id such as G-ABC123XYZ (Universal Analytics UA- ids no longer work)",
       ]
     `);
   });
@@ -209,7 +217,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/brands/acme.yaml:37: header.links: at most 3 header links; move the rest to the footer",
+        "error: content/brands/acme.yaml:37: header.links: at most 3 header links; move the rest to the footer",
       ]
     `);
   });
@@ -221,7 +229,7 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
-        "content/help-centers/main/getting-started/install-chat-widget.en.mdx:59: unknown component <Carousel>; use Callout, Steps, Tabs, Tab or Video",
+        "error: content/help-centers/main/getting-started/install-chat-widget.en.mdx:59: unknown component <Carousel>; use Callout, Steps, Tabs, Tab or Video",
       ]
     `);
   });
@@ -234,7 +242,10 @@ describe('each writer mistake fails check with file, line and what to do', () =>
     expect(result.stderr).toBe('');
     expect(result.stdout).not.toMatch(/\n\s+at /);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.filter((l) => !l.includes(': warning: ') && !l.startsWith('✗'))).toHaveLength(2);
-    expect(lines.at(-1)).toMatch(/^✗ 2 errors, \d+ warnings in \d+ files/);
+    expect(lines.filter((l) => l.startsWith('error: '))).toHaveLength(2);
+    expect(
+      lines.filter((l) => !l.startsWith('error: ') && !l.startsWith('warning: ') && !l.startsWith('✗')),
+    ).toEqual([]);
+    expect(lines.at(-1)).toMatch(/^✗ 2 errors, \d+ warnings in \d+ content files/);
   });
 });

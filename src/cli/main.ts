@@ -1,49 +1,150 @@
 #!/usr/bin/env node
 /**
- * The `signpost` command line: `check`, `build`, `dev`, `serve`, `import`, `docs`.
+ * The `signpost` command line: `check`, `build`, `dev`, `docs`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { suggest } from '../content/validate.ts';
 import { runBuild } from './build.ts';
 import { runCheck } from './check.ts';
 import { runDev } from './dev.ts';
 import { runDocs } from './docs.ts';
 
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  /** One line for `signpost --help`. */
+  summary: string;
+  /** `signpost <command> --help`. */
+  usage: string;
+  options: ParseArgsOptionsConfig;
+  run(values: Values): Promise<number>;
+}
+
+const content = { type: 'string', default: 'content' } as const;
+const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
+
+const COMMANDS: Record<string, Command> = {
+  check: {
+    summary: 'validate content/ and print every problem',
+    usage: `usage: signpost check [--content DIR] [--verbose]
+
+Reads every content file and prints every problem, one line each:
+  error: <file>:<line>: what is wrong; what to do
+Exits 1 when there is an error; warnings (e.g. missing translations) do not fail it.
+
+options:
+  --content DIR   the content folder (default: content)
+  --verbose       list every warning; otherwise more than 3 of one kind are folded into a count
+  -h, --help      show this help`,
+    options: { content, verbose: { type: 'boolean', default: false } },
+    run: (v) => runCheck({ content: text(v.content) ?? 'content', verbose: v.verbose === true }),
+  },
+  build: {
+    summary: "check, then build every brand's site",
+    usage: `usage: signpost build [--content DIR] [--out DIR]
+
+Checks the content, then builds every brand's site, search index and exports. The output folder
+is replaced only when everything succeeded.
+
+options:
+  --content DIR   the content folder (default: content)
+  --out DIR       where the sites go (default: dist)
+  -h, --help      show this help`,
+    options: { content, out: { type: 'string', default: 'dist' } },
+    run: async (v) =>
+      (await runBuild({ content: text(v.content) ?? 'content', out: text(v.out) ?? 'dist' })).code,
+  },
+  dev: {
+    summary: 'live preview of one brand, drafts and private articles shown',
+    usage: `usage: signpost dev [--content DIR] [--brand ID] [--port N]
+
+A live-reloading preview of one brand, drafts and private articles shown with a badge.
+
+options:
+  --content DIR   the content folder (default: content)
+  --brand ID      the brand to preview (default: the first)
+  --port N        the port to serve on (default: 4321)
+  -h, --help      show this help`,
+    options: { content, brand: { type: 'string' }, port: { type: 'string' } },
+    run: (v) => runDev({ content: text(v.content) ?? 'content', brand: text(v.brand), port: text(v.port) }),
+  },
+  docs: {
+    summary: 'regenerate the configuration reference in README.md',
+    usage: `usage: signpost docs [--check]
+
+Regenerates the configuration reference in README.md from the schemas.
+
+options:
+  --check         write nothing; exit 1 when the README is stale
+  -h, --help      show this help`,
+    options: { check: { type: 'boolean', default: false } },
+    run: (v) => runDocs({ check: v.check === true }),
+  },
+};
+
 const USAGE = `usage: signpost <command> [options]
 
 commands:
-  check   validate content/ and print every problem (--content DIR)
-  build   check, then build every brand's site (--content DIR --out DIR)
-  dev     live preview of one brand, drafts and private articles shown (--brand ID --port N)
-  docs    regenerate the configuration reference in README.md (--check: fail when stale)`;
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(7)} ${command.summary}`)
+  .join('\n')}
 
+signpost <command> --help lists a command's options.`;
+
+const HELP = { type: 'boolean', short: 'h', default: false } as const;
+
+/** Runs one command line; returns the exit code (2 for a wrong command line). */
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      content: { type: 'string', default: 'content' },
-      out: { type: 'string', default: 'dist' },
-      dist: { type: 'string', default: 'dist' },
-      brand: { type: 'string' },
-      port: { type: 'string' },
-      check: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  switch (command) {
-    case 'check':
-      return runCheck({ content: values.content });
-    case 'build':
-      return (await runBuild({ content: values.content, out: values.out })).code;
-    case 'dev':
-      return runDev({ content: values.content, brand: values.brand, port: values.port });
-    case 'docs':
-      return runDocs({ check: values.check });
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (name.startsWith('-')) return wrongUsage(`unknown option ${name}`, 'signpost --help');
+  const command = COMMANDS[name];
+  if (!command) {
+    const hint = suggest(name, Object.keys(COMMANDS), '');
+    return wrongUsage(`unknown command "${name}"${hint ? ` (${hint})` : ''}`, 'signpost --help');
+  }
+  let values: Values;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...command.options, help: HELP }, strict: true }));
+  } catch (error) {
+    return wrongUsage(describeArgsError(error, Object.keys(command.options)), `signpost ${name} --help`);
+  }
+  if (values.help) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(values);
+}
+
+/** One line on stderr, no stack: a wrong command line is the writer's to fix, not a bug. */
+function wrongUsage(what: string, help: string): number {
+  console.error(`signpost: ${what}; see ${help}`);
+  return 2;
+}
+
+/** parseArgs' errors, in the words of this CLI. */
+function describeArgsError(error: unknown, known: string[]): string {
+  const { code, message } = error as { code?: string; message?: string };
+  const option = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const hint = suggest(option, [...known.map((k) => `--${k}`), '--help'], '');
+      return `unknown option ${option}${hint ? ` (${hint})` : ''}`;
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message?.includes('does not take') ? `${option} takes no value` : `${option} needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${/'([^']*)'/.exec(message ?? '')?.[1] ?? ''}"`;
     default:
-      console.error(command ? `unknown command "${command}"\n\n${USAGE}` : USAGE);
-      return 2;
+      return message ?? String(error);
   }
 }
 
@@ -52,8 +153,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // Content problems never get here (they are reported as file:line lines); this is a bug or a
-    // wrong flag, so say so in one line unless asked for the stack.
+    // Content problems and wrong command lines never get here (they are reported as lines); this
+    // is a bug, so say so in one line unless asked for the stack.
     const message = error instanceof Error ? error.message : String(error);
     console.error(`signpost: ${message}`);
     if (process.env.SIGNPOST_DEBUG) console.error(error);

@@ -4,6 +4,7 @@ import { brandSchema } from '../schemas/brand.ts';
 import { checkBrandImage, type BrandImageKind } from './brand-images.ts';
 import type { Brand, Model } from './model.ts';
 import type { Problems } from './problems.ts';
+import { unknownThemeMessage } from './themes.ts';
 import { suggest, validate } from './validate.ts';
 import { readYaml } from './yaml.ts';
 
@@ -46,12 +47,7 @@ export async function readBrands(root: string, model: Model, problems: Problems)
         `helpCenter: no folder help-centers/${config.helpCenter}; ${suggest(config.helpCenter, [...model.helpCenters.keys()], 'create it or name an existing one')}`,
       );
     const theme = model.themes.get(config.theme);
-    if (!theme)
-      problems.error(
-        file,
-        source.lineOf(['theme']),
-        `theme: no themes/${config.theme}.yaml; ${suggest(config.theme, [...model.themes.keys()], 'create it or name an existing one')}`,
-      );
+    if (!theme) problems.error(file, source.lineOf(['theme']), unknownThemeMessage(config.theme, model.themes));
 
     const { languages: workspaceLanguages, defaultLanguage: workspaceDefault } = model.workspace;
     const languages = (config.languages ?? workspaceLanguages).map((l) => Intl.getCanonicalLocales(l)[0] ?? l);

@@ -55,14 +55,20 @@ export function checkCoverage(model: Model, problems: Problems): void {
       const ext = primary.format;
       for (const lang of brandsByLanguage.keys())
         if (!group.translations.has(lang))
-          problems.warn(primary.file, undefined, `no ${lang} translation (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add ${group.id}.${lang}.${ext}`);
+          problems.warn(primary.file, undefined, `no ${lang} translation (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add ${group.id}.${lang}.${ext}`, {
+            kind: 'missing-translation',
+            tally: lang,
+          });
     }
     const visit = (collection: Collection) => {
       const names = collection.config.name;
       if (typeof names === 'object')
         for (const lang of brandsByLanguage.keys())
           if (!(lang in names))
-            problems.warn(collection.file, 1, `name has no ${lang} text (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add "${lang}: …" under name`);
+            problems.warn(collection.file, 1, `name has no ${lang} text (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add "${lang}: …" under name`, {
+              kind: 'missing-translation',
+              tally: lang,
+            });
       collection.children.forEach(visit);
     };
     hc.collections.forEach(visit);

@@ -1,4 +1,12 @@
+import fs from 'node:fs';
 import path from 'node:path';
+
+/**
+ * Sorts of warning that come in numbers, so `check` can fold many of one sort into one line:
+ * `missing-translation` (an article or collection name without a language a brand publishes),
+ * `contrast` (a theme colour pair below WCAG AA).
+ */
+export type ProblemKind = 'missing-translation' | 'contrast';
 
 /** One thing wrong (or worth a look) in the content, located by file and line. */
 export interface Problem {
@@ -10,18 +18,39 @@ export interface Problem {
   message: string;
   /** Errors fail `check` and `build`; warnings (e.g. a missing translation) do not. */
   severity: 'error' | 'warning';
+  /** The sort of problem, for folding many of one sort into a single summary line. */
+  kind?: ProblemKind | undefined;
+  /** What a folded line counts this problem under, e.g. the language of a missing translation. */
+  tally?: string | undefined;
 }
+
+/** `kind` and `tally` of a problem, given where it is reported. */
+export type ProblemTag = Pick<Problem, 'kind' | 'tally'>;
 
 /** Collects every problem of a load so they can all be reported at once. */
 export class Problems {
   readonly list: Problem[] = [];
+  readonly #read = new Set<string>();
 
-  error(file: string, line: number | undefined, message: string): void {
-    this.list.push({ file, line, message, severity: 'error' });
+  error(file: string, line: number | undefined, message: string, tag: ProblemTag = {}): void {
+    this.list.push({ file, line, message, severity: 'error', ...tag });
   }
 
-  warn(file: string, line: number | undefined, message: string): void {
-    this.list.push({ file, line, message, severity: 'warning' });
+  warn(file: string, line: number | undefined, message: string, tag: ProblemTag = {}): void {
+    this.list.push({ file, line, message, severity: 'warning', ...tag });
+  }
+
+  /**
+   * Notes that a content file was read, for the summary's file count. Keyed by real path so a
+   * file reached by two routes (a symlink, `content/../themes`) counts once.
+   */
+  noteRead(file: string): void {
+    this.#read.add(realPath(file));
+  }
+
+  /** How many different files `noteRead` was told about. */
+  get filesRead(): number {
+    return this.#read.size;
   }
 
   get errors(): Problem[] {
@@ -44,13 +73,25 @@ export class Problems {
   }
 }
 
+/** The real path of a file, or the path itself when it cannot be resolved (e.g. it is gone). */
+export function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/** Colours a severity label; the identity when output is plain. */
+export type Paint = (severity: Problem['severity'], text: string) => string;
+
 /**
- * `file:line: message` (warnings as `file:line: warning: message`), the file relative to `base`
- * when it lies inside it, so editors and terminals can jump to it.
+ * `error: file:line: message` / `warning: file:line: message`, the file relative to `base` when it
+ * lies inside it, so editors and terminals can jump to it. `paint` colours the leading label.
  */
-export function formatProblem(problem: Problem, base = process.cwd()): string {
+export function formatProblem(problem: Problem, base = process.cwd(), paint: Paint = (_, text) => text): string {
   const relative = path.relative(base, problem.file);
   const file = relative.startsWith('..') || path.isAbsolute(relative) ? problem.file : relative;
   const where = problem.line ? `${file}:${problem.line}` : file;
-  return `${where}: ${problem.severity === 'warning' ? 'warning: ' : ''}${problem.message}`;
+  return `${paint(problem.severity, problem.severity)}: ${where}: ${problem.message}`;
 }

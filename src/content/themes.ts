@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { themeSchema, type Theme } from '../schemas/theme.ts';
 import type { ThemeEntry } from './model.ts';
-import type { Problems } from './problems.ts';
-import { validate } from './validate.ts';
+import { realPath, type Problems } from './problems.ts';
+import { suggest, validate } from './validate.ts';
 import { readYaml } from './yaml.ts';
 
 /** Colour pairs a visitor reads: [foreground, background]. */
@@ -18,19 +18,36 @@ const CONTRAST_PAIRS: [keyof Theme['colors'], keyof Theme['colors']][] = [
 ];
 
 /**
+ * The themes that validated, by name; `invalid` remembers the ones whose file has errors (already
+ * reported), so a brand naming one is told it is invalid rather than missing.
+ */
+export class Themes extends Map<string, ThemeEntry> {
+  /** Name → file of each theme that failed validation. */
+  readonly invalid = new Map<string, string>();
+}
+
+/**
  * Reads every `themes/*.yaml` from the given folders; a later folder's theme of the same name wins
  * (so a content repo's `themes/` overrides the built-in ones). Warns on colour pairs below WCAG AA.
  */
-export function readThemes(dirs: string[], problems: Problems): Map<string, ThemeEntry> {
-  const themes = new Map<string, ThemeEntry>();
-  for (const dir of dirs) {
-    if (!fs.existsSync(dir)) continue;
+export function readThemes(dirs: string[], problems: Problems): Themes {
+  const themes = new Themes();
+  // `<content>/../themes` is the built-in folder itself when the content lives in this repository.
+  const folders = [...new Set(dirs.filter((dir) => fs.existsSync(dir)).map(realPath))];
+  for (const dir of folders) {
     for (const name of fs.readdirSync(dir).sort()) {
       if (!/\.ya?ml$/.test(name)) continue;
+      const id = name.replace(/\.ya?ml$/, '');
       const file = path.join(dir, name);
       const source = readYaml(file, problems);
       const theme = validate(themeSchema, source, problems);
-      if (!theme) continue;
+      if (!theme) {
+        // An override with errors must not fall back silently to the built-in theme it replaces.
+        themes.delete(id);
+        themes.invalid.set(id, file);
+        continue;
+      }
+      themes.invalid.delete(id);
       for (const [fg, bg] of CONTRAST_PAIRS) {
         const ratio = contrastRatio(theme.colors[fg], theme.colors[bg]);
         if (ratio < 4.5)
@@ -38,12 +55,26 @@ export function readThemes(dirs: string[], problems: Problems): Map<string, Them
             file,
             source.lineOf(['colors', fg]),
             `colors.${fg} ${theme.colors[fg]} on colors.${bg} ${theme.colors[bg]} has contrast ${ratio.toFixed(2)}:1, below WCAG AA 4.5:1; darken or lighten one of them`,
+            { kind: 'contrast', tally: id },
           );
       }
-      themes.set(name.replace(/\.ya?ml$/, ''), { name: name.replace(/\.ya?ml$/, ''), file, theme });
+      themes.set(id, { name: id, file, theme });
     }
   }
   return themes;
+}
+
+/**
+ * What to tell a brand whose `theme:` names no valid theme: that the theme's file has errors (it
+ * exists, so it is not "missing"), or that there is no such theme, with a "did you mean".
+ */
+export function unknownThemeMessage(name: string, themes: ReadonlyMap<string, ThemeEntry>): string {
+  const invalid = themes instanceof Themes ? themes.invalid : new Map<string, string>();
+  const file = invalid.get(name);
+  if (file)
+    return `theme: themes/${path.basename(file)} has errors, listed under that file; fix them to use theme "${name}"`;
+  const known = [...themes.keys(), ...invalid.keys()].sort();
+  return `theme: no themes/${name}.yaml; ${suggest(name, known, 'create it or name an existing one')}`;
 }
 
 /** WCAG 2 contrast ratio of two hex colours (1 to 21). */

@@ -8,6 +8,8 @@ type Issue = z.core.$ZodIssue;
 /**
  * Validates data from a YAML source against a schema and reports every issue as
  * `file:line: path: what is wrong, what to do`. Returns the parsed value, or `undefined`.
+ * A source with YAML syntax errors is still checked, so one mistake does not hide the others in
+ * the file, but is never accepted.
  */
 export function validate<S extends z.ZodType>(
   schema: S,
@@ -15,14 +17,26 @@ export function validate<S extends z.ZodType>(
   problems: Problems,
   data: unknown = source.data,
 ): z.infer<S> | undefined {
+  const { broken } = source;
+  if (broken && (data === undefined || data === null || typeof data !== 'object')) return undefined;
   const result = schema.safeParse(data ?? {}, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) return broken ? undefined : result.data;
   for (const issue of result.error.issues) {
-    for (const { path, message } of describeIssue(issue, schema, [])) {
-      problems.error(source.file, source.lineOf(path), message);
+    for (const { path, message, missing } of describeIssue(issue, schema, [])) {
+      const line = source.lineOf(path);
+      // What a syntax error mangled is already reported at its line; so is a key it swallowed.
+      if (broken && (broken.lines.has(line) || (missing && mentions(broken.text, path.at(-1))))) continue;
+      problems.error(source.file, line, message);
     }
   }
   return undefined;
+}
+
+/** Whether YAML text has a line that writes `key:` (perhaps quoted, perhaps as a list item). */
+function mentions(text: string, key: PropertyKey | undefined): boolean {
+  if (typeof key !== 'string') return false;
+  const name = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^[ \\t-]*["']?${name}["']?[ \\t]*:`, 'm').test(text);
 }
 
 /** Turns one zod issue into friendly messages, each with the key path it is about. */
@@ -30,7 +44,7 @@ function describeIssue(
   issue: Issue,
   root: z.ZodType,
   prefix: PropertyKey[],
-): { path: PropertyKey[]; message: string }[] {
+): { path: PropertyKey[]; message: string; missing?: boolean }[] {
   const path = [...prefix, ...issue.path];
   const at = path.length ? `${formatPath(path)}: ` : '';
   switch (issue.code) {
@@ -41,7 +55,15 @@ function describeIssue(
       }));
     case 'invalid_type':
       if (issue.input === undefined)
-        return [{ path, message: `${formatPath(path)}: missing; add "${String(path.at(-1))}:" (${expected(issue.expected)})` }];
+        return [
+          { path, message: `${formatPath(path)}: missing; add "${String(path.at(-1))}:" (${expected(issue.expected)})`, missing: true },
+        ];
+      // `title:Refunds` alone is one string to YAML: the colon needs a space to make a key.
+      if (!path.length && typeof issue.input === 'string' && /^[\w-]+:\S/.test(issue.input))
+        return [{ path, message: `put a space after the colon ("${issue.input.replace(':', ': ')}")` }];
+      // YAML reads `2024` or `true` as a number or yes/no; quotes keep it as text.
+      if (issue.expected === 'string' && ['number', 'boolean'].includes(typeof issue.input))
+        return [{ path, message: `${at}expected text, got ${describeValue(issue.input)}; put it in "quotes" to keep it as text` }];
       return [{ path, message: `${at}expected ${expected(issue.expected)}, got ${describeValue(issue.input)}` }];
     case 'invalid_value': {
       const options = issue.values.map(String);

@@ -1,33 +1,96 @@
 import fs from 'node:fs';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problems } from './problems.ts';
+import { YamlReader, type Explained } from './yaml-errors.ts';
 
 /** A parsed YAML file (or front-matter block) that can tell the line of any key path. */
 export interface YamlSource {
   file: string;
-  /** Plain data, `undefined` when the YAML did not parse. */
+  /**
+   * Plain data. When the YAML has syntax errors this is what could be recovered (or `undefined`),
+   * so the rest of the file can still be checked; `validate` never accepts it.
+   */
   data: unknown;
+  /** Set when the file had syntax errors (already reported) or could not be read. */
+  broken?: BrokenYaml | undefined;
   /** Line of a key path (`['footer', 'template']`), or of the nearest ancestor that exists. */
   lineOf(path: readonly PropertyKey[]): number;
 }
 
+/** Where a YAML source's syntax errors are, so schema checks do not report them a second time. */
+export interface BrokenYaml {
+  /** Lines (of the file) a syntax error touches, and the key lines above indented ones. */
+  lines: ReadonlySet<number>;
+  /** The YAML text, to tell a key the error swallowed from one never written. */
+  text: string;
+}
+
+/** Syntax errors explained per file at most; past this the rest are reported without a re-parse. */
+const MAX_ROUNDS = 20;
+
 /**
- * Parses YAML text, reporting syntax errors (with their lines) to `problems`.
+ * Parses YAML text, reporting syntax errors (with their lines, in plain words) to `problems`.
  * `lineOffset` shifts lines for YAML that starts further down a file (front matter).
+ *
+ * One mistake is explained at a time: its lines are blanked and the text parsed again, so the next
+ * one is explained without the first in the way (`title: a: b` swallows every key below it), and
+ * the rest of the file can still be checked against its schema.
  */
 export function parseYaml(text: string, file: string, problems: Problems, lineOffset = 0): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line + lineOffset;
-  for (const error of doc.errors) {
-    const first = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'invalid YAML';
-    problems.error(file, lineAt(error.pos[0]), `YAML syntax: ${first}; fix the indentation or quoting`);
+  problems.noteRead(file);
+  const original = text.split('\n');
+  const blank = new Set<number>();
+  const broken = new Set<number>();
+  for (let round = 1; ; round++) {
+    const current = round === 1 ? text : original.map((line, i) => (blank.has(i + 1) ? '' : line)).join('\n');
+    const { doc, counter } = parse(current);
+    const reader = new YamlReader(doc, current, counter, lineOffset);
+    const data = toJS(doc);
+    const found = [...doc.errors, ...doc.warnings].map((error) => reader.explain(error));
+    if (data === UNRESOLVED)
+      // An alias (`*bold`) with no anchor: a value starting with "*" that was meant as text.
+      visit(doc, { Alias: (_, alias) => void found.push(reader.startsWith(alias.range?.[0] ?? 0, '*')) });
+    // An error only on lines already blanked is an echo of one reported before.
+    const fresh = found.filter((f) => !f.lines.every((l) => blank.has(l))).sort((a, b) => a.start - b.start);
+    if (fresh.length && round <= MAX_ROUNDS) {
+      // The first in the text is the one to explain: the others may follow from it.
+      const [{ lines, message }] = fresh as [Explained];
+      problems.error(file, lines[0]! + lineOffset, message);
+      for (const l of [...lines, ...reader.block(lines[0]!)]) {
+        blank.add(l);
+        broken.add(l + lineOffset);
+      }
+      // An indented line gone wrong leaves its parent key empty or odd: the same mistake.
+      const parent = reader.parentLine(lines[0]!);
+      if (parent) broken.add(parent + lineOffset);
+      continue;
+    }
+    // Past MAX_ROUNDS, say what is left as it is, rather than not at all.
+    for (const { lines, message } of fresh) problems.error(file, lines[0]! + lineOffset, message);
+    return {
+      file,
+      data: data === UNRESOLVED ? undefined : data,
+      broken: broken.size ? { lines: broken, text } : undefined,
+      lineOf: (keyPath) => lineOfPath(doc, keyPath, (offset) => counter.linePos(offset).line + lineOffset),
+    };
   }
-  return {
-    file,
-    data: doc.errors.length ? undefined : doc.toJS(),
-    lineOf: (keyPath) => lineOfPath(doc, keyPath, lineAt),
-  };
+}
+
+const UNRESOLVED = Symbol('unresolved alias');
+
+function parse(text: string): { doc: Document; counter: LineCounter } {
+  const counter = new LineCounter();
+  // logLevel 'error': yaml would print its warnings to stderr; the ones that matter are reported.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  return { doc, counter };
+}
+
+function toJS(doc: Document): unknown {
+  try {
+    return doc.toJS();
+  } catch {
+    return UNRESOLVED;
+  }
 }
 
 /** Reads and parses a YAML file; a missing or unreadable file is reported, not thrown. */
@@ -37,7 +100,7 @@ export function readYaml(file: string, problems: Problems): YamlSource {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     problems.error(file, undefined, 'cannot read this file; check that it exists and is readable');
-    return { file, data: undefined, lineOf: () => 1 };
+    return { file, data: undefined, broken: { lines: new Set(), text: '' }, lineOf: () => 1 };
   }
   return parseYaml(text, file, problems);
 }
