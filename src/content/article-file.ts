@@ -1,7 +1,4 @@
 import fs from 'node:fs';
-import { toString } from 'mdast-util-to-string';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { articleSchema, type ArticleFrontMatter } from '../schemas/article.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
@@ -26,6 +23,7 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
+    problems.noteRead(file);
   } catch {
     problems.error(file, undefined, 'cannot read this file; check that it exists and is readable');
     return undefined;
@@ -57,18 +55,11 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
   };
 }
 
-const paragraphParser = unified().use(remarkParse);
-const NOT_PROSE = /^\s*(#|>|[-*+] |\d+[.)] |\||<|!\[|```|~~~|import |export |:::|\[\^)/;
-
 /**
- * The article's first paragraph as plain text, trimmed to about 160 characters: the default
- * `description`. Only that paragraph is parsed, not the whole body.
+ * The default `description`: the first paragraph's text, cut to about 160 characters at a word
+ * boundary.
  */
-export function firstParagraph(body: string): string {
-  const blocks = body.split(/\n\s*\n/);
-  const block = blocks.find((b) => b.trim() && !NOT_PROSE.test(b));
-  if (!block) return '';
-  const text = toString(paragraphParser.parse(block)).replace(/\s+/g, ' ').trim();
+export function excerpt(text: string): string {
   if (text.length <= 160) return text;
   const cut = text.slice(0, 157);
   const space = cut.lastIndexOf(' ');

@@ -4,7 +4,7 @@ import { parseArticleFileName } from './files.ts';
 import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { unknownComponent } from '../markdown/components.ts';
-import { findRefs, isExternal } from './refs.ts';
+import { MarkdownError } from '../markdown/errors.ts';
 import { suggest } from './validate.ts';
 
 /** Where to look an article up: its own help center (or `internal/`), by id and by file. */
@@ -34,11 +34,11 @@ export function resolveReferences(model: Model, problems: Problems): void {
   for (const { scope, article } of all) {
     let refs;
     try {
-      refs = findRefs(article.body, article.format);
+      refs = article.parse.refs();
     } catch (error) {
-      const line = (error as { line?: number }).line;
-      const reason = (error as { reason?: string }).reason ?? String((error as Error).message).split('\n')[0];
-      problems.error(article.file, line ? article.bodyLine + line - 1 : undefined, `MDX syntax: ${reason}; fix the markup (an MDX file is stricter than Markdown)`);
+      if (!(error instanceof MarkdownError)) throw error;
+      const { line, message } = error;
+      problems.error(article.file, line ? article.bodyLine + line - 1 : undefined, `MDX syntax: ${message}; fix the markup (an MDX file is stricter than Markdown)`);
       continue;
     }
     for (const ref of refs) {
@@ -60,7 +60,7 @@ export function resolveReferences(model: Model, problems: Problems): void {
       if (!/\.mdx?$/i.test(target)) continue;
       const link = resolveLink(target, hash, article, scope, context);
       if ('error' in link) problems.error(article.file, line, `link to "${ref.url}": ${link.error}`);
-      else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link });
+      else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link, span: ref.span });
     }
   }
 }
@@ -82,6 +82,11 @@ function invalidIds(model: Model): Set<string> {
     if (parsed && 'id' in parsed) ids.add(parsed.id);
   }
   return ids;
+}
+
+/** True for URLs that leave the site or stay on the page: `https:`, `mailto:`, `//cdn`, `#top`, `/abs`. */
+function isExternal(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('#') || url.startsWith('/') || url === '';
 }
 
 function splitHash(url: string): [string, string] {

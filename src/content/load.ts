@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { localize } from '../i18n/localize.ts';
 import { PROJECT_ROOT } from '../paths.ts';
+import type { LocalizedText } from '../schemas/index.ts';
 import { audiencesSchema } from '../schemas/audiences.ts';
 import { authorsSchema } from '../schemas/authors.ts';
 import { workspaceSchema, type Workspace } from '../schemas/workspace.ts';
-import { firstParagraph } from './article-file.ts';
+import { BodyParse } from '../markdown/parse.ts';
+import { excerpt } from './article-file.ts';
 import { readBrands } from './brands.ts';
 import { checkCoverage, checkCrossReferences } from './cross-checks.ts';
 import { lastCommitDates } from './git-dates.ts';
@@ -21,7 +24,7 @@ export interface LoadResult {
   /** The model; `undefined` only when the workspace itself could not be read. */
   model: Model | undefined;
   problems: Problems;
-  /** How many files were read, for the summary line. */
+  /** How many content files were read (YAML files and articles, each once), for the summary line. */
   files: number;
 }
 
@@ -38,23 +41,19 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
     return { model: undefined, problems, files: 0 };
   }
   const workspace = readWorkspace(readYaml(workspaceFile, problems), problems);
-  if (!workspace) return { model: undefined, problems, files: 1 };
+  if (!workspace) return { model: undefined, problems, files: problems.filesRead };
 
   const authors = readOptional(path.join(root, 'authors.yaml'), authorsSchema, problems);
   const audiences = readOptional(path.join(root, 'audiences.yaml'), audiencesSchema, problems);
   const themes = readThemes([path.join(PROJECT_ROOT, 'themes'), path.join(root, '..', 'themes')], problems);
   const dates = lastCommitDates(root);
-  let files = 3;
   const invalidFiles = new Set<string>();
   const ctx: ReadContext = {
     languages: workspace.languages,
     defaultLanguage: workspace.defaultLanguage,
     problems,
     invalidFiles,
-    makeArticle: (raw) => {
-      files++;
-      return makeArticle(raw, dates);
-    },
+    makeArticle: (raw) => makeArticle(raw, dates),
   };
 
   const helpCenters = new Map<string, HelpCenter>();
@@ -83,11 +82,10 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
       problems.error(authors.file, authors.lineOf([key, 'avatar']), `${key}.avatar: file ${author.avatar} not found; fix the path (relative to authors.yaml)`);
   for (const hc of helpCenters.values()) finishHelpCenter(hc, model.workspace, problems);
   model.brands = await readBrands(root, model, problems);
-  files += model.brands.length + themes.size;
   checkCrossReferences(model, problems);
   resolveReferences(model, problems);
   checkCoverage(model, problems);
-  return { model, problems, files };
+  return { model, problems, files: problems.filesRead };
 }
 
 function listDirs(dir: string): string[] {
@@ -138,6 +136,7 @@ function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
         : fm.visibility;
   const keyLines: Record<string, number> = {};
   for (const key of Object.keys(fm)) keyLines[key] = raw.source.lineOf(key);
+  const parse = new BodyParse(raw.source.body, raw.format);
   return {
     id: raw.id,
     language: raw.language,
@@ -145,7 +144,7 @@ function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
     format: raw.format,
     frontMatter: fm,
     title: fm.title,
-    description: fm.description ?? firstParagraph(raw.source.body),
+    description: fm.description ?? excerpt(parse.firstParagraph()),
     state: fm.state,
     visibility,
     author: fm.author,
@@ -161,6 +160,7 @@ function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
     updated: fm.updated ?? dates.get(raw.file) ?? fs.statSync(raw.file).mtime,
     aliases: fm.aliases ?? [],
     body: raw.source.body,
+    parse,
     bodyLine: raw.source.bodyLine,
     keyLines,
     links: [],
@@ -170,20 +170,21 @@ function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
 
 /** Resolves collection names per language, icons and sort order; indexes aliases. */
 function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problems: Problems): void {
-  const localize = (text: string | Record<string, string> | undefined): Localized => {
-    if (text === undefined) return {};
-    if (typeof text === 'string') return Object.fromEntries(workspace.languages.map((l) => [l, text]));
-    const fallback = text[workspace.defaultLanguage] ?? Object.values(text)[0] ?? '';
-    return Object.fromEntries(workspace.languages.map((l) => [l, text[l] ?? fallback]));
-  };
+  // Every workspace language gets a value: its own, else the default language's, else the first.
+  const localizeAll = (text: LocalizedText | undefined): Localized =>
+    text === undefined
+      ? {}
+      : Object.fromEntries(
+          workspace.languages.map((l) => [l, localize(text, l, workspace.defaultLanguage) ?? '']),
+        );
   const titleOf = (translations: Map<string, Article>) =>
     (translations.get(workspace.defaultLanguage) ?? [...translations.values()][0])?.title ?? '';
   const byOrder = <T>(order: (x: T) => number | undefined, name: (x: T) => string) => (a: T, b: T) =>
     (order(a) ?? Infinity) - (order(b) ?? Infinity) || name(a).localeCompare(name(b));
 
   const finish = (collection: Collection) => {
-    collection.name = localize(collection.config.name);
-    collection.description = localize(collection.config.description);
+    collection.name = localizeAll(collection.config.name);
+    collection.description = localizeAll(collection.config.description);
     const icon = collection.config.icon;
     if (icon && /\.(png|jpe?g|svg)$/i.test(icon)) {
       const file = path.resolve(collection.dir, icon);

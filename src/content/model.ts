@@ -1,3 +1,5 @@
+import type { BodyParse } from '../markdown/parse.ts';
+import type { Span } from '../markdown/outline.ts';
 import type {
   ArticleFrontMatter,
   Audience,
@@ -108,6 +110,11 @@ export interface Article {
   aliases: string[];
   /** The Markdown after the front matter. */
   body: string;
+  /**
+   * The body's one Markdown parse: links, images and the default description are read from it
+   * while loading, and rendering takes it (see `src/markdown/article.ts`).
+   */
+  parse: BodyParse;
   /** Line of the file where `body` starts. */
   bodyLine: number;
   /** Line of each front-matter key present, for messages about its value. */
@@ -127,6 +134,11 @@ export interface ArticleLink {
   targetLanguage: string;
   /** `#fragment`, if any. */
   hash: string;
+  /**
+   * Where `href` is written in `body`, for rewriting it in place (the `.md` copy); absent when
+   * the parse could not place it exactly (an entity in a raw HTML attribute, say).
+   */
+  span?: Span | undefined;
 }
 
 export interface ImageRef {

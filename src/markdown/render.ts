@@ -2,14 +2,13 @@ import GithubSlugger from 'github-slugger';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { toText } from 'hast-util-to-text';
-import { markdownToHast, mdxToHast } from 'satteri';
-import type { TreeOptions } from 'satteri';
 import { alertFromBlockquote } from './callouts.ts';
 import { htmlElement, renderComponent } from './components.ts';
 import type { ComponentContext, MdxElement } from './components.ts';
 import { lineOf } from './errors.ts';
 import { classList, h, stringProperty, textContent, tokens } from './hast.ts';
 import { highlight } from './highlight.ts';
+import { BodyParse } from './parse.ts';
 
 export { MDX_COMPONENTS } from './components.ts';
 export { MarkdownError } from './errors.ts';
@@ -95,7 +94,18 @@ export async function renderMarkdown(
   format: 'md' | 'mdx',
   options: RenderOptions,
 ): Promise<RenderedMarkdown> {
-  const tree = parse(body, format, options.labels.footnotes);
+  return renderTree(new BodyParse(body, format).takeHast(options.labels.footnotes), body, options);
+}
+
+/**
+ * Renders a parsed body (see {@link renderMarkdown}); `body` is its source, for error lines. The
+ * tree is changed in place: pass one that nothing else reads.
+ */
+export async function renderTree(
+  tree: Root,
+  body: string,
+  options: RenderOptions,
+): Promise<RenderedMarkdown> {
   let tabGroups = 0;
   const walk: Walk = {
     options,
@@ -146,16 +156,6 @@ export async function renderMarkdown(
     ),
     text,
   };
-}
-
-function parse(body: string, format: 'md' | 'mdx', footnotesLabel: string): Root {
-  const treeOptions: TreeOptions = {
-    features: { rawHtml: true, gfm: { footnotes: { label: footnotesLabel } } },
-    position: false,
-  };
-  const tree = format === 'mdx' ? mdxToHast(body, treeOptions) : markdownToHast(body, treeOptions);
-  if (tree.type !== 'root') throw new Error(`satteri returned a ${tree.type} node instead of a root`);
-  return tree;
 }
 
 /** Transforms one node; returns what replaces it (nothing, itself, or new nodes). */

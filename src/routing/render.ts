@@ -2,7 +2,8 @@ import type { Article } from '../content/model.ts';
 import type { Problems } from '../content/problems.ts';
 import { uiStrings } from '../i18n/index.ts';
 import { MarkdownError } from '../markdown/errors.ts';
-import { renderMarkdown, type RenderedMarkdown, type RenderOptions } from '../markdown/render.ts';
+import { renderArticle } from '../markdown/article.ts';
+import type { RenderedMarkdown, RenderOptions } from '../markdown/render.ts';
 import { urls } from './layout.ts';
 
 /** Renders each article file once, whichever brands and pages show it. */
@@ -17,15 +18,10 @@ export class ArticleRenderer {
   render(article: Article): Promise<RenderedMarkdown> {
     let result = this.#cache.get(article.file);
     if (!result) {
-      const links = new Map(
-        article.links.map((l) => [l.href, urls.article(l.targetLanguage, l.targetId) + l.hash]),
-      );
-      const images = new Map(article.images.map((i) => [i.src, i.file]));
-      result = renderMarkdown(article.body, article.format, {
+      result = renderArticle(article, {
         language: article.language,
         labels: markdownLabels(article.language),
-        resolveLink: (href) => links.get(href),
-        resolveImage: (src) => images.get(src),
+        urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
       }).catch((error: unknown) => {
         // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
         const line =

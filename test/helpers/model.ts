@@ -1,4 +1,5 @@
 import type { Article, ArticleGroup, Brand, Collection, HelpCenter, Model } from '../../src/content/model.ts';
+import { BodyParse } from '../../src/markdown/parse.ts';
 import { articleSchema } from '../../src/schemas/article.ts';
 import { brandSchema, type BrandInput } from '../../src/schemas/brand.ts';
 import { collectionSchema } from '../../src/schemas/collection.ts';
@@ -97,7 +98,10 @@ export function tinyModel(options: {
       domain: 'acme.test',
     },
     authors: new Map(
-      (options.authors ?? []).map((key) => [key, { key, name: key, avatarFile: `/content/avatars/${key}.png` }]),
+      (options.authors ?? []).map((key) => [
+        key,
+        { key, name: key, avatarFile: `/content/avatars/${key}.png` },
+      ]),
     ),
     audiences: new Map(),
     themes: new Map([[brand.theme.name, brand.theme]]),
@@ -110,6 +114,7 @@ export function tinyModel(options: {
 }
 
 function article(spec: TinyArticle, group: ArticleGroup, hc: HelpCenter): Article {
+  const body = spec.body ?? `Text of ${spec.id} in ${spec.lang}.`;
   const frontMatter = articleSchema.parse({
     title: spec.title ?? spec.id,
     visibility: spec.visibility,
@@ -137,7 +142,8 @@ function article(spec: TinyArticle, group: ArticleGroup, hc: HelpCenter): Articl
     tags: [],
     updated: new Date('2026-01-02T03:04:05Z'),
     aliases: spec.aliases ?? [],
-    body: spec.body ?? `Text of ${spec.id} in ${spec.lang}.`,
+    body,
+    parse: new BodyParse(body, 'md'),
     bodyLine: 4,
     keyLines: {},
     links: [],

@@ -1,4 +1,5 @@
 import type { Article, ArticleGroup } from '../../content/model.ts';
+import { markdownCopyBody } from '../../markdown/article.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import { computeRelated } from '../related.ts';
@@ -111,11 +112,7 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
  * article links pointing at absolute URLs (an agent has no content tree to resolve `refunds.md`).
  */
 function markdownCopy(article: Article, origin: string): string {
-  let body = article.body.trim();
-  for (const link of article.links)
-    body = body
-      .split(`](${link.href}`)
-      .join(`](${origin}${urls.article(link.targetLanguage, link.targetId)}${link.hash}`);
+  const body = markdownCopyBody(article, (link) => origin + urls.article(link.targetLanguage, link.targetId));
   const description = article.description ? `\n> ${article.description.replace(/\n/g, ' ')}\n` : '';
   return `# ${article.title}\n${description}\nSource: ${origin}${urls.article(article.language, article.id)}\n\n${body}\n`;
 }

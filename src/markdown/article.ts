@@ -1,0 +1,55 @@
+import type { Article, ArticleLink } from '../content/model.ts';
+import { renderTree, type RenderedMarkdown, type RenderOptions } from './render.ts';
+
+/** How to render an article: {@link RenderOptions}, with its links and images already resolved. */
+export type ArticleRenderOptions = Omit<RenderOptions, 'resolveLink' | 'resolveImage'> & {
+  /** The page URL of a resolved article link; its `#hash` is appended here. */
+  urlOf(link: ArticleLink): string;
+};
+
+/**
+ * Renders an article from its one parse: the one loading made for its links or description, or,
+ * for a body loading had no need to parse, one made now. Article links (`article.links`) point at
+ * `urlOf(link)` plus their `#hash`; local images (`article.images`) become markers for the page to
+ * optimise.
+ *
+ * Rendering takes the parse and frees its memory: render an article once per build (a second
+ * render parses the body again).
+ *
+ * @throws {MarkdownError} when the body uses an unknown MDX component or one wrongly.
+ */
+export async function renderArticle(
+  article: Article,
+  options: ArticleRenderOptions,
+): Promise<RenderedMarkdown> {
+  const { urlOf, ...rest } = options;
+  // Keyed by the URL as parsed, which is what the tree's `href`/`src` hold: a link written twice
+  // resolves the same way both times, since resolution depends on nothing else.
+  const links = new Map(article.links.map((link) => [link.href, urlOf(link) + link.hash]));
+  const images = new Map(article.images.map((image) => [image.src, image.file]));
+  return renderTree(article.parse.takeHast(options.labels.footnotes), article.body, {
+    ...rest,
+    resolveLink: (href) => links.get(href),
+    resolveImage: (src) => images.get(src),
+  });
+}
+
+/**
+ * The article body as written, trimmed, with each resolved article link's destination replaced
+ * by `absoluteUrlOf(link)` plus its `#hash`: the Markdown copy AI agents read, who have no
+ * content tree to resolve `refunds.md` against. Replaced at the places the parse found, so a
+ * link's text, the same URL in a code block, and everything else stay exactly as written.
+ */
+export function markdownCopyBody(article: Article, absoluteUrlOf: (link: ArticleLink) => string): string {
+  const edits = article.links
+    .flatMap((link) => (link.span ? [{ ...link.span, text: absoluteUrlOf(link) + link.hash }] : []))
+    .sort((a, b) => a.start - b.start);
+  let body = '';
+  let at = 0;
+  for (const edit of edits) {
+    if (edit.start < at) continue; // one parse never places two links in one spot; never write text twice
+    body += article.body.slice(at, edit.start) + edit.text;
+    at = edit.end;
+  }
+  return (body + article.body.slice(at)).trim();
+}

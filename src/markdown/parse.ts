@@ -1,0 +1,156 @@
+import type { Root as HastRoot } from 'hast';
+import {
+  convertMdastToHastHandle,
+  createMdastHandle,
+  createMdxMdastHandle,
+  dropHandle,
+  HastReader,
+  materializeHastTree,
+  materializeMdastTree,
+  MdastReader,
+  serializeHandle,
+} from 'satteri';
+import type { Features } from 'satteri';
+import { MarkdownError } from './errors.ts';
+import { outline, type Outline, type Ref } from './outline.ts';
+
+// Sätteri is Astro 7's own Markdown parser (native): the same mdast as remark, 20× faster. GFM
+// with footnotes; no front matter, because the file's own was cut off before the body.
+const FEATURES: Features = { frontmatter: false };
+
+/** Plain Markdown without `](`, `]:`, `][`, `<a` or `<img` cannot link or point anywhere. */
+const MAY_REFER = /\]\(|\]:|\]\[|<(a|img)\b/i;
+
+/**
+ * How much source (UTF-16 units) the kept parses may cover, all bodies together. A kept native
+ * tree costs about 15 bytes per source character: keeping every body of a 22,000-file help center
+ * from load to render held ~450 MB more, and even rendered slower, to save ~20 µs of parsing a
+ * body. Within this budget (~60 MB; a help center of ~1,100 average articles) every body is
+ * parsed once; beyond it the oldest kept parses are freed, and those bodies are parsed again
+ * when rendered.
+ */
+const KEEP_BUDGET = 4_000_000;
+
+/**
+ * One article body's Markdown parse, shared by everything that reads the body: `check` reads its
+ * references and first paragraph, the `.md` copy rewrites links at the places it found, and the
+ * build renders it. Made on first need, so a body that nothing reads is never parsed.
+ *
+ * The parse is kept as Sätteri's native tree (JS objects would cost several times the memory)
+ * until {@link BodyParse.takeHast} converts it for rendering and frees it, within a memory budget
+ * ({@link KEEP_BUDGET}) that only the largest help centers exceed.
+ */
+export class BodyParse {
+  /** Parses holding a native tree, oldest first, and the length of their sources together. */
+  static readonly #kept = new Set<BodyParse>();
+  static #keptSize = 0;
+
+  readonly #source: string;
+  readonly #format: 'md' | 'mdx';
+  #handle: MdastHandle | undefined;
+  #outline: Outline | undefined;
+  #error: MarkdownError | undefined;
+
+  constructor(source: string, format: 'md' | 'mdx') {
+    this.#source = source;
+    this.#format = format;
+  }
+
+  /**
+   * Links, images (with where each URL is written) and MDX components, in document order. Plain
+   * Markdown with no link syntax has none and is not parsed for them: most of a large help
+   * center links nowhere, and `check` stays quick.
+   *
+   * @throws {MarkdownError} for an MDX syntax error, with its body line.
+   */
+  refs(): Ref[] {
+    if (this.#format === 'md' && this.#outline === undefined && !MAY_REFER.test(this.#source)) return [];
+    const read = this.#read();
+    if (read === undefined) throw this.#error;
+    return read.refs;
+  }
+
+  /** Plain text of the first prose paragraph (`''` for none, or for a body that does not parse). */
+  firstParagraph(): string {
+    return this.#read()?.firstParagraph ?? '';
+  }
+
+  /**
+   * The body as hast, for rendering. Takes the parse: its native memory is freed here, and a
+   * second call (a second render of the same model) parses the body again.
+   *
+   * @throws {MarkdownError} for an MDX syntax error.
+   */
+  takeHast(footnoteLabel: string): HastRoot {
+    if (this.#error) throw this.#error;
+    const handle = this.#handle ?? this.#parse(false);
+    this.#forget();
+    try {
+      // Raw HTML becomes real elements, so its links and images get the same treatment.
+      const hast = convertMdastToHastHandle(handle, { rawHtml: true, footnoteLabel });
+      try {
+        const tree = materializeHastTree(new HastReader(serializeHandle(hast)));
+        if (tree.type !== 'root') throw new Error(`satteri returned a ${tree.type} node instead of a root`);
+        return tree;
+      } finally {
+        dropHandle(hast);
+      }
+    } finally {
+      dropHandle(handle);
+    }
+  }
+
+  #read(): Outline | undefined {
+    if (this.#outline || this.#error) return this.#outline;
+    let handle: MdastHandle;
+    try {
+      handle = this.#parse(true);
+    } catch (error) {
+      this.#error = syntaxError(error);
+      return undefined;
+    }
+    try {
+      this.#outline = outline(materializeMdastTree(new MdastReader(serializeHandle(handle))), this.#source);
+    } catch (error) {
+      dropHandle(handle);
+      throw error;
+    }
+    this.#keep(handle);
+    return this.#outline;
+  }
+
+  /** Positions cost time and memory; only the outline (lines, spans) needs them. */
+  #parse(positions: boolean): MdastHandle {
+    return this.#format === 'mdx'
+      ? createMdxMdastHandle(this.#source, FEATURES, positions)
+      : createMdastHandle(this.#source, FEATURES, positions);
+  }
+
+  #keep(handle: MdastHandle): void {
+    this.#handle = handle;
+    BodyParse.#kept.add(this);
+    BodyParse.#keptSize += this.#source.length;
+    for (const oldest of BodyParse.#kept) {
+      if (BodyParse.#keptSize <= KEEP_BUDGET) break;
+      oldest.#release();
+    }
+  }
+
+  /** Frees the native parse; a render parses the body again. */
+  #release(): void {
+    if (this.#handle) dropHandle(this.#handle);
+    this.#forget();
+  }
+
+  #forget(): void {
+    this.#handle = undefined;
+    if (BodyParse.#kept.delete(this)) BodyParse.#keptSize -= this.#source.length;
+  }
+}
+
+/** Sätteri reports `3:5: Unexpected … (3:5) (rule-id)`; keep the reason and its body line. */
+function syntaxError(error: unknown): MarkdownError {
+  const message = error instanceof Error ? error.message : String(error);
+  const [, line, reason] = /^(\d+):\d+: (.*?)(?: \(\d+:\d+\))?(?: \([\w:-]+\))?$/.exec(message) ?? [];
+  return new MarkdownError(reason ?? message, line ? Number(line) : undefined);
+}
