@@ -31,7 +31,11 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
-    problems.error(file, 1, 'no front matter; start the file with a "---" line, "title: …", and another "---" line');
+    problems.error(
+      file,
+      1,
+      'no front matter; start the file with a "---" line, "title: …", and another "---" line',
+    );
     return undefined;
   }
   const end = lines.findIndex((line, i) => i > 0 && (line.trim() === '---' || line.trim() === '...'));
@@ -41,7 +45,11 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
   }
   const yaml = parseYaml(lines.slice(1, end).join('\n'), file, problems, 1);
   if (yaml.data === undefined && problems.errors.some((p) => p.file === file)) return undefined;
-  if (yaml.data !== null && yaml.data !== undefined && (typeof yaml.data !== 'object' || Array.isArray(yaml.data))) {
+  if (
+    yaml.data !== null &&
+    yaml.data !== undefined &&
+    (typeof yaml.data !== 'object' || Array.isArray(yaml.data))
+  ) {
     problems.error(file, 2, 'front matter must be a map of keys (title: …), not a single value or a list');
     return undefined;
   }

@@ -27,11 +27,20 @@ export function checkCrossReferences(model: Model, problems: Problems): void {
         for (const id of article.related ?? []) {
           const target = articles.get(id);
           const line = article.keyLines.related;
-          if (id === group.id) problems.error(article.file, line, `related: "${id}" is this article itself; remove it`);
+          if (id === group.id)
+            problems.error(article.file, line, `related: "${id}" is this article itself; remove it`);
           else if (!target)
-            problems.error(article.file, line, `related: no article "${id}" here; ${suggest(id, [...articles.keys()], 'fix the id')}`);
+            problems.error(
+              article.file,
+              line,
+              `related: no article "${id}" here; ${suggest(id, [...articles.keys()], 'fix the id')}`,
+            );
           else if (![...target.translations.values()].some((t) => t.state === 'published'))
-            problems.error(article.file, line, `related: "${id}" is a draft; publish it or remove it from related`);
+            problems.error(
+              article.file,
+              line,
+              `related: "${id}" is a draft; publish it or remove it from related`,
+            );
         }
       }
 }
@@ -45,8 +54,10 @@ export function checkCoverage(model: Model, problems: Problems): void {
     const brandsByLanguage = new Map<string, string[]>();
     for (const brand of model.brands)
       if (brand.helpCenter === hc)
-        for (const lang of brand.languages) brandsByLanguage.set(lang, [...(brandsByLanguage.get(lang) ?? []), brand.id]);
-    const published = (lang: string) => `brand${brandsByLanguage.get(lang)!.length > 1 ? 's' : ''} ${brandsByLanguage.get(lang)!.join(', ')}`;
+        for (const lang of brand.languages)
+          brandsByLanguage.set(lang, [...(brandsByLanguage.get(lang) ?? []), brand.id]);
+    const published = (lang: string) =>
+      `brand${brandsByLanguage.get(lang)!.length > 1 ? 's' : ''} ${brandsByLanguage.get(lang)!.join(', ')}`;
 
     for (const group of hc.articles.values()) {
       const translations = [...group.translations.values()];
@@ -55,20 +66,30 @@ export function checkCoverage(model: Model, problems: Problems): void {
       const ext = primary.format;
       for (const lang of brandsByLanguage.keys())
         if (!group.translations.has(lang))
-          problems.warn(primary.file, undefined, `no ${lang} translation (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add ${group.id}.${lang}.${ext}`, {
-            kind: 'missing-translation',
-            tally: lang,
-          });
+          problems.warn(
+            primary.file,
+            undefined,
+            `no ${lang} translation (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add ${group.id}.${lang}.${ext}`,
+            {
+              kind: 'missing-translation',
+              tally: lang,
+            },
+          );
     }
     const visit = (collection: Collection) => {
       const names = collection.config.name;
       if (typeof names === 'object')
         for (const lang of brandsByLanguage.keys())
           if (!(lang in names))
-            problems.warn(collection.file, 1, `name has no ${lang} text (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add "${lang}: …" under name`, {
-              kind: 'missing-translation',
-              tally: lang,
-            });
+            problems.warn(
+              collection.file,
+              1,
+              `name has no ${lang} text (${published(lang)} publish${brandsByLanguage.get(lang)!.length > 1 ? '' : 'es'} ${lang}); add "${lang}: …" under name`,
+              {
+                kind: 'missing-translation',
+                tally: lang,
+              },
+            );
       collection.children.forEach(visit);
     };
     hc.collections.forEach(visit);

@@ -34,7 +34,9 @@ export function parseArticleFileName(
     else id = `${stem}.${suffix}`;
   }
   if (!ID.test(id))
-    return { error: `article id "${id}" may hold only letters, digits, ".", "-" and "_"; rename the file (e.g. ${slug(id)}.${ext})` };
+    return {
+      error: `article id "${id}" may hold only letters, digits, ".", "-" and "_"; rename the file (e.g. ${slug(id)}.${ext})`,
+    };
   return { id, language, format };
 }
 
@@ -47,5 +49,10 @@ function isLanguageTag(tag: string): boolean {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'article';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-|-$/g, '') || 'article'
+  );
 }

@@ -9,12 +9,16 @@ export function lastCommitDates(dir: string): Map<string, Date> {
   const dates = new Map<string, Date>();
   let output: string;
   try {
-    output = execFileSync('git', ['log', '--format=%x00%ct', '--name-only', '--no-renames', '--relative', '--', '.'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 512 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    output = execFileSync(
+      'git',
+      ['log', '--format=%x00%ct', '--name-only', '--no-renames', '--relative', '--', '.'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
   } catch {
     return dates;
   }

@@ -21,7 +21,10 @@ interface Scope {
 export function resolveReferences(model: Model, problems: Problems): void {
   const byFile = new Map<string, ArticleGroup>();
   const all: { scope: Scope; article: Article }[] = [];
-  const scopes: Scope[] = [...model.helpCenters.values()].map((hc) => ({ name: `help center "${hc.id}"`, articles: hc.articles }));
+  const scopes: Scope[] = [...model.helpCenters.values()].map((hc) => ({
+    name: `help center "${hc.id}"`,
+    articles: hc.articles,
+  }));
   scopes.push({ name: 'internal/', articles: model.internal.articles });
   for (const scope of scopes)
     for (const group of scope.articles.values())
@@ -38,7 +41,11 @@ export function resolveReferences(model: Model, problems: Problems): void {
     } catch (error) {
       if (!(error instanceof MarkdownError)) throw error;
       const { line, message } = error;
-      problems.error(article.file, line ? article.bodyLine + line - 1 : undefined, `MDX syntax: ${message}; fix the markup (an MDX file is stricter than Markdown)`);
+      problems.error(
+        article.file,
+        line ? article.bodyLine + line - 1 : undefined,
+        `MDX syntax: ${message}; fix the markup (an MDX file is stricter than Markdown)`,
+      );
       continue;
     }
     for (const ref of refs) {
@@ -53,7 +60,11 @@ export function resolveReferences(model: Model, problems: Problems): void {
       if (ref.kind === 'image') {
         const file = path.resolve(path.dirname(article.file), decodeURIComponent(target));
         if (!fs.existsSync(file)) {
-          problems.error(article.file, line, `image "${ref.url}" not found (looked for ${path.relative(path.dirname(article.file), file)}); put the file next to the article or fix the path`);
+          problems.error(
+            article.file,
+            line,
+            `image "${ref.url}" not found (looked for ${path.relative(path.dirname(article.file), file)}); put the file next to the article or fix the path`,
+          );
         } else article.images.push({ src: ref.url, line, file } satisfies ImageRef);
         continue;
       }
@@ -86,7 +97,13 @@ function invalidIds(model: Model): Set<string> {
 
 /** True for URLs that leave the site or stay on the page: `https:`, `mailto:`, `//cdn`, `#top`, `/abs`. */
 function isExternal(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('#') || url.startsWith('/') || url === '';
+  return (
+    /^[a-z][a-z0-9+.-]*:/i.test(url) ||
+    url.startsWith('//') ||
+    url.startsWith('#') ||
+    url.startsWith('/') ||
+    url === ''
+  );
 }
 
 function splitHash(url: string): [string, string] {
@@ -108,7 +125,10 @@ function resolveLink(
     const file = path.resolve(path.dirname(from.file), decoded);
     group = byFile.get(file);
     if (!group && model.invalidFiles.has(file)) return { skip: true };
-    if (!group) return { error: `no article file at ${path.relative(path.dirname(from.file), file)}; fix the path, or link by id (e.g. "${path.basename(decoded).replace(/\..*$/, '')}.md")` };
+    if (!group)
+      return {
+        error: `no article file at ${path.relative(path.dirname(from.file), file)}; fix the path, or link by id (e.g. "${path.basename(decoded).replace(/\..*$/, '')}.md")`,
+      };
   } else {
     const parsed = parseArticleFileName(decoded, languages, defaultLanguage);
     const id = parsed && !('error' in parsed) ? parsed.id : decoded.replace(/\.mdx?$/i, '');
@@ -116,27 +136,42 @@ function resolveLink(
     if (!group) {
       const internal = model.internal.articles.get(id);
       if (internal && scope.articles !== model.internal.articles)
-        return { error: `"${id}" is an internal (Copilot-only) article, which is never published; link to a public article instead` };
+        return {
+          error: `"${id}" is an internal (Copilot-only) article, which is never published; link to a public article instead`,
+        };
       // Internal notes may point at any help center's article.
       if (scope.articles === model.internal.articles)
         group = [...model.helpCenters.values()].map((hc) => hc.articles.get(id)).find(Boolean);
       if (!group && invalidIds.has(id)) return { skip: true };
       if (!group) {
         const hint = suggest(id, [...scope.articles.keys()], '');
-        return { error: `no article "${id}" in ${scope.name}${hint ? `; ${hint}` : '; fix the id or create the article'}` };
+        return {
+          error: `no article "${id}" in ${scope.name}${hint ? `; ${hint}` : '; fix the id or create the article'}`,
+        };
       }
     }
   }
   if (!group.helpCenter && from.visibility !== 'internal')
-    return { error: `"${group.id}" is an internal (Copilot-only) article, which is never published; link to a public article instead` };
-  if (group.helpCenter && from.visibility !== 'internal' && group.helpCenter !== scope.articles.get(group.id)?.helpCenter)
+    return {
+      error: `"${group.id}" is an internal (Copilot-only) article, which is never published; link to a public article instead`,
+    };
+  if (
+    group.helpCenter &&
+    from.visibility !== 'internal' &&
+    group.helpCenter !== scope.articles.get(group.id)?.helpCenter
+  )
     return { error: `"${group.id}" is in another help center; link to it by its full URL instead` };
   const usable = (lang: string) => {
     const t = group.translations.get(lang);
     return t && (t.state === 'published' || from.state === 'draft') ? t : undefined;
   };
-  const chosen = usable(from.language) ?? usable(defaultLanguage) ?? [...group.translations.values()].find((t) => usable(t.language));
+  const chosen =
+    usable(from.language) ??
+    usable(defaultLanguage) ??
+    [...group.translations.values()].find((t) => usable(t.language));
   if (!chosen)
-    return { error: `"${group.id}" is a draft; publish it (state: published) or remove the link until it is` };
+    return {
+      error: `"${group.id}" is a draft; publish it (state: published) or remove the link until it is`,
+    };
   return { targetId: group.id, targetLanguage: chosen.language, hash };
 }

@@ -37,7 +37,11 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
   const root = path.resolve(contentDir);
   const workspaceFile = path.join(root, 'workspace.yaml');
   if (!fs.existsSync(workspaceFile)) {
-    problems.error(workspaceFile, undefined, `no workspace.yaml in ${root}; point --content at your content folder`);
+    problems.error(
+      workspaceFile,
+      undefined,
+      `no workspace.yaml in ${root}; point --content at your content folder`,
+    );
     return { model: undefined, problems, files: 0 };
   }
   const workspace = readWorkspace(readYaml(workspaceFile, problems), problems);
@@ -79,7 +83,11 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
   };
   for (const [key, author] of model.authors)
     if (author.avatarFile && !fs.existsSync(author.avatarFile))
-      problems.error(authors.file, authors.lineOf([key, 'avatar']), `${key}.avatar: file ${author.avatar} not found; fix the path (relative to authors.yaml)`);
+      problems.error(
+        authors.file,
+        authors.lineOf([key, 'avatar']),
+        `${key}.avatar: file ${author.avatar} not found; fix the path (relative to authors.yaml)`,
+      );
   for (const hc of helpCenters.values()) finishHelpCenter(hc, model.workspace, problems);
   model.brands = await readBrands(root, model, problems);
   checkCrossReferences(model, problems);
@@ -105,7 +113,11 @@ function readWorkspace(source: YamlSource, problems: Problems): Workspace | unde
   workspace.defaultLanguage = canonical(workspace.defaultLanguage);
   workspace.languages.forEach((lang, i) => {
     if (workspace.languages.indexOf(lang) !== i)
-      problems.error(source.file, source.lineOf(['languages', i]), `languages: "${lang}" is listed twice; remove one`);
+      problems.error(
+        source.file,
+        source.lineOf(['languages', i]),
+        `languages: "${lang}" is listed twice; remove one`,
+      );
   });
   if (!workspace.languages.includes(workspace.defaultLanguage)) {
     problems.error(
@@ -179,8 +191,10 @@ function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problem
         );
   const titleOf = (translations: Map<string, Article>) =>
     (translations.get(workspace.defaultLanguage) ?? [...translations.values()][0])?.title ?? '';
-  const byOrder = <T>(order: (x: T) => number | undefined, name: (x: T) => string) => (a: T, b: T) =>
-    (order(a) ?? Infinity) - (order(b) ?? Infinity) || name(a).localeCompare(name(b));
+  const byOrder =
+    <T>(order: (x: T) => number | undefined, name: (x: T) => string) =>
+    (a: T, b: T) =>
+      (order(a) ?? Infinity) - (order(b) ?? Infinity) || name(a).localeCompare(name(b));
 
   const finish = (collection: Collection) => {
     collection.name = localizeAll(collection.config.name);
@@ -189,25 +203,57 @@ function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problem
     if (icon && /\.(png|jpe?g|svg)$/i.test(icon)) {
       const file = path.resolve(collection.dir, icon);
       if (collection.depth > 1)
-        problems.error(collection.file, 1, `icon: custom icon files are for top-level collections only; use a built-in icon name here`);
-      else if (!fs.existsSync(file)) problems.error(collection.file, 1, `icon: file ${icon} not found; fix the path (relative to _collection.yaml)`);
+        problems.error(
+          collection.file,
+          1,
+          `icon: custom icon files are for top-level collections only; use a built-in icon name here`,
+        );
+      else if (!fs.existsSync(file))
+        problems.error(
+          collection.file,
+          1,
+          `icon: file ${icon} not found; fix the path (relative to _collection.yaml)`,
+        );
       collection.icon = { file };
     } else if (icon) collection.icon = { builtin: icon };
-    collection.articles.sort(byOrder((g) => [...g.translations.values()][0]?.order, (g) => titleOf(g.translations)));
+    collection.articles.sort(
+      byOrder(
+        (g) => [...g.translations.values()][0]?.order,
+        (g) => titleOf(g.translations),
+      ),
+    );
     collection.children.forEach(finish);
-    collection.children.sort(byOrder((c) => c.order, (c) => c.name[workspace.defaultLanguage] ?? c.id));
+    collection.children.sort(
+      byOrder(
+        (c) => c.order,
+        (c) => c.name[workspace.defaultLanguage] ?? c.id,
+      ),
+    );
   };
   hc.collections.forEach(finish);
-  hc.collections.sort(byOrder((c) => c.order, (c) => c.name[workspace.defaultLanguage] ?? c.id));
+  hc.collections.sort(
+    byOrder(
+      (c) => c.order,
+      (c) => c.name[workspace.defaultLanguage] ?? c.id,
+    ),
+  );
 
   for (const group of hc.articles.values())
     for (const article of group.translations.values())
       for (const alias of article.aliases) {
         const line = article.keyLines.aliases;
         if (hc.articles.has(alias))
-          problems.error(article.file, line, `aliases: "${alias}" is the id of an existing article, so it cannot redirect here; remove it`);
+          problems.error(
+            article.file,
+            line,
+            `aliases: "${alias}" is the id of an existing article, so it cannot redirect here; remove it`,
+          );
         else if (hc.aliases.has(alias) && hc.aliases.get(alias) !== group.id)
-          problems.error(article.file, line, `aliases: "${alias}" is already an alias of "${hc.aliases.get(alias)}"; keep it on one article only`);
+          problems.error(
+            article.file,
+            line,
+            `aliases: "${alias}" is already an alias of "${hc.aliases.get(alias)}"; keep it on one article only`,
+          );
         else hc.aliases.set(alias, group.id);
       }
 }

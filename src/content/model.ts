@@ -160,7 +160,14 @@ export interface Brand {
   /** Host name the site is served at. */
   domain: string;
   /** Absolute paths of brand images that were given. */
-  assets: { icon?: string; favicon?: string; socialImage?: string; headerLogo?: string; footerLogo?: string; heroImage?: string };
+  assets: {
+    icon?: string;
+    favicon?: string;
+    socialImage?: string;
+    headerLogo?: string;
+    footerLogo?: string;
+    heroImage?: string;
+  };
 }
 
 export interface InternalTree {

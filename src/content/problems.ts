@@ -89,7 +89,11 @@ export type Paint = (severity: Problem['severity'], text: string) => string;
  * `error: file:line: message` / `warning: file:line: message`, the file relative to `base` when it
  * lies inside it, so editors and terminals can jump to it. `paint` colours the leading label.
  */
-export function formatProblem(problem: Problem, base = process.cwd(), paint: Paint = (_, text) => text): string {
+export function formatProblem(
+  problem: Problem,
+  base = process.cwd(),
+  paint: Paint = (_, text) => text,
+): string {
   const relative = path.relative(base, problem.file);
   const file = relative.startsWith('..') || path.isAbsolute(relative) ? problem.file : relative;
   const where = problem.line ? `${file}:${problem.line}` : file;

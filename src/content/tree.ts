@@ -112,7 +112,10 @@ function readArticles(
       firstFile.set(parsed.id, file);
       local.push(group);
     }
-    group.translations.set(parsed.language, ctx.makeArticle({ ...parsed, file, source, forcedVisibility, inheritedAi }));
+    group.translations.set(
+      parsed.language,
+      ctx.makeArticle({ ...parsed, file, source, forcedVisibility, inheritedAi }),
+    );
   }
   return local;
 }
@@ -132,7 +135,13 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
   const owner = { helpCenter: id, collection: undefined, folder: undefined };
   const rootEntries = listDir(dir);
   const space: IdSpace = { groups: helpCenter.articles, firstFile, scope };
-  readArticles(ctx, space, { dir, entries: rootEntries, owner, forcedVisibility: 'unlisted', inheritedAi: {} });
+  readArticles(ctx, space, {
+    dir,
+    entries: rootEntries,
+    owner,
+    forcedVisibility: 'unlisted',
+    inheritedAi: {},
+  });
 
   const walk = (parent: Collection | undefined, parentDir: string, entries: fs.Dirent[]): Collection[] => {
     const collections: Collection[] = [];
@@ -166,7 +175,11 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
         );
       }
       if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u.test(entry.name))
-        ctx.problems.error(collectionDir, undefined, `collection folder "${entry.name}" may hold only letters, digits, ".", "-" and "_" (it becomes a URL); rename it`);
+        ctx.problems.error(
+          collectionDir,
+          undefined,
+          `collection folder "${entry.name}" may hold only letters, digits, ".", "-" and "_" (it becomes a URL); rename it`,
+        );
       helpCenter.collectionsByPath.set(collection.path.join('/'), collection);
       collection.articles = readArticles(ctx, space, {
         dir: collectionDir,
@@ -220,7 +233,13 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
   const rootEntries = listDir(dir);
   const space: IdSpace = { groups: tree.articles, firstFile, scope };
   const noOwner = { helpCenter: undefined, collection: undefined, folder: undefined };
-  readArticles(ctx, space, { dir, entries: rootEntries, owner: noOwner, forcedVisibility: 'internal', inheritedAi: {} });
+  readArticles(ctx, space, {
+    dir,
+    entries: rootEntries,
+    owner: noOwner,
+    forcedVisibility: 'internal',
+    inheritedAi: {},
+  });
   const walk = (parent: Folder | undefined, parentDir: string, entries: fs.Dirent[]): Folder[] => {
     const folders: Folder[] = [];
     for (const entry of entries) {
@@ -228,7 +247,9 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
       const folderDir = path.join(parentDir, entry.name);
       const file = path.join(folderDir, '_folder.yaml');
       const hasFile = fs.existsSync(file);
-      const config = (hasFile ? validate(folderSchema, readYaml(file, ctx.problems), ctx.problems) : undefined) ?? { name: entry.name };
+      const config = (hasFile
+        ? validate(folderSchema, readYaml(file, ctx.problems), ctx.problems)
+        : undefined) ?? { name: entry.name };
       const folder: Folder = {
         id: entry.name,
         path: [...(parent?.path ?? []), entry.name],

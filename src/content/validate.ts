@@ -56,27 +56,48 @@ function describeIssue(
     case 'invalid_type':
       if (issue.input === undefined)
         return [
-          { path, message: `${formatPath(path)}: missing; add "${String(path.at(-1))}:" (${expected(issue.expected)})`, missing: true },
+          {
+            path,
+            message: `${formatPath(path)}: missing; add "${String(path.at(-1))}:" (${expected(issue.expected)})`,
+            missing: true,
+          },
         ];
       // `title:Refunds` alone is one string to YAML: the colon needs a space to make a key.
       if (!path.length && typeof issue.input === 'string' && /^[\w-]+:\S/.test(issue.input))
         return [{ path, message: `put a space after the colon ("${issue.input.replace(':', ': ')}")` }];
       // YAML reads `2024` or `true` as a number or yes/no; quotes keep it as text.
       if (issue.expected === 'string' && ['number', 'boolean'].includes(typeof issue.input))
-        return [{ path, message: `${at}expected text, got ${describeValue(issue.input)}; put it in "quotes" to keep it as text` }];
-      return [{ path, message: `${at}expected ${expected(issue.expected)}, got ${describeValue(issue.input)}` }];
+        return [
+          {
+            path,
+            message: `${at}expected text, got ${describeValue(issue.input)}; put it in "quotes" to keep it as text`,
+          },
+        ];
+      return [
+        { path, message: `${at}expected ${expected(issue.expected)}, got ${describeValue(issue.input)}` },
+      ];
     case 'invalid_value': {
       const options = issue.values.map(String);
       const got = describeValue(issue.input);
       const hint = typeof issue.input === 'string' ? suggest(issue.input, options, '') : '';
-      return [{ path, message: `${at}expected one of ${options.join(' | ')}, got ${got}${hint ? `; ${hint}` : ''}` }];
+      return [
+        {
+          path,
+          message: `${at}expected one of ${options.join(' | ')}, got ${got}${hint ? `; ${hint}` : ''}`,
+        },
+      ];
     }
     case 'invalid_union': {
       if (issue.discriminator) {
         const options = ('options' in issue ? (issue.options ?? []) : []).map(String);
         const key = [...path, issue.discriminator];
         const input = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
-        return [{ path: key, message: `${formatPath(key)}: expected one of ${options.join(' | ')}, got ${describeValue(input)}` }];
+        return [
+          {
+            path: key,
+            message: `${formatPath(key)}: expected one of ${options.join(' | ')}, got ${describeValue(input)}`,
+          },
+        ];
       }
       // Report the branch that got furthest: its issues are the ones the writer meant to fix.
       const best = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0] ?? [];
@@ -112,11 +133,22 @@ export function suggest(input: string, known: readonly string[], fallback: strin
 }
 
 function depth(issues: readonly Issue[]): number {
-  return Math.max(0, ...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length)));
+  return Math.max(
+    0,
+    ...issues.map((i) => (i.code === 'invalid_type' && i.path.length === 0 ? -1 : i.path.length)),
+  );
 }
 
 function expected(type: string): string {
-  return { string: 'text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a map of keys' }[type] ?? type;
+  return (
+    {
+      string: 'text',
+      number: 'a number',
+      boolean: 'true or false',
+      array: 'a list',
+      object: 'a map of keys',
+    }[type] ?? type
+  );
 }
 
 function describeValue(value: unknown): string {
@@ -148,7 +180,13 @@ function kindOf(schema: z.ZodType): string {
 /** Strips optional/default/nullable wrappers. */
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let s = schema;
-  while (s && (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodNullable)) {
+  while (
+    s &&
+    (s instanceof z.ZodOptional ||
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodNullable)
+  ) {
     s = s.unwrap() as z.ZodType;
   }
   return s;

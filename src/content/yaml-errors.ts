@@ -1,4 +1,14 @@
-import { isMap, isNode, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type YAMLError } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  visit,
+  type Document,
+  type LineCounter,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import { formatPath } from './validate.ts';
 
 /** A key of the document: its path and where its text starts and ends. */
@@ -36,7 +46,8 @@ export class YamlReader {
       if (isMap(node))
         for (const pair of node.items) {
           const key = pair.key as Node | null;
-          const name = isScalar(key) && key.value !== null && key.value !== '' ? String(key.value) : undefined;
+          const name =
+            isScalar(key) && key.value !== null && key.value !== '' ? String(key.value) : undefined;
           if (name === undefined || !key?.range) continue;
           this.#keys.push({ path: [...path, name], start: key.range[0], end: key.range[1] });
           walk(pair.value, [...path, name]);
@@ -74,17 +85,25 @@ export class YamlReader {
         return at(`${label}indented with a tab; YAML allows only spaces, so indent with spaces`);
       case 'DUPLICATE_KEY': {
         const dup = this.#keys.find((k) => k.start === error.pos[0]);
-        const earlier = dup && this.#keys.find((k) => k.start < dup.start && formatPath(k.path) === formatPath(dup.path));
+        const earlier =
+          dup && this.#keys.find((k) => k.start < dup.start && formatPath(k.path) === formatPath(dup.path));
         const where = earlier ? ` (also on line ${this.lineNo(earlier.start) + this.lineOffset})` : '';
-        return at(`${dup ? formatPath(dup.path) : (name ?? 'a key')}: written twice${where}; keep one of them`);
+        return at(
+          `${dup ? formatPath(dup.path) : (name ?? 'a key')}: written twice${where}; keep one of them`,
+        );
       }
       case 'MISSING_CHAR': {
         const quote = /Missing closing ("|')quote/.exec(first)?.[1];
         if (quote) {
           const type = quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-          const from = this.lineNo(this.lastOpened(error.pos[0], (n) => isScalar(n) && n.type === type) ?? error.pos[0]);
+          const from = this.lineNo(
+            this.lastOpened(error.pos[0], (n) => isScalar(n) && n.type === type) ?? error.pos[0],
+          );
           const key = this.keyOnLine(from).name;
-          return at(`${key ? `${key}: ` : ''}the ${quote} quote is never closed; add ${quote} at the end of the value`, from);
+          return at(
+            `${key ? `${key}: ` : ''}the ${quote} quote is never closed; add ${quote} at the end of the value`,
+            from,
+          );
         }
         return at(this.notKeyValue(line));
       }
@@ -94,17 +113,28 @@ export class YamlReader {
         const bracket = /Flow (sequence|map) in block collection/.exec(first);
         if (bracket) {
           const [open, close] = bracket[1] === 'map' ? ['{', '}'] : ['[', ']'];
-          const from = this.lineNo(this.lastOpened(error.pos[0], (n) => (isMap(n) || isSeq(n)) && !!n.flow) ?? error.pos[0]);
+          const from = this.lineNo(
+            this.lastOpened(error.pos[0], (n) => (isMap(n) || isSeq(n)) && !!n.flow) ?? error.pos[0],
+          );
           const key = this.keyOnLine(from).name ?? 'value';
-          return at(`${key}: "${open}" is never closed; add "${close}" at the end of that line, or put the ${key} in "quotes" if it is text`, from);
+          return at(
+            `${key}: "${open}" is never closed; add "${close}" at the end of that line, or put the ${key} in "quotes" if it is text`,
+            from,
+          );
         }
         if (/same column/.test(first))
-          return at(`${label}not lined up with the keys above it; indent it with as many spaces as the other keys at its level`);
-        return at(`${label}the indentation does not match the lines above; indent with spaces, two more per level`);
+          return at(
+            `${label}not lined up with the keys above it; indent it with as many spaces as the other keys at its level`,
+          );
+        return at(
+          `${label}the indentation does not match the lines above; indent with spaces, two more per level`,
+        );
       }
       case 'BAD_DQ_ESCAPE': {
         const escape = /escape sequence (\\.)/.exec(first)?.[1] ?? '\\';
-        return at(`${label}${escape} is not allowed inside "double quotes"; use 'single quotes' instead, or write \\\\ for a backslash`);
+        return at(
+          `${label}${escape} is not allowed inside "double quotes"; use 'single quotes' instead, or write \\\\ for a backslash`,
+        );
       }
       case 'MULTIPLE_DOCS':
         return at(`a "---" line starts a second YAML document here; a file holds one, so remove it`);
@@ -123,7 +153,11 @@ export class YamlReader {
   /** The message for a value that starts with one of YAML's special characters. */
   startsWith(offset: number, char: string): Explained {
     const line = this.lineNo(offset);
-    return { start: line, lines: [line], message: `put the ${this.keyOnLine(line).name ?? 'value'} in "quotes": it starts with "${char}"` };
+    return {
+      start: line,
+      lines: [line],
+      message: `put the ${this.keyOnLine(line).name ?? 'value'} in "quotes": it starts with "${char}"`,
+    };
   }
 
   /** The lines indented below `line`: what it holds, when it is a key. */
@@ -165,7 +199,8 @@ export class YamlReader {
   private underValue(line: number): string | undefined {
     const parent = this.parentLine(line);
     const nested = /^\s+([A-Za-z_][\w.-]*):(\s|$)/.exec(this.#lines[line - 1] ?? '')?.[1];
-    const above = parent && /^\s*(?:-\s+)?([A-Za-z_][\w.-]*):[ \t]*[^\s#]/.exec(this.#lines[parent - 1] ?? '')?.[1];
+    const above =
+      parent && /^\s*(?:-\s+)?([A-Za-z_][\w.-]*):[ \t]*[^\s#]/.exec(this.#lines[parent - 1] ?? '')?.[1];
     if (nested && above)
       return `${nested}: indented under "${above}", which already has a value; line it up with the keys above it`;
     return undefined;
@@ -173,7 +208,8 @@ export class YamlReader {
 
   private valueHint(name: string, value: string): string | undefined {
     const quote = /^["']/.exec(value)?.[0];
-    if (quote) return `put the whole ${name} in ${quote === '"' ? `'single quotes'` : '"quotes"'}: text follows its closing ${quote}`;
+    if (quote)
+      return `put the whole ${name} in ${quote === '"' ? `'single quotes'` : '"quotes"'}: text follows its closing ${quote}`;
     const special = /^(- |[-@`%*&!|>[\]{},?:#])/.exec(value)?.[1];
     if (special) return `put the ${name} in "quotes": it starts with "${special.trim()}"`;
     return undefined;
@@ -181,7 +217,8 @@ export class YamlReader {
 
   private notKeyValue(line: number): string {
     const text = (this.#lines[line - 1] ?? '').trim();
-    if (text.startsWith('- ')) return `a list item where a key was expected; indent it under the key it belongs to`;
+    if (text.startsWith('- '))
+      return `a list item where a key was expected; indent it under the key it belongs to`;
     const under = this.underValue(line);
     if (under) return under;
     const glued = /^([A-Za-z_][\w.-]*):(\S.*)$/.exec(text);
@@ -197,7 +234,8 @@ export class YamlReader {
   private lastOpened(end: number, is: (node: Node) => boolean): number | undefined {
     let start: number | undefined;
     visit(this.doc, (_, node) => {
-      if (isNode(node) && is(node) && node.range && node.range[0] < end) start = Math.max(start ?? 0, node.range[0]);
+      if (isNode(node) && is(node) && node.range && node.range[0] < end)
+        start = Math.max(start ?? 0, node.range[0]);
     });
     return start;
   }

@@ -81,7 +81,12 @@ const UNRESOLVED = Symbol('unresolved alias');
 function parse(text: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
   // logLevel 'error': yaml would print its warnings to stderr; the ones that matter are reported.
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const doc = parseDocument(text, {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   return { doc, counter };
 }
 
@@ -105,12 +110,18 @@ export function readYaml(file: string, problems: Problems): YamlSource {
   return parseYaml(text, file, problems);
 }
 
-function lineOfPath(doc: Document, keyPath: readonly PropertyKey[], lineAt: (offset: number) => number): number {
+function lineOfPath(
+  doc: Document,
+  keyPath: readonly PropertyKey[],
+  lineAt: (offset: number) => number,
+): number {
   let node: Node | null | undefined = doc.contents as Node | null;
   let line = node?.range ? lineAt(node.range[0]) : 1 + lineAt(0) - 1;
   for (const segment of keyPath) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) break;
       const key = pair.key as Node;
       if (key.range) line = lineAt(key.range[0]);
