@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
-import { dirs, fileOf } from '../routing/layout.ts';
+import { dirs } from '../routing/layout.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
 
 /** What indexing cost, for the build summary and the bench. */
@@ -15,9 +15,8 @@ export interface IndexStats {
 
 /**
  * Indexes every brand with Pagefind: its searchable public pages into the public tree's index and
- * its searchable private pages into the private tree's, never one inside the other. Only the
- * pages visibility marks searchable are handed to Pagefind, so a brand with nothing searchable
- * gets an empty index rather than Pagefind's fallback of indexing every page it is given.
+ * its searchable private pages into the private tree's, never one inside the other. A tree with
+ * nothing searchable gets an empty index rather than Pagefind's fallback of indexing every page.
  * Pagefind splits each index by the pages' `lang`, and reads only article title and body (the
  * pages mark them with `data-pagefind-body`); one index is held in memory at a time.
  */
@@ -49,18 +48,24 @@ async function indexTree(brand: BrandSite, root: string, privateTree: boolean) {
   const fail = (errors: string[]) => new Error(`search index for ${brand.id}: ${errors.join('; ')}`);
   const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
   if (!index) throw fail(errors);
-  let pages = 0;
-  for (const page of brand.pages) {
-    if (page.kind !== 'article' || !page.searchable || page.private !== privateTree) continue;
-    const content = await fs.readFile(path.join(root, fileOf(page.url)), 'utf8');
-    const added = await index.addHTMLFile({ url: page.url, content });
+  // Pagefind reads the tree itself (in parallel) and skips pages without `data-pagefind-body`, but
+  // indexes every page when none has one: a tree with nothing searchable gets an empty index.
+  const searchable = brand.pages.some(
+    (page) => page.kind === 'article' && page.searchable && page.private === privateTree,
+  );
+  if (searchable) {
+    const added = await index.addDirectory({ path: root, glob: '**/*.html' });
     if (added.errors.length) throw fail(added.errors);
-    pages++;
   }
   const output = dirs.searchIndex(root);
   const written = await index.writeFiles({ outputPath: output });
   if (written.errors.length) throw fail(written.errors);
   await index.deleteIndex();
+  // `addDirectory` counts every HTML file it read; the entry file counts what was indexed.
+  const entry = JSON.parse(await fs.readFile(path.join(output, 'pagefind-entry.json'), 'utf8')) as {
+    languages: Record<string, { page_count: number }>;
+  };
+  const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
   return { pages, bytes: await sizeOf(output) };
 }
 
