@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,4 +52,19 @@ export async function errorLines(content: string, base: string): Promise<string[
     .sorted()
     .filter((p) => p.severity === 'error')
     .map((p) => formatProblem(p, base));
+}
+
+/**
+ * Builds a content folder with `check` bypassed (see `build-unchecked.ts`) into `out`, in a child
+ * process as the CLI would; throws with the build's output if it fails.
+ */
+export function buildUnchecked(content: string, out: string): void {
+  execFileSync(
+    path.join(PROJECT, 'node_modules/.bin/node'),
+    ['test/helpers/build-unchecked.ts', content, out],
+    {
+      cwd: PROJECT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
