@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -81,4 +82,44 @@ it('shows a content edit on the next request, without a restart', async () => {
   await expect
     .poll(async () => (await get('/en/articles/refunds/')).html, { timeout: 15_000, interval: 300 })
     .toContain('Ask for your money back');
+});
+
+it('shows a content error over the page, and prints only what the edit changed', async () => {
+  const before = output.length;
+  example.edit(
+    'help-centers/main/billing/refunds.en.md',
+    (t) => `${t}\n\nSee [the missing guide](no-such-guide.md).\n`,
+  );
+  await expect
+    .poll(async () => (await get('/en/articles/refunds/')).html, { timeout: 15_000, interval: 300 })
+    .toContain('data-sp-dev-problems');
+  const page = (await get('/en/articles/refunds/')).html;
+  expect(page).toMatch(
+    /refunds\.en\.md:\d+: link to &quot;no-such-guide\.md&quot;: no article &quot;no-such-guide&quot;/,
+  );
+  await expect
+    .poll(() => output.slice(before), { timeout: 5_000 })
+    .toMatch(/^error: .*refunds\.en\.md:\d+: link to "no-such-guide\.md"/m);
+  // Only the new error: the example's missing-translation warnings are not printed again.
+  expect(output.slice(before)).not.toContain('missing translation');
+
+  example.edit('help-centers/main/billing/refunds.en.md', (t) =>
+    t.replace('[the missing guide](no-such-guide.md)', 'the guide'),
+  );
+  await expect
+    .poll(async () => (await get('/en/articles/refunds/')).html, { timeout: 15_000, interval: 300 })
+    .not.toContain('data-sp-dev-problems');
+  await expect
+    .poll(() => output.slice(before), { timeout: 5_000 })
+    .toMatch(/^fixed: error: .*no-such-guide/m);
+});
+
+it('serves no file from outside the project, the content folder and its themes', async () => {
+  // Beside the content folder: the dev server once allowed its whole parent.
+  fs.writeFileSync(path.join(example.root, 'secret.txt'), 'the payroll password');
+  const beside = await fetch(`${base}/@fs${path.join(example.root, 'secret.txt')}`);
+  expect(beside.status).toBe(403);
+  expect(await beside.text()).not.toContain('payroll');
+  const system = await fetch(`${base}/@fs/etc/passwd`);
+  expect(await system.text()).not.toContain('root:');
 });

@@ -104,3 +104,34 @@ describe('the search results page', () => {
     await page.close();
   });
 });
+
+describe('search never runs what article content names', () => {
+  // The security review's form: placed in an article body, it named its own "client" script,
+  // and the old loader imported it on page load.
+  const hostile =
+    '<form role="search" data-sp-search="page" data-sp-client="data:text/javascript,window.__pwned=1">' +
+    '<input name="q" value="x" aria-label="hostile"></form>';
+
+  it('a search form inside the article body imports nothing, on load or when used', async () => {
+    const page = await site.browser.newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.route('**/en/articles/refunds/', async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace('<div class="prose">', `<div class="prose">${hostile}`);
+      expect(html).toContain(hostile);
+      await route.fulfill({ response, body: html });
+    });
+    await page.goto(`${site.url}/en/articles/refunds/`);
+    await page.getByLabel('hostile').click();
+    await page.getByLabel('hostile').press('a');
+    // Signpost's own search still works beside it, and leaves the hostile form alone.
+    await page.getByLabel(uiStrings('en')('search.label')).first().click();
+    await expect.poll(() => requested.some((url) => /\/_astro\/client\.[^/]+\.js$/.test(url))).toBe(true);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(requested.filter((url) => url.startsWith('data:'))).toEqual([]);
+    expect(await page.getByLabel('hostile').getAttribute('role')).toBeNull();
+    await page.close();
+  });
+});

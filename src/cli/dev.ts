@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { loadContent } from '../content/load.ts';
-import { formatProblem } from '../content/problems.ts';
+import { formatProblem, Problems, type Problem } from '../content/problems.ts';
 import { provideHandoff } from '../integration/handoff.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { computeSite } from '../routing/site.ts';
 import type { SiteData } from '../routing/types.ts';
+import { report } from './check.ts';
 
 /**
  * `signpost dev`: a live preview of one brand at http://localhost:<port>/, drafts and private
- * articles shown with a badge. Content and theme edits reload the open page.
+ * articles shown with a badge. Content and theme edits reload the open page; content errors show
+ * over the page, and the terminal says what each edit changed.
  */
 export async function runDev(options: {
   content: string;
@@ -16,14 +18,23 @@ export async function runDev(options: {
   port?: string | undefined;
 }): Promise<number> {
   const content = path.resolve(options.content);
+  const changes = new ChangeReporter();
   let cached: Promise<SiteData> | undefined;
   const compute = async (): Promise<SiteData> => {
+    const started = performance.now();
     const loaded = await loadContent(content);
-    for (const problem of loaded.problems.sorted()) console.log(formatProblem(problem));
-    if (!loaded.model) throw new Error('the content could not be read; fix the problems above');
+    if (!loaded.model) {
+      changes.print(loaded.problems.sorted(), () => report(loaded, 0));
+      // Astro shows this over the page; there is no site to preview until the workspace reads.
+      throw new Error(`the content could not be read:\n${lines(loaded.problems.errors).join('\n')}`);
+    }
     const brand = options.brand ?? loaded.model.brands[0]?.id;
     const { site, problems } = await computeSite(loaded.model, { mode: 'dev', brand });
-    for (const problem of problems.sorted()) console.log(formatProblem(problem));
+    const all = [...loaded.problems.sorted(), ...problems.sorted()];
+    changes.print(all, () =>
+      report({ ...loaded, problems: merged(all) }, (performance.now() - started) / 1000),
+    );
+    site.problems = lines(all.filter((p) => p.severity === 'error'));
     return site;
   };
   provideHandoff({
@@ -46,4 +57,38 @@ export async function runDev(options: {
   );
   await new Promise(() => {}); // until Ctrl-C
   return 0;
+}
+
+/**
+ * Prints the whole report once, then after each edit only what changed: new problems, and the
+ * ones the edit fixed. A writer fixing one typo should not scroll past fifty unchanged warnings.
+ */
+class ChangeReporter {
+  #shown: Set<string> | undefined;
+
+  print(problems: Problem[], full: () => void): void {
+    const now = new Set(problems.map((p) => formatProblem(p)));
+    if (!this.#shown) full();
+    else {
+      for (const line of now) if (!this.#shown.has(line)) console.log(line);
+      for (const line of this.#shown) if (!now.has(line)) console.log(`fixed: ${line}`);
+      if (
+        problems.every((p) => p.severity !== 'error') &&
+        [...this.#shown].some((l) => l.startsWith('error'))
+      )
+        console.log('✓ no errors left');
+    }
+    this.#shown = now;
+  }
+}
+
+function lines(problems: Problem[]): string[] {
+  return problems.map((p) => formatProblem(p));
+}
+
+/** The load's and routing's problems as one collection, for the first full report. */
+function merged(list: Problem[]): Problems {
+  const problems = new Problems();
+  problems.list.push(...list);
+  return problems;
 }

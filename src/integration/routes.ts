@@ -6,6 +6,8 @@ import { receiveHandoff } from './handoff.ts';
 export interface RouteProps {
   brand: BrandSite;
   page: PageData;
+  /** Dev: content errors to show over the page. */
+  problems: string[];
 }
 
 /** `getStaticPaths` of one of the two page routes: the pages of that kind, of every brand. */
@@ -15,7 +17,7 @@ export async function staticPaths(kind: RouteKind, param: string) {
     brand.pages.flatMap((page) => {
       const route = routeOf(site.mode, brand.id, page);
       return route.kind === kind
-        ? [{ params: { [param]: route.param }, props: { brand, page } satisfies RouteProps }]
+        ? [{ params: { [param]: route.param }, props: { brand, page, problems: site.problems } satisfies RouteProps }]
         : [];
     }),
   );

@@ -34,7 +34,7 @@ export async function computeSite(
   const sites: BrandSite[] = [];
   for (const brand of brands)
     sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
-  return { site: { mode: options.mode, brands: sites }, problems };
+  return { site: { mode: options.mode, brands: sites, problems: [] }, problems };
 }
 
 /** One brand's site: its images and chrome, then every page kind, language by language. */

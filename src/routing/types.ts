@@ -8,6 +8,8 @@ export interface SiteData {
   /** `build`: every brand under `/<brand>/`; `dev`: one brand at the root, drafts and private pages shown. */
   mode: 'build' | 'dev';
   brands: BrandSite[];
+  /** Dev: the content's errors as `file:line: message`, shown over every page until fixed. */
+  problems: string[];
 }
 
 export interface BrandSite {

@@ -57,7 +57,8 @@ export function start(form, setup) {
   indexes ??= setup;
   loadPagefind().catch(() => {});
   for (const f of document.querySelectorAll('form[role=search][data-sp-search]'))
-    if (f instanceof HTMLFormElement && !enhanced.has(f)) {
+    // A form inside article content is never Signpost's, whatever its attributes say.
+    if (f instanceof HTMLFormElement && !enhanced.has(f) && !f.closest('.prose')) {
       enhanced.add(f);
       if (f.dataset.spSearch === 'page') resultsPage(f);
       else combobox(f);
