@@ -17,7 +17,12 @@ export async function staticPaths(kind: RouteKind, param: string) {
     brand.pages.flatMap((page) => {
       const route = routeOf(site.mode, brand.id, page);
       return route.kind === kind
-        ? [{ params: { [param]: route.param }, props: { brand, page, problems: site.problems } satisfies RouteProps }]
+        ? [
+            {
+              params: { [param]: route.param },
+              props: { brand, page, problems: site.problems } satisfies RouteProps,
+            },
+          ]
         : [];
     }),
   );
