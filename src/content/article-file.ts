@@ -1,5 +1,10 @@
-import fs from 'node:fs';
-import { articleSchema, type ArticleFrontMatter } from '../schemas/article.ts';
+import {
+  MAX_BODY_BYTES,
+  SNIPPET_LENGTH,
+  articleSchema,
+  type ArticleFrontMatter,
+} from '../schemas/article.ts';
+import { readTextFile } from './files.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
 import { parseYaml } from './yaml.ts';
@@ -15,20 +20,14 @@ export interface ArticleSource {
 }
 
 /**
- * Reads an article: front matter between `---` lines, validated against the article schema.
- * Front matter is split here by hand because the usual helper (gray-matter) loses the YAML's line
- * numbers, which every error message needs.
+ * Reads an article: UTF-8 text (see `readTextFile`), front matter between `---` lines validated
+ * against the article schema, and a body of at most 1 MB. Front matter is split here by hand
+ * because the usual helper (gray-matter) loses the YAML's line numbers, which every error message
+ * needs.
  */
 export function readArticleFile(file: string, problems: Problems): ArticleSource | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-    problems.noteRead(file);
-  } catch {
-    problems.error(file, undefined, 'cannot read this file; check that it exists and is readable');
-    return undefined;
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = readTextFile(file, problems);
+  if (text === undefined) return undefined;
   const lines = text.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
     problems.error(
@@ -54,13 +53,24 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
     return undefined;
   }
   const frontMatter = validate(articleSchema, yaml, problems);
-  if (!frontMatter) return undefined;
-  return {
-    frontMatter,
-    body: lines.slice(end + 1).join('\n'),
-    bodyLine: end + 2,
-    lineOf: (key) => yaml.lineOf([key]),
-  };
+  const body = lines.slice(end + 1).join('\n');
+  const bytes = Buffer.byteLength(body);
+  // Checked even when the front matter failed, so both are reported in one go.
+  if (bytes > MAX_BODY_BYTES)
+    problems.error(
+      file,
+      end + 2,
+      `the body is ${bytes.toLocaleString('en-US')} bytes, over the 1 MB (${MAX_BODY_BYTES.toLocaleString('en-US')} bytes) limit; split it into several articles`,
+    );
+  if (!frontMatter || bytes > MAX_BODY_BYTES) return undefined;
+  const { description } = frontMatter;
+  if (description !== undefined && description.length > SNIPPET_LENGTH)
+    problems.warn(
+      file,
+      yaml.lineOf(['description']),
+      `description: ${description.length} characters; search results show about ${SNIPPET_LENGTH}, so shorten it or it will be cut off there`,
+    );
+  return { frontMatter, body, bodyLine: end + 2, lineOf: (key) => yaml.lineOf([key]) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { parseArticleFileName } from './files.ts';
 import type { ArticleGroup, Collection, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { suggest } from './validate.ts';
@@ -6,19 +8,32 @@ import { suggest } from './validate.ts';
 export function checkCrossReferences(model: Model, problems: Problems): void {
   const authorKeys = [...model.authors.keys()];
   const audienceKeys = [...model.audiences.keys()];
+  // authors.yaml or audiences.yaml with errors of its own (not UTF-8, a bad key) is left out whole:
+  // its errors are the cause, so every article naming one of its keys is not reported too.
+  const broken = (name: string) => problems.errors.some((p) => p.file === path.join(model.root, name));
+  const checkAuthors = !broken('authors.yaml');
+  const checkAudiences = !broken('audiences.yaml');
   const scopes: Map<string, ArticleGroup>[] = [...model.helpCenters.values()].map((hc) => hc.articles);
   scopes.push(model.internal.articles);
+  // An article left out for its own errors (not UTF-8, too big, …) is reported once, there; a
+  // `related` naming it is not reported again as a missing article.
+  const { languages, defaultLanguage } = model.workspace;
+  const invalidIds = new Set<string>();
+  for (const file of model.invalidFiles) {
+    const parsed = parseArticleFileName(path.basename(file), languages, defaultLanguage);
+    if (parsed && 'id' in parsed) invalidIds.add(parsed.id);
+  }
   for (const articles of scopes)
     for (const group of articles.values())
       for (const article of group.translations.values()) {
-        if (article.author && !model.authors.has(article.author))
+        if (checkAuthors && article.author && !model.authors.has(article.author))
           problems.error(
             article.file,
             article.keyLines.author,
             `author: no author "${article.author}" in authors.yaml; ${suggest(article.author, authorKeys, 'add them there or fix the key')}`,
           );
         for (const audience of article.audiences)
-          if (!model.audiences.has(audience))
+          if (checkAudiences && !model.audiences.has(audience))
             problems.error(
               article.file,
               article.keyLines.audiences,
@@ -29,13 +44,13 @@ export function checkCrossReferences(model: Model, problems: Problems): void {
           const line = article.keyLines.related;
           if (id === group.id)
             problems.error(article.file, line, `related: "${id}" is this article itself; remove it`);
-          else if (!target)
+          else if (!target && !invalidIds.has(id))
             problems.error(
               article.file,
               line,
               `related: no article "${id}" here; ${suggest(id, [...articles.keys()], 'fix the id')}`,
             );
-          else if (![...target.translations.values()].some((t) => t.state === 'published'))
+          else if (target && ![...target.translations.values()].some((t) => t.state === 'published'))
             problems.error(
               article.file,
               line,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { collectionSchema, folderSchema } from '../schemas/collection.ts';
 import { readArticleFile } from './article-file.ts';
-import { parseArticleFileName } from './files.ts';
+import { foldId, listFolder, parseArticleFileName, startWalk, type FolderEntry } from './files.ts';
 import type { Article, ArticleGroup, Collection, Folder, HelpCenter, InternalTree } from './model.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
@@ -33,19 +33,14 @@ export interface RawArticle {
   inheritedAi: { agent?: boolean | undefined; copilot?: boolean | undefined };
 }
 
-function listDir(dir: string): fs.Dirent[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.'))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
 /** One id space: a help center, or `internal/`. */
 interface IdSpace {
   /** id → translations */
   groups: Map<string, ArticleGroup>;
   /** id → the first file seen with it, to name both sides of a clash */
   firstFile: Map<string, string>;
+  /** `foldId(id)` → the first id with that fold and its file: ids differing only in case clash */
+  folded: Map<string, { id: string; file: string }>;
   /** `in help center "main"`, for messages */
   scope: string;
 }
@@ -53,7 +48,7 @@ interface IdSpace {
 /** One folder's worth of articles and what they inherit from it. */
 interface ArticleFolder {
   dir: string;
-  entries: fs.Dirent[];
+  entries: FolderEntry[];
   owner: { helpCenter: string | undefined; collection: Collection | undefined; folder: Folder | undefined };
   forcedVisibility: RawArticle['forcedVisibility'];
   inheritedAi: RawArticle['inheritedAi'];
@@ -62,21 +57,33 @@ interface ArticleFolder {
 /** Reads the article files directly in a folder into its id space (id → translations). */
 function readArticles(
   ctx: ReadContext,
-  { groups, firstFile, scope }: IdSpace,
+  { groups, firstFile, folded, scope }: IdSpace,
   { dir, entries, owner, forcedVisibility, inheritedAi }: ArticleFolder,
 ): ArticleGroup[] {
   const local: ArticleGroup[] = [];
-  /** Ids already reported as clashing with another folder (all files of one call share a folder). */
+  /** Ids already reported as clashing with another folder's or by case (one call = one folder). */
   const clashes = new Set<string>();
   for (const entry of entries) {
-    if (!entry.isFile()) continue;
+    if (entry.kind !== 'file') continue;
     const file = path.join(dir, entry.name);
     const parsed = parseArticleFileName(entry.name, ctx.languages, ctx.defaultLanguage);
     if (!parsed) continue;
     if ('error' in parsed) {
       ctx.problems.error(file, undefined, parsed.error);
+      ctx.invalidFiles.add(file);
       continue;
     }
+    // `Refunds` and `refunds` are one URL on hosts and CDNs that ignore case (and one file on
+    // macOS and Windows checkouts). Both stay in the model, so links to either are not reported too.
+    const sameFold = folded.get(foldId(parsed.id));
+    if (sameFold && sameFold.id !== parsed.id && !clashes.has(parsed.id))
+      ctx.problems.error(
+        file,
+        undefined,
+        `article id "${parsed.id}" differs only in case from "${sameFold.id}" (${path.relative(dir, sameFold.file)}); hosts that ignore case serve both at one URL, so rename one of them`,
+      );
+    if (sameFold && sameFold.id !== parsed.id) clashes.add(parsed.id);
+    if (!sameFold) folded.set(foldId(parsed.id), { id: parsed.id, file });
     let group = groups.get(parsed.id);
     const first = firstFile.get(parsed.id);
     if (group && first && path.dirname(first) !== dir) {
@@ -130,11 +137,11 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
     articles: new Map(),
     aliases: new Map(),
   };
-  const firstFile = new Map<string, string>();
   const scope = `in help center "${id}"`;
   const owner = { helpCenter: id, collection: undefined, folder: undefined };
-  const rootEntries = listDir(dir);
-  const space: IdSpace = { groups: helpCenter.articles, firstFile, scope };
+  // `dir` is <content>/help-centers/<id>: symlinks must stay inside <content>.
+  const rootEntries = listFolder(dir, startWalk(path.resolve(dir, '../..'), dir), ctx.problems);
+  const space: IdSpace = { groups: helpCenter.articles, firstFile: new Map(), folded: new Map(), scope };
   readArticles(ctx, space, {
     dir,
     entries: rootEntries,
@@ -143,15 +150,17 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
     inheritedAi: {},
   });
 
-  const walk = (parent: Collection | undefined, parentDir: string, entries: fs.Dirent[]): Collection[] => {
+  const walk = (parent: Collection | undefined, parentDir: string, entries: FolderEntry[]): Collection[] => {
     const collections: Collection[] = [];
+    /** Sibling folder names by `foldId`: a collection's path is its URL. */
+    const siblings = new Map<string, string>();
     for (const entry of entries) {
-      if (!entry.isDirectory()) continue;
+      if (entry.kind !== 'dir') continue;
       const collectionDir = path.join(parentDir, entry.name);
       const depth = (parent?.depth ?? 0) + 1;
       const file = path.join(collectionDir, '_collection.yaml');
-      const children = listDir(collectionDir);
-      const config = readCollectionConfig(file, entry.name, ctx);
+      const children = listFolder(collectionDir, entry.walk, ctx.problems);
+      const config = readCollectionConfig(file, entry.name, children, ctx);
       const collection: Collection = {
         id: entry.name,
         path: [...(parent?.path ?? []), entry.name],
@@ -180,6 +189,14 @@ export function readHelpCenter(id: string, dir: string, ctx: ReadContext): HelpC
           undefined,
           `collection folder "${entry.name}" may hold only letters, digits, ".", "-" and "_" (it becomes a URL); rename it`,
         );
+      const sibling = siblings.get(foldId(entry.name));
+      if (sibling)
+        ctx.problems.error(
+          collectionDir,
+          undefined,
+          `collection folder "${entry.name}" differs only in case from "${sibling}"; hosts that ignore case serve both at one URL, so rename or merge them`,
+        );
+      else siblings.set(foldId(entry.name), entry.name);
       helpCenter.collectionsByPath.set(collection.path.join('/'), collection);
       collection.articles = readArticles(ctx, space, {
         dir: collectionDir,
@@ -212,8 +229,11 @@ function aiDefaults(owner: AiOwner): RawArticle['inheritedAi'] {
   return ai;
 }
 
-function readCollectionConfig(file: string, folderName: string, ctx: ReadContext) {
-  if (!fs.existsSync(file)) {
+function readCollectionConfig(file: string, folderName: string, entries: FolderEntry[], ctx: ReadContext) {
+  const entry = entries.find((e) => e.name === path.basename(file));
+  // A refused symlink is reported already; reading it would follow it out of content/.
+  if (entry?.kind === 'refused') return { name: folderName };
+  if (!entry) {
     ctx.problems.error(
       path.dirname(file),
       undefined,
@@ -228,10 +248,9 @@ function readCollectionConfig(file: string, folderName: string, ctx: ReadContext
 export function readInternal(dir: string, ctx: ReadContext): InternalTree {
   const tree: InternalTree = { dir, folders: [], articles: new Map() };
   if (!fs.existsSync(dir)) return tree;
-  const firstFile = new Map<string, string>();
   const scope = 'in internal/';
-  const rootEntries = listDir(dir);
-  const space: IdSpace = { groups: tree.articles, firstFile, scope };
+  const rootEntries = listFolder(dir, startWalk(path.dirname(dir), dir), ctx.problems);
+  const space: IdSpace = { groups: tree.articles, firstFile: new Map(), folded: new Map(), scope };
   const noOwner = { helpCenter: undefined, collection: undefined, folder: undefined };
   readArticles(ctx, space, {
     dir,
@@ -240,13 +259,15 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
     forcedVisibility: 'internal',
     inheritedAi: {},
   });
-  const walk = (parent: Folder | undefined, parentDir: string, entries: fs.Dirent[]): Folder[] => {
+  const walk = (parent: Folder | undefined, parentDir: string, entries: FolderEntry[]): Folder[] => {
     const folders: Folder[] = [];
     for (const entry of entries) {
-      if (!entry.isDirectory()) continue;
+      if (entry.kind !== 'dir') continue;
       const folderDir = path.join(parentDir, entry.name);
       const file = path.join(folderDir, '_folder.yaml');
-      const hasFile = fs.existsSync(file);
+      const children = listFolder(folderDir, entry.walk, ctx.problems);
+      // A refused symlink is reported already; reading it would follow it out of content/.
+      const hasFile = children.some((e) => e.name === '_folder.yaml' && e.kind !== 'refused');
       const config = (hasFile
         ? validate(folderSchema, readYaml(file, ctx.problems), ctx.problems)
         : undefined) ?? { name: entry.name };
@@ -266,7 +287,6 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
           hasFile ? 1 : undefined,
           `internal folder "${folder.path.join('/')}" is nested ${folder.depth} levels deep; folders nest at most ${MAX_FOLDER_DEPTH} levels, so move it up`,
         );
-      const children = listDir(folderDir);
       readArticles(ctx, space, {
         dir: folderDir,
         entries: children,

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { readTextFile } from './files.ts';
 import type { Problems } from './problems.ts';
 import { YamlReader, type Explained } from './yaml-errors.ts';
 
@@ -98,15 +98,14 @@ function toJS(doc: Document): unknown {
   }
 }
 
-/** Reads and parses a YAML file; a missing or unreadable file is reported, not thrown. */
+/**
+ * Reads and parses a YAML file; a missing or unreadable file, or one that is not UTF-8 text (see
+ * `readTextFile`), is reported, not thrown, and comes back broken with no data.
+ */
 export function readYaml(file: string, problems: Problems): YamlSource {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    problems.error(file, undefined, 'cannot read this file; check that it exists and is readable');
+  const text = readTextFile(file, problems);
+  if (text === undefined)
     return { file, data: undefined, broken: { lines: new Set(), text: '' }, lineOf: () => 1 };
-  }
   return parseYaml(text, file, problems);
 }
 
