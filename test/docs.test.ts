@@ -41,7 +41,7 @@ describe('configuration reference', () => {
   it('lists types, defaults and descriptions from the schemas', () => {
     const brand = section('`content/brands/<brand>.yaml`');
     expect(brand).toContain(
-      '| `footer.template` | simple \\| classic \\| multi-level | `"classic"` | Layout: `simple`, `classic` or `multi-level`. Default: `classic`. |',
+      '| `footer.template` | simple \\| classic \\| multi-level | `"classic"` | Layout: `simple` (one row of links, social profiles and "Powered by"; no logo), `classic` (logo, one row of links, social profiles) or `multi-level` (logo, link groups as columns, social profiles). Default: `classic`. |',
     );
     expect(brand).toMatch(
       /^\| `privacy\.jwt\.secretEnv` \| string \| {2}\| Name of the environment variable/m,

@@ -1,83 +1,252 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import type { Problems } from './problems.ts';
+import type { BrandConfig } from '../schemas/brand.ts';
+import { BUILTIN_ICONS } from '../schemas/common.ts';
+import type { Brand, Model } from './model.ts';
+import { realPath, type Problems } from './problems.ts';
 
-/** The rules SPEC §3 sets for each brand image. */
+type Format = 'png' | 'jpeg' | 'webp' | 'svg';
+
+/** What an image named in a content file must be. */
+export interface ImageRule {
+  /** The key that names it, for messages: `header.logo`. */
+  key: string;
+  formats: readonly Format[];
+  maxBytes?: number;
+  /** Width ÷ height, within 3 %, and how to say it. */
+  ratio?: { value: number; label: string };
+  /** Longest side, in pixels, of the PNG an SVG is published as (where SVG is allowed). */
+  raster?: number;
+}
+
+/** An image checked with sharp, ready to publish: the file to copy and its format's extension. */
+export interface CheckedImage {
+  file: string;
+  /** `.png`, `.jpg` or `.webp`, from the format sharp detected, never from the file name. */
+  extension: string;
+}
+
+const PICTURE: readonly Format[] = ['png', 'jpeg', 'webp', 'svg'];
+
+/** The rules SPEC §3 sets for each brand image; the logos and the hero image may be any picture. */
 export const BRAND_IMAGE_RULES = {
-  icon: { formats: ['png', 'jpeg'], maxBytes: 1024 * 1024, ratio: 1, label: 'square (72×72 ideal)' },
-  favicon: { formats: ['png', 'jpeg', 'svg'], maxBytes: 150 * 1024, ratio: 1, label: '1:1' },
+  icon: {
+    key: 'icon',
+    formats: ['png', 'jpeg'],
+    maxBytes: 1024 * 1024,
+    ratio: { value: 1, label: 'square (72×72 ideal)' },
+  },
+  favicon: {
+    key: 'favicon',
+    formats: ['png', 'jpeg', 'svg'],
+    maxBytes: 150 * 1024,
+    ratio: { value: 1, label: '1:1' },
+    raster: 96,
+  },
   socialImage: {
+    key: 'socialImage',
     formats: ['png', 'jpeg'],
     maxBytes: 2 * 1024 * 1024,
-    ratio: 1.91,
-    label: '1.91:1 (1200×628 ideal)',
+    ratio: { value: 1.91, label: '1.91:1 (1200×628 ideal)' },
   },
-} as const;
-
-export type BrandImageKind = keyof typeof BRAND_IMAGE_RULES;
+  headerLogo: { key: 'header.logo', formats: PICTURE, raster: 512 },
+  footerLogo: { key: 'footer.logo', formats: PICTURE, raster: 512 },
+  heroImage: { key: 'hero.background.image', formats: PICTURE, raster: 2400 },
+} as const satisfies Record<keyof Brand['assets'], ImageRule>;
 
 /**
- * Checks a brand image's format, byte size and aspect ratio (read with sharp), reporting each
- * broken rule at the key's line of the brand file.
+ * Reads the images a brand file names (its own values; keys that failed the schema are absent) and
+ * checks each with sharp: inside the brands folder, a real image of an allowed format, size and
+ * shape. Returns those fit to publish; the rest are reported at their key's line and left out.
  */
-export async function checkBrandImage(
-  kind: BrandImageKind,
-  file: string,
+export async function readBrandImages(
+  config: Partial<BrandConfig>,
   brandFile: string,
-  line: number,
+  lineOf: (keyPath: readonly PropertyKey[]) => number,
   problems: Problems,
-): Promise<void> {
-  const rule = BRAND_IMAGE_RULES[kind];
-  const shown = path.relative(path.dirname(brandFile), file);
-  let bytes: number;
+): Promise<Brand['assets']> {
+  const written: Record<keyof Brand['assets'], string | undefined> = {
+    icon: config.icon,
+    favicon: config.favicon,
+    socialImage: config.socialImage,
+    headerLogo: config.header?.logo,
+    footerLogo: config.footer?.logo,
+    heroImage: config.hero?.background?.image,
+  };
+  const dir = path.dirname(brandFile);
+  const where = { from: dir, root: dir, rootName: 'the brands folder', relativeTo: 'this brand file' };
+  const read = await Promise.all(
+    Object.entries(written).map(async ([kind, relative]) => {
+      if (!relative) return [];
+      const rule: ImageRule = BRAND_IMAGE_RULES[kind as keyof Brand['assets']];
+      const line = lineOf(rule.key.split('.'));
+      const image = await readImage({ ...where, written: relative }, rule, (message) =>
+        problems.error(brandFile, line, message),
+      );
+      return image ? [[kind, image] as const] : [];
+    }),
+  );
+  return Object.fromEntries(read.flat());
+}
+
+/**
+ * Checks every collection's custom icon file like a brand image (inside the content folder, a
+ * picture sharp can read) and sets `collection.icon` to it; a refused icon leaves the built-in
+ * default, so nothing of it is published. `readBrands` calls it, the first asynchronous step
+ * after the help centers are read: finishing collections (`load.ts`) is synchronous, sharp is not.
+ */
+export async function readCollectionIcons(model: Model, problems: Problems): Promise<void> {
+  const rule: ImageRule = { key: 'icon', formats: PICTURE, raster: 192 };
+  const checks: Promise<void>[] = [];
+  for (const hc of model.helpCenters.values())
+    for (const collection of hc.collectionsByPath.values()) {
+      const icon = collection.config.icon;
+      if (!icon || (BUILTIN_ICONS as readonly string[]).includes(icon)) continue;
+      const line = lineOfKey(collection.file, 'icon');
+      if (collection.depth > 1) {
+        problems.error(
+          collection.file,
+          line,
+          'icon: custom icon files are for top-level collections only; use a built-in icon name here',
+        );
+        continue;
+      }
+      const where = {
+        written: icon,
+        from: collection.dir,
+        root: model.root,
+        rootName: 'the content folder',
+        relativeTo: '_collection.yaml',
+      };
+      checks.push(
+        readImage(where, rule, (message) => problems.error(collection.file, line, message)).then((image) => {
+          if (image) collection.icon = image;
+        }),
+      );
+    }
+  await Promise.all(checks);
+}
+
+/**
+ * Checks one image named in a content file and returns what to publish, or reports why not:
+ * its real path (symlinks followed) must stay inside `root`, so `../../secret.txt` is never
+ * copied into a site; sharp must read it from its bytes, so a `.html` "logo" is refused whatever
+ * its name; its detected format gives the published extension, so a JPEG named `.png` becomes
+ * `.jpg`; and an SVG is published as a PNG (see `rasterize`).
+ */
+export async function readImage(
+  where: { written: string; from: string; root: string; rootName: string; relativeTo: string },
+  rule: ImageRule,
+  report: (message: string) => void,
+): Promise<CheckedImage | undefined> {
+  const { key } = rule;
+  const absolute = path.resolve(where.from, where.written);
+  const shown = path.relative(where.from, absolute);
+  const outside = `${key}: ${where.written} is outside ${where.rootName}; move the file inside it and name it relative to ${where.relativeTo}`;
+  // First by name, so a path out of the folder is refused without saying whether it exists…
+  if (!isInside(path.resolve(where.root), absolute)) return void report(outside);
+  let stat: fs.Stats;
   try {
-    bytes = fs.statSync(file).size;
+    stat = fs.statSync(absolute);
   } catch {
-    problems.error(
-      brandFile,
-      line,
-      `${kind}: file ${shown} not found; fix the path (relative to this brand file)`,
-    );
-    return;
+    return void report(`${key}: file ${shown} not found; fix the path (relative to ${where.relativeTo})`);
   }
+  // …then by real path, so a symlink inside cannot point outside.
+  const file = realPath(absolute);
+  if (!isInside(realPath(where.root), file)) return void report(outside);
+  const unreadable = `${key}: ${shown} is not an image (sharp cannot read it); use a ${formatList(rule.formats)} file`;
+  if (!stat.isFile()) return void report(unreadable);
+  // From the bytes, not the path: an SVG rendered without a base path cannot pull in other files.
+  const bytes = fs.readFileSync(file);
   let meta: Metadata;
   try {
-    meta = await sharp(file).metadata();
+    meta = await sharp(bytes).metadata();
   } catch {
-    problems.error(
-      brandFile,
-      line,
-      `${kind}: ${shown} is not a readable image; use a ${formatList(rule.formats)} file`,
-    );
-    return;
+    return void report(unreadable);
   }
-  if (!(rule.formats as readonly string[]).includes(meta.format ?? ''))
-    problems.error(
-      brandFile,
-      line,
-      `${kind}: ${shown} is ${meta.format?.toUpperCase() ?? 'an unknown format'}; use a ${formatList(rule.formats)} file`,
+  const problems: string[] = [];
+  if (!(rule.formats as readonly string[]).includes(meta.format))
+    problems.push(`${shown} is ${formatName(meta.format)}; use a ${formatList(rule.formats)} file`);
+  if (rule.maxBytes && stat.size > rule.maxBytes)
+    problems.push(
+      `${shown} is ${size(stat.size)}, over the ${size(rule.maxBytes)} limit; compress or shrink it`,
     );
-  if (bytes > rule.maxBytes)
-    problems.error(
-      brandFile,
-      line,
-      `${kind}: ${shown} is ${size(bytes)}, over the ${size(rule.maxBytes)} limit; compress or shrink it`,
-    );
-  if (meta.width && meta.height) {
+  if (rule.ratio && meta.width && meta.height) {
     const ratio = meta.width / meta.height;
-    if (Math.abs(ratio - rule.ratio) / rule.ratio > 0.03)
-      problems.error(
-        brandFile,
-        line,
-        `${kind}: ${shown} is ${meta.width}×${meta.height}; it must be ${rule.label}, so crop it`,
-      );
+    if (Math.abs(ratio - rule.ratio.value) / rule.ratio.value > 0.03)
+      problems.push(`${shown} is ${meta.width}×${meta.height}; it must be ${rule.ratio.label}, so crop it`);
   }
+  problems.forEach((message) => report(`${key}: ${message}`));
+  if (problems.length) return undefined;
+  if (meta.format === 'svg')
+    return { file: await rasterize(bytes, meta, rule.raster ?? 512), extension: '.png' };
+  return { file, extension: meta.format === 'jpeg' ? '.jpg' : `.${meta.format}` };
+}
+
+/**
+ * An SVG is a document, not a picture: it can hold `<script>`, event handlers, `<foreignObject>`
+ * HTML and links to other files, and they run on the help center's own domain when a visitor
+ * opens its URL. Cleaning SVG by hand is a moving target (entities, animated `href`s, CSS `url()`),
+ * while a PNG of it carries none of that and looks the same at the sizes a logo or icon is shown.
+ * So every SVG is drawn once with sharp, and the PNG is what a site publishes.
+ *
+ * The PNG goes to a cache folder named by the SVG's hash, so `check`, `build` and `dev` draw each
+ * SVG once, and the build copies it like any other brand file.
+ * TODO: pass the bytes to the build instead once brand files may be generated (`BrandSite.files`).
+ */
+async function rasterize(svg: Buffer, meta: Metadata, longSide: number): Promise<string> {
+  const hash = createHash('sha256')
+    .update(`${sharp.versions.sharp}:${longSide}:`)
+    .update(svg)
+    .digest('hex')
+    .slice(0, 32);
+  const out = path.join(os.tmpdir(), 'signpost-svg', `${hash}.png`);
+  if (fs.existsSync(out)) return out;
+  // 72 dpi draws the SVG at its own size; scale that so its longest side becomes `longSide`.
+  const intrinsic = Math.max(meta.width ?? 0, meta.height ?? 0) || longSide;
+  const density = Math.min(Math.max((72 * longSide) / intrinsic, 1), 100_000);
+  const png = await sharp(svg, { density }).png().toBuffer();
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  // Write, then rename: a build running at the same time never copies half a file.
+  const partial = `${out}.${process.pid}.partial`;
+  fs.writeFileSync(partial, png);
+  fs.renameSync(partial, out);
+  return out;
+}
+
+function isInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
+}
+
+/** Line of a top-level key in a small YAML file, for messages about its value; 1 if not found. */
+function lineOfKey(file: string, key: string): number {
+  try {
+    const index = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((line) => new RegExp(`^["']?${key}["']?\\s*:`).test(line));
+    return index + 1 || 1;
+  } catch {
+    return 1;
+  }
+}
+
+function formatName(format: string): string {
+  return { jpeg: 'JPEG', webp: 'WebP', svg: 'SVG' }[format] ?? format.toUpperCase();
 }
 
 function formatList(formats: readonly string[]): string {
   return formats
-    .map((f) => (f === 'jpeg' ? 'JPEG' : f.toUpperCase()))
+    .map(formatName)
     .join(', ')
     .replace(/, ([^,]*)$/, ' or $1');
 }

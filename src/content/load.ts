@@ -11,6 +11,7 @@ import { BodyParse } from '../markdown/parse.ts';
 import { excerpt } from './article-file.ts';
 import { readBrands } from './brands.ts';
 import { checkCoverage, checkCrossReferences } from './cross-checks.ts';
+import { foldId } from './files.ts';
 import { lastCommitDates } from './git-dates.ts';
 import { resolveReferences } from './links.ts';
 import type { Article, Collection, HelpCenter, Localized, Model } from './model.ts';
@@ -200,22 +201,9 @@ function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problem
     collection.name = localizeAll(collection.config.name);
     collection.description = localizeAll(collection.config.description);
     const icon = collection.config.icon;
-    if (icon && /\.(png|jpe?g|svg)$/i.test(icon)) {
-      const file = path.resolve(collection.dir, icon);
-      if (collection.depth > 1)
-        problems.error(
-          collection.file,
-          1,
-          `icon: custom icon files are for top-level collections only; use a built-in icon name here`,
-        );
-      else if (!fs.existsSync(file))
-        problems.error(
-          collection.file,
-          1,
-          `icon: file ${icon} not found; fix the path (relative to _collection.yaml)`,
-        );
-      collection.icon = { file };
-    } else if (icon) collection.icon = { builtin: icon };
+    // A custom icon file is read with sharp, which is asynchronous: readCollectionIcons
+    // (brand-images.ts) checks it and sets it; until then, and if it is refused, the default shows.
+    if (icon && !/\.(png|jpe?g|webp|svg)$/i.test(icon)) collection.icon = { builtin: icon };
     collection.articles.sort(
       byOrder(
         (g) => [...g.translations.values()][0]?.order,
@@ -238,22 +226,34 @@ function finishHelpCenter(hc: HelpCenter, workspace: Model['workspace'], problem
     ),
   );
 
+  // An alias is a URL: it must not be another page's, even one that differs only in case, which
+  // hosts and CDNs that ignore case serve at the same URL (a redirect loop or a page shadowed).
+  // A refused alias is dropped from the article too, so no build writes its redirect.
+  const idsByFold = new Map([...hc.articles.keys()].map((id) => [foldId(id), id]));
+  const aliasesByFold = new Map<string, string>();
   for (const group of hc.articles.values())
-    for (const article of group.translations.values())
-      for (const alias of article.aliases) {
-        const line = article.keyLines.aliases;
+    for (const article of group.translations.values()) {
+      const line = article.keyLines.aliases;
+      article.aliases = article.aliases.filter((alias) => {
+        const id = idsByFold.get(foldId(alias));
+        const other = aliasesByFold.get(foldId(alias));
+        const owner = other === undefined ? undefined : hc.aliases.get(other);
+        let problem: string | undefined;
         if (hc.articles.has(alias))
-          problems.error(
-            article.file,
-            line,
-            `aliases: "${alias}" is the id of an existing article, so it cannot redirect here; remove it`,
-          );
-        else if (hc.aliases.has(alias) && hc.aliases.get(alias) !== group.id)
-          problems.error(
-            article.file,
-            line,
-            `aliases: "${alias}" is already an alias of "${hc.aliases.get(alias)}"; keep it on one article only`,
-          );
-        else hc.aliases.set(alias, group.id);
-      }
+          problem = `"${alias}" is the id of an existing article, so it cannot redirect here; remove it`;
+        else if (id !== undefined)
+          problem = `"${alias}" differs only in case from the id of article "${id}", and hosts that ignore case serve both at one URL; remove it`;
+        else if (other !== undefined && owner !== group.id)
+          problem =
+            other === alias
+              ? `"${alias}" is already an alias of "${owner}"; keep it on one article only`
+              : `"${alias}" differs only in case from "${other}", an alias of "${owner}", and hosts that ignore case serve both at one URL; keep one, on one article`;
+        if (problem) problems.error(article.file, line, `aliases: ${problem}`);
+        else {
+          hc.aliases.set(alias, group.id);
+          aliasesByFold.set(foldId(alias), alias);
+        }
+        return !problem;
+      });
+    }
 }

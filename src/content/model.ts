@@ -66,8 +66,11 @@ export interface Collection {
   /** Name per workspace language (missing languages fall back to the default language). */
   name: Localized;
   description: Localized;
-  /** Absolute path of a custom icon file, or a built-in icon name. */
-  icon: { builtin: string } | { file: string };
+  /**
+   * A built-in icon name, or a custom icon checked with sharp: the file to publish (an SVG's PNG)
+   * and the extension of its detected format.
+   */
+  icon: { builtin: string } | { file: string; extension: string };
   order: number | undefined;
   parent: Collection | undefined;
   children: Collection[];
@@ -159,15 +162,16 @@ export interface Brand {
   defaultLanguage: string;
   /** Host name the site is served at. */
   domain: string;
-  /** Absolute paths of brand images that were given. */
-  assets: {
-    icon?: string;
-    favicon?: string;
-    socialImage?: string;
-    headerLogo?: string;
-    footerLogo?: string;
-    heroImage?: string;
-  };
+  /**
+   * The brand images that were given and passed their checks (`brand-images.ts`): each the file to
+   * publish (an SVG's PNG) and the extension of its detected format (`.jpg` for a JPEG named `.png`).
+   */
+  assets: Partial<
+    Record<
+      'icon' | 'favicon' | 'socialImage' | 'headerLogo' | 'footerLogo' | 'heroImage',
+      { file: string; extension: string }
+    >
+  >;
 }
 
 export interface InternalTree {

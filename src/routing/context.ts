@@ -34,10 +34,18 @@ export class BrandContext {
     this.#counts = listedCounts(brand.helpCenter, brand.languages, mode);
   }
 
-  /** Copies a brand file into the site under `/_brand/<name>.<ext>`; returns its URL. */
-  publish(file: string | undefined, name: string): string | undefined {
-    if (!file) return undefined;
-    const url = urls.brandFile(name, path.extname(file).toLowerCase());
+  /**
+   * Copies a brand file into the site under `/_brand/<name>.<ext>`; returns its URL. An image
+   * checked with sharp (`content/brand-images.ts`) brings the extension of its detected format, so a
+   * JPEG named `logo.png` is served as `.jpg`, with the type it really has; the file name is not
+   * trusted for that.
+   * TODO: a bare path (authors' avatars) takes its own extension until avatars are checked too.
+   */
+  publish(image: string | { file: string; extension: string } | undefined, name: string): string | undefined {
+    if (!image) return undefined;
+    const { file, extension } =
+      typeof image === 'string' ? { file: image, extension: path.extname(image).toLowerCase() } : image;
+    const url = urls.brandFile(name, extension);
     this.files[url] = file;
     return url;
   }
@@ -106,7 +114,7 @@ export class BrandContext {
       icon:
         'file' in icon
           ? {
-              src: this.publish(icon.file, `icons/${this.brand.helpCenter.id}-${collection.path.join('-')}`)!,
+              src: this.publish(icon, `icons/${this.brand.helpCenter.id}-${collection.path.join('-')}`)!,
             }
           : { builtin: icon.builtin },
       articleCount: this.listedCount(collection, lang),

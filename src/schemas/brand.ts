@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { hexColor, hostName, httpUrl, languageTag, localizedText, relativePath } from './common.ts';
+import { hexColor, hostName, httpUrl, languageTag, linkUrl, localizedText, relativePath } from './common.ts';
 
 const link = z.strictObject({
   /** Visible text, a string or per language. */
   label: localizedText,
-  /** Where it goes: an absolute URL or a path on this site. */
-  url: z.string().min(1),
+  /** Where it goes: an http(s) URL, `mailto:`, `tel:` or a path on this site. Example: `https://acme.com/pricing`. */
+  url: linkUrl,
 });
 
 const socialNetworks = [
@@ -82,8 +82,8 @@ const homeSection = z.discriminatedUnion('type', [
     /** A call to action linking to the ticket portal. */
     type: z.literal('tickets'),
     title: localizedText.optional(),
-    /** URL of the ticket portal. */
-    url: z.string().min(1),
+    /** URL of the ticket portal: http(s) or a path on this site. Example: `https://app.acme.com/support/new`. */
+    url: linkUrl,
   }),
 ]);
 
@@ -95,9 +95,9 @@ export const brandSchema = z.strictObject({
   helpCenter: z.string().min(1),
   /** Name of a file under `themes/` (without `.yaml`). Default: `default`. */
   theme: z.string().min(1).default('default'),
-  /** Brand icon: PNG or JPEG, square (72×72 ideal), under 1 MB; relative to this file. */
+  /** Brand icon: PNG or JPEG, square (72×72 ideal), under 1 MB; a file in the brands folder, relative to this file. */
   icon: relativePath.optional(),
-  /** Favicon: PNG, JPEG or SVG, 1:1, at most 150 KB; relative to this file. */
+  /** Favicon: PNG, JPEG or SVG (published as PNG), 1:1, at most 150 KB; relative to this file. */
   favicon: relativePath.optional(),
   /** Open Graph / Twitter card image: PNG or JPEG, 1.91:1 (1200×628 ideal), at most 2 MB; relative to this file. */
   socialImage: relativePath.optional(),
@@ -142,7 +142,7 @@ export const brandSchema = z.strictObject({
   /** The header bar. */
   header: z
     .strictObject({
-      /** Logo image relative to this file. Default: `icon`. */
+      /** Logo: PNG, JPEG, WebP or SVG (published as PNG), relative to this file. Default: `icon`. */
       logo: relativePath.optional(),
       /** Text beside the logo, a string or per language. Default: `name`. */
       title: localizedText.optional(),
@@ -158,12 +158,20 @@ export const brandSchema = z.strictObject({
     .strictObject({
       /** Welcome line above the search bar, a string or per language. Default: "How can we help?" in the page's language. */
       welcome: localizedText.optional(),
-      /** Background: a colour, or an image relative to this file. */
+      /**
+       * Background: a colour, an image, or both (the colour shows under the image's transparent
+       * parts and until it loads). Example: `{ color: "#0847a0" }`. Default: the theme's header colour.
+       */
       background: z
-        .union([
-          z.strictObject({ /** Hex colour. */ color: hexColor }),
-          z.strictObject({ /** Image relative to this file. */ image: relativePath }),
-        ])
+        .strictObject({
+          /** Hex colour. */
+          color: hexColor.optional(),
+          /** PNG, JPEG, WebP or SVG (published as PNG), relative to this file. */
+          image: relativePath.optional(),
+        })
+        .refine((b) => b.color !== undefined || b.image !== undefined, {
+          error: 'set color, image or both; or remove background to use the theme header colour',
+        })
         .optional(),
       /** Colour of the welcome text. Default: the theme's header text colour. */
       textColor: hexColor.optional(),
@@ -181,21 +189,25 @@ export const brandSchema = z.strictObject({
   /** The footer. */
   footer: z
     .strictObject({
-      /** Layout: `simple`, `classic` or `multi-level`. Default: `classic`. */
+      /**
+       * Layout: `simple` (one row of links, social profiles and "Powered by"; no logo), `classic` (logo, one
+       * row of links, social profiles) or `multi-level` (logo, link groups as columns, social profiles).
+       * Default: `classic`.
+       */
       template: z.enum(['simple', 'classic', 'multi-level']).default('classic'),
-      /** Logo image relative to this file. */
+      /** Logo (`classic` and `multi-level`): PNG, JPEG, WebP or SVG (published as PNG), relative to this file. */
       logo: relativePath.optional(),
       /** Up to 16 social profiles: `{ network, url }`; network is one of facebook, x, linkedin, instagram, youtube, github, …. */
       social: z
         .array(
           z.strictObject({
             /** Network name. */ network: z.enum(socialNetworks),
-            /** Profile URL. */ url: httpUrl,
+            /** Profile URL: http(s), or a path on this site (an RSS feed). */ url: linkUrl,
           }),
         )
         .max(16, { error: 'at most 16 social links' })
         .default([]),
-      /** Footer links; with `multi-level`, give groups: `{ label, links: [...] }`. */
+      /** Footer links `{ label, url }`; with `multi-level`, also groups `{ label, links: [...] }`, one column each. */
       links: z
         .array(
           z.union([

@@ -9,13 +9,14 @@ export const collectionSchema = z.strictObject({
   description: localizedText.optional(),
   /**
    * A built-in icon (`book`, `credit-card`, `gear`, `users`, `chat`, `shield`, …) or a relative path to
-   * a PNG, JPEG or SVG file (top-level collections only). Default: `book`.
+   * a PNG, JPEG, WebP or SVG file inside the content folder (top-level collections only). An SVG is
+   * published as a PNG. Default: `book`.
    */
   icon: z
     .union([
       z.enum(BUILTIN_ICONS),
-      relativePath.regex(/\.(png|jpe?g|svg)$/i, {
-        error: 'expected a built-in icon name or a relative path to a .png, .jpg or .svg file',
+      relativePath.regex(/\.(png|jpe?g|webp|svg)$/i, {
+        error: 'expected a built-in icon name or a relative path to a .png, .jpg, .webp or .svg file',
       }),
     ])
     .optional(),

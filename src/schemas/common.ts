@@ -71,6 +71,34 @@ export const httpUrl = z.url({
   error: 'expected an http(s) URL, e.g. https://example.com/',
 });
 
+/**
+ * Where a link in a brand file goes: an `http(s)` URL, a `mailto:` or `tel:` link, or a
+ * path on this site (`/pricing`). Examples: `https://acme.com/pricing`, `mailto:help@acme.com`,
+ * `tel:+49 30 1234567`, `/de/articles/refunds/`.
+ *
+ * Everything else is refused, because a brand file is content, not code: a `javascript:`,
+ * `data:` or `vbscript:` link would run on the help center's own domain when a visitor clicks it,
+ * `//host` leaves the site while looking like a path, and a bare word (`pricing`) resolves
+ * differently on every page.
+ */
+export const linkUrl = z
+  .string()
+  .min(1)
+  .refine(isLinkUrl, {
+    error: (issue) =>
+      `expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got ${JSON.stringify(issue.input)}`,
+  });
+
+function isLinkUrl(url: string): boolean {
+  if (/^tel:\+?\d[\d ().-]*$/i.test(url)) return true;
+  // Browsers skip tabs and newlines inside a URL (`java\tscript:` still runs) and read `\` as `/`
+  // (`/\evil.test` leaves the site), so neither may appear; only a phone number may have spaces.
+  if (/[\s\\\p{Cc}]/u.test(url)) return false;
+  if (url.startsWith('/')) return !url.startsWith('//');
+  if (/^mailto:[^@]+@.+$/i.test(url)) return true;
+  return /^https?:\/\//i.test(url) && URL.canParse(url);
+}
+
 /** A host name without scheme or path, e.g. `help.acme.com`. */
 export const hostName = z
   .string()

@@ -4,6 +4,7 @@ import { articleSchema } from '../../src/schemas/article.ts';
 import { brandSchema, type BrandInput } from '../../src/schemas/brand.ts';
 import { collectionSchema } from '../../src/schemas/collection.ts';
 import { themeSchema } from '../../src/schemas/theme.ts';
+import { workspaceSchema } from '../../src/schemas/workspace.ts';
 
 /** One article translation of a tiny model: front matter plus where it sits. */
 export interface TinyArticle {
@@ -91,11 +92,12 @@ export function tinyModel(options: {
     root: '/content',
     workspace: {
       file: '/content/workspace.yaml',
-      name: 'Acme',
-      timezone: 'UTC',
-      defaultLanguage: languages[0]!,
-      languages,
-      domain: 'acme.test',
+      ...workspaceSchema.parse({
+        name: 'Acme',
+        defaultLanguage: languages[0],
+        languages,
+        domain: 'acme.test',
+      }),
     },
     authors: new Map(
       (options.authors ?? []).map((key) => [

@@ -50,17 +50,14 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
   });
   const { template, links, social, poweredBy } = config.footer;
 
-  // Single links are one group without a heading; `multi-level` shows each group as a column.
+  // Single links are one row without a heading; `multi-level` also shows each group as a column.
+  // `check` refuses groups in the other templates and a logo in `simple`, so what the brand file
+  // sets is what the footer shows.
   const loose = links.flatMap((l) => ('url' in l ? [toLink(l)] : []));
   const groups = links.flatMap((l) =>
     'links' in l ? [{ label: text(l.label) ?? '', links: l.links.map(toLink) }] : [],
   );
-  const columns =
-    template === 'multi-level'
-      ? [...(loose.length ? [{ label: '', links: loose }] : []), ...groups]
-      : template === 'classic'
-        ? [{ label: '', links: [...loose, ...groups.flatMap((g) => g.links)] }].filter((g) => g.links.length)
-        : [];
+  const columns = [...(loose.length ? [{ label: '', links: loose }] : []), ...groups];
 
   return {
     header: {
@@ -73,7 +70,7 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
     footer: {
       template,
       columns,
-      logo: template === 'classic' ? images.footerLogo : undefined,
+      logo: template === 'simple' ? undefined : images.footerLogo,
       social: social.map((s) => ({ name: NETWORKS[s.network] ?? s.network, url: s.url })),
       poweredBy,
     },
@@ -90,7 +87,7 @@ export function brandHero(ctx: BrandContext): BrandSite['hero'] {
   const { background, textColor, searchBar } = ctx.brand.config.hero;
   return {
     searchBar,
-    background: background && 'color' in background ? background.color : undefined,
+    background: background?.color,
     textColor,
   };
 }
