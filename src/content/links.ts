@@ -5,6 +5,9 @@ import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './mode
 import type { Problems } from './problems.ts';
 import { unknownComponent } from '../markdown/components.ts';
 import { MarkdownError } from '../markdown/errors.ts';
+import { iframeProblem } from '../markdown/hazards.ts';
+import { articleTarget, isRemote, UNCHECKED_TITLE } from '../markdown/urls.ts';
+import { realPath } from './problems.ts';
 import { suggest } from './validate.ts';
 
 /** Where to look an article up: its own help center (or `internal/`), by id and by file. */
@@ -15,8 +18,12 @@ interface Scope {
 
 /**
  * Finds every link and image in every article and resolves it: article links (`refunds.md`,
- * `../billing/refunds.de.md`) to a target id and language, images to files. A link to a missing,
- * draft or internal article, or a missing image, is an error at the link's line.
+ * `../billing/refunds.de.md`) to a target id and language, images to image files inside the
+ * content folder. A link to a missing, draft or internal article is an error at the link's line
+ * (a warning with `links.broken: warn`; nothing for a link titled "unchecked"); so is an image
+ * that is missing, outside the content folder or no image. Also reports what the body holds that
+ * the build would refuse to ship (script, event handlers, foreign frames…) as errors, and what
+ * the allow-list leaves out as warnings.
  */
 export function resolveReferences(model: Model, problems: Problems): void {
   const byFile = new Map<string, ArticleGroup>();
@@ -33,6 +40,8 @@ export function resolveReferences(model: Model, problems: Problems): void {
         all.push({ scope, article });
       }
   const context: LinkContext = { model, byFile, invalidIds: invalidIds(model) };
+  const { embeds, links: linkPolicy } = model.workspace;
+  const contentRoot = realPath(model.root);
 
   for (const { scope, article } of all) {
     let refs;
@@ -48,6 +57,15 @@ export function resolveReferences(model: Model, problems: Problems): void {
       );
       continue;
     }
+    for (const hazard of article.parse.hazards()) {
+      const line = article.bodyLine + hazard.line - 1;
+      if (hazard.kind === 'warning') problems.warn(article.file, line, hazard.message);
+      else if (hazard.kind === 'error') problems.error(article.file, line, hazard.message);
+      else {
+        const problem = iframeProblem(hazard.src, embeds.hosts);
+        if (problem) problems.error(article.file, line, problem);
+      }
+    }
     for (const ref of refs) {
       const line = article.bodyLine + ref.line - 1;
       if (ref.kind === 'component') {
@@ -55,25 +73,94 @@ export function resolveReferences(model: Model, problems: Problems): void {
         if (unknown) problems.error(article.file, line, unknown);
         continue;
       }
-      if (isExternal(ref.url)) continue;
-      const [target = '', hash = ''] = splitHash(ref.url);
       if (ref.kind === 'image') {
-        const file = path.resolve(path.dirname(article.file), decodeURIComponent(target));
-        if (!fs.existsSync(file)) {
-          problems.error(
-            article.file,
-            line,
-            `image "${ref.url}" not found (looked for ${path.relative(path.dirname(article.file), file)}); put the file next to the article or fix the path`,
-          );
-        } else article.images.push({ src: ref.url, line, file } satisfies ImageRef);
+        const image = resolveImage(ref.url, article, model.root, contentRoot);
+        if (typeof image === 'string') problems.error(article.file, line, image);
+        else if (image) article.images.push({ src: ref.url, line, file: image.file } satisfies ImageRef);
         continue;
       }
-      if (!/\.mdx?$/i.test(target)) continue;
+      const { target, hash } = articleTarget(ref.url) ?? {};
+      if (target === undefined || hash === undefined) continue;
       const link = resolveLink(target, hash, article, scope, context);
-      if ('error' in link) problems.error(article.file, line, `link to "${ref.url}": ${link.error}`);
-      else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link, span: ref.span });
+      if ('error' in link) {
+        // Let through on purpose; the page shows its text without a link until it resolves.
+        if (ref.title === UNCHECKED_TITLE) continue;
+        const message = `link to "${ref.url}": ${link.error}`;
+        if (linkPolicy.broken === 'warn')
+          problems.warn(article.file, line, `${message} (shown as plain text until then)`);
+        else problems.error(article.file, line, message);
+      } else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link, span: ref.span });
     }
   }
+}
+
+/** Image formats the build optimises and every browser shows, by the bytes a file starts with. */
+const IMAGE_SIGNATURES: [string, (head: Buffer) => boolean][] = [
+  ['PNG', (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
+  ['JPEG', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  ['GIF', (b) => /^GIF8[79]a/.test(b.toString('latin1', 0, 6))],
+  ['WebP', (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP'],
+  ['AVIF', (b) => b.toString('latin1', 4, 8) === 'ftyp' && /^avi[fs]$/.test(b.toString('latin1', 8, 12))],
+];
+
+/** An SVG document: an XML declaration, comments or a doctype may come before its root element. */
+const SVG = /^(\uFEFF)?\s*(<\?xml[^>]*>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i;
+
+/**
+ * The image file a local image reference names, undefined for a remote one (`https:`, `data:`;
+ * `check` judges their schemes elsewhere), or the message when it is not usable: missing,
+ * outside the content folder (also through a symlink), or not an image the build can optimise.
+ * Sniffed from the file's first bytes, the way sharp itself tells formats apart, because loading
+ * calls this synchronously and sharp is not.
+ * TODO: read it with sharp (`readImage` in brand-images.ts) once loading awaits reference resolution.
+ */
+function resolveImage(
+  url: string,
+  article: Article,
+  root: string,
+  realRoot: string,
+): { file: string } | string | undefined {
+  if (isRemote(url)) return undefined;
+  const written = url.split(/[?#]/)[0] ?? '';
+  const fix = 'put the image next to the article and write its relative path (./screen.png)';
+  if (written.trim() === '') return `image has no file name; ${fix}`;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(written);
+  } catch {
+    decoded = written;
+  }
+  const dir = path.dirname(article.file);
+  const file = path.resolve(dir, decoded);
+  const outside = `image "${url}" is outside the content folder, where the build may not read; ${fix}`;
+  if (decoded.startsWith('/') || path.isAbsolute(decoded) || !isInside(file, root)) return outside;
+  if (!fs.existsSync(file))
+    return `image "${url}" not found (looked for ${path.relative(dir, file)}); put the file next to the article or fix the path`;
+  if (!isInside(realPath(file), realRoot)) return outside;
+  let head = Buffer.alloc(0);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      head = Buffer.alloc(1024);
+      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // A folder, or a file that cannot be read: not an image either way.
+  }
+  if (IMAGE_SIGNATURES.some(([, test]) => test(head))) return { file };
+  const formats = IMAGE_SIGNATURES.map(([name]) => name);
+  const expected = `${formats.slice(0, -1).join(', ')} or ${formats.at(-1)}`;
+  // The build would publish an SVG as it is, and opened at its own URL its scripts would run.
+  if (SVG.test(head.toString('utf8')))
+    return `image "${url}" is an SVG, which can hold script that runs on the help center's domain when the image is opened; export it as PNG or WebP`;
+  return `image "${url}" is not an image file (expected ${expected}); export it as one, or fix the path`;
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** What every link lookup needs, built once per load. */
@@ -95,22 +182,6 @@ function invalidIds(model: Model): Set<string> {
   return ids;
 }
 
-/** True for URLs that leave the site or stay on the page: `https:`, `mailto:`, `//cdn`, `#top`, `/abs`. */
-function isExternal(url: string): boolean {
-  return (
-    /^[a-z][a-z0-9+.-]*:/i.test(url) ||
-    url.startsWith('//') ||
-    url.startsWith('#') ||
-    url.startsWith('/') ||
-    url === ''
-  );
-}
-
-function splitHash(url: string): [string, string] {
-  const i = url.indexOf('#');
-  return i < 0 ? [url, ''] : [url.slice(0, i), url.slice(i)];
-}
-
 function resolveLink(
   target: string,
   hash: string,
@@ -120,7 +191,12 @@ function resolveLink(
 ): Omit<ArticleLink, 'href' | 'line'> | { error: string } | { skip: true } {
   const { languages, defaultLanguage } = model.workspace;
   let group: ArticleGroup | undefined;
-  const decoded = decodeURIComponent(target);
+  let decoded = target;
+  try {
+    decoded = decodeURIComponent(target);
+  } catch {
+    // A stray `%` is part of the name as written.
+  }
   if (decoded.includes('/')) {
     const file = path.resolve(path.dirname(from.file), decoded);
     group = byFile.get(file);

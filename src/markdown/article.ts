@@ -1,4 +1,5 @@
 import type { Article, ArticleLink } from '../content/model.ts';
+import type { Span } from './outline.ts';
 import { renderTree, type RenderedMarkdown, type RenderOptions } from './render.ts';
 
 /** How to render an article: {@link RenderOptions}, with its links and images already resolved. */
@@ -36,14 +37,18 @@ export async function renderArticle(
 
 /**
  * The article body as written, trimmed, with each resolved article link's destination replaced
- * by `absoluteUrlOf(link)` plus its `#hash`: the Markdown copy AI agents read, who have no
- * content tree to resolve `refunds.md` against. Replaced at the places the parse found, so a
- * link's text, the same URL in a code block, and everything else stay exactly as written.
+ * by `absoluteUrlOf(link)` plus its `#hash`, and without HTML comments: the Markdown copy AI
+ * agents read, who have no content tree to resolve `refunds.md` against, and no business reading
+ * the notes writers leave each other. Edited at the places the parse found, so a link's text,
+ * the same URL or `<!--` in a code block, and everything else stay exactly as written.
  */
 export function markdownCopyBody(article: Article, absoluteUrlOf: (link: ArticleLink) => string): string {
-  const edits = article.links
-    .flatMap((link) => (link.span ? [{ ...link.span, text: absoluteUrlOf(link) + link.hash }] : []))
-    .sort((a, b) => a.start - b.start);
+  const edits = [
+    ...article.links.flatMap((link) =>
+      link.span ? [{ ...link.span, text: absoluteUrlOf(link) + link.hash }] : [],
+    ),
+    ...article.parse.comments().map((span) => ({ ...wholeLine(article.body, span), text: '' })),
+  ].sort((a, b) => a.start - b.start);
   let body = '';
   let at = 0;
   for (const edit of edits) {
@@ -52,4 +57,13 @@ export function markdownCopyBody(article: Article, absoluteUrlOf: (link: Article
     at = edit.end;
   }
   return (body + article.body.slice(at)).trim();
+}
+
+/** A comment alone on its lines takes those lines with it, so no blank line is left in its place. */
+function wholeLine(body: string, span: Span): Span {
+  const lineStart = body.lastIndexOf('\n', span.start - 1) + 1;
+  const lineEnd = body.indexOf('\n', span.end);
+  const end = lineEnd === -1 ? body.length : lineEnd;
+  if (body.slice(lineStart, span.start).trim() !== '' || body.slice(span.end, end).trim() !== '') return span;
+  return { start: lineStart, end: lineEnd === -1 ? end : end + 1 };
 }

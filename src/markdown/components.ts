@@ -4,6 +4,8 @@ import { CALLOUT_TYPES, callout, isCalloutType } from './callouts.ts';
 import type { CalloutType } from './callouts.ts';
 import { MarkdownError } from './errors.ts';
 import { addClass, asBlocks, classList, h, isElement, isWhitespace } from './hast.ts';
+import { propertyName } from './allow-list.ts';
+import { unsafeScheme } from './urls.ts';
 
 /** The components an `.mdx` article may use, without importing them. */
 export const MDX_COMPONENTS = ['Callout', 'Steps', 'Tabs', 'Tab', 'Video'] as const;
@@ -81,6 +83,8 @@ export function renderComponent(node: MdxElement, context: ComponentContext): El
       const src = attributes.get('src');
       const title = attributes.get('title');
       if (!src) return fail('Video needs a src: <Video src="https://youtu.be/…" title="…" />');
+      // `check` reports it; a build that skipped check leaves the video out rather than ship it.
+      if (unsafeScheme(src, 'link')) return [];
       if (!title)
         return fail('Video needs a title, which names it for screen readers: <Video src="…" title="…" />');
       return [video(src, title, node.type === 'mdxJsxTextElement')];
@@ -104,15 +108,16 @@ function stringAttributes(node: MdxElement): Map<string, string> {
 
 /**
  * An HTML element written as JSX (a lowercase name such as `<kbd>`) as a plain hast element, or
- * undefined for a component. `className` and `class` both work.
+ * undefined for a component. Attributes get hast's property names (`class` and `className` both
+ * work, `data-x` is `dataX`), so the allow-list judges JSX exactly as it judges raw HTML.
  */
 export function htmlElement(node: MdxElement): Element | undefined {
   if (node.name === null || !/^[a-z]/.test(node.name)) return undefined;
   const properties: Properties = {};
   for (const [name, value] of stringAttributes(node)) {
-    if (name === 'class' || name === 'className')
-      properties['className'] = value.split(/\s+/).filter(Boolean);
-    else properties[name] = value === '' ? true : value;
+    const property = propertyName(name);
+    if (property === 'className') properties[property] = value.split(/\s+/).filter(Boolean);
+    else properties[property] = value === '' ? true : value;
   }
   return h(node.name, properties, node.children);
 }

@@ -1,4 +1,5 @@
 import type { Nodes, Root } from 'mdast';
+import { htmlHazards, jsxHazards, schemeProblem, type Hazard } from './hazards.ts';
 
 /** Where something sits in the body: `[start, end)` in UTF-16 code units, as `body.slice` takes them. */
 export interface Span {
@@ -19,17 +20,25 @@ export type Ref =
        * absent when it cannot be placed exactly, and then it is left as written.
        */
       span?: Span | undefined;
+      /** The link's title (`[a](b.md "title")`), which may mark it as unchecked on purpose. */
+      title?: string | undefined;
     }
   /** An MDX component used (`<Callout>`), so `check` can name unknown ones before a build. */
   | { kind: 'component'; name: string; line: number };
 
-/** What the content model reads from a body's parse: its references and its first paragraph. */
+/** What the content model reads from a body's parse: references, hazards, comments, first paragraph. */
 export interface Outline {
   refs: Ref[];
+  /** What the build would refuse to ship, or quietly leave out, in document order. */
+  hazards: Hazard[];
+  /** Where each HTML comment is written (`<!-- … -->`), so copies of the source can leave it out. */
+  comments: Span[];
   /** Plain text of the first prose paragraph, whitespace collapsed; `''` when there is none. */
   firstParagraph: string;
 }
 
+/** An HTML comment, or an unclosed one running to the end (as CommonMark reads `<!--` without `-->`). */
+const COMMENT = /<!--(?:-?>|[\s\S]*?(?:-->|$))/g;
 const HTML_REF = /<(a|img)\b[^>]*?\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
 const JSX_URL = /\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 /**
@@ -41,30 +50,47 @@ const NOT_PROSE = /^\s*(#|>|[-*+] |\d+[.)] |\||<|!\[|```|~~~|import |export |:::
 
 /**
  * Every link and image URL in a parsed body (inline, reference definitions, raw HTML `<a href>` /
- * `<img src>`, JSX `href`/`src`), every MDX component, and the first paragraph's text: one walk
- * over the one parse. `source` is the text the tree was parsed from; positions index into it.
+ * `<img src>`, JSX `href`/`src`), every MDX component, every hazard (`hazards.ts`), every comment,
+ * and the first paragraph's text: one walk over the one parse. `source` is the text the tree was
+ * parsed from; positions index into it.
  */
 export function outline(tree: Root, source: string): Outline {
-  const refs: Ref[] = [];
-  walk(tree, (node) => collect(node, source, refs));
-  return { refs, firstParagraph: firstParagraph(tree, source) };
+  const found: Outline = { refs: [], hazards: [], comments: [], firstParagraph: '' };
+  walk(tree, (node) => collect(node, source, found));
+  found.firstParagraph = firstParagraph(tree, source);
+  return found;
 }
 
-function collect(node: Nodes, source: string, refs: Ref[]): void {
+function collect(node: Nodes, source: string, { refs, hazards, comments }: Outline): void {
   const line = node.position?.start.line ?? 1;
   switch (node.type) {
     case 'link':
-    case 'definition':
-      refs.push({ kind: 'link', url: node.url, line, span: destination(node, source) });
+    case 'definition': {
+      refs.push({
+        kind: 'link',
+        url: node.url,
+        line,
+        span: destination(node, source),
+        title: node.title ?? undefined,
+      });
+      const problem = schemeProblem(node.url, 'link');
+      if (problem) hazards.push({ kind: 'error', line, message: problem });
       break;
-    case 'image':
+    }
+    case 'image': {
       refs.push({ kind: 'image', url: node.url, line, span: destination(node, source) });
+      const problem = schemeProblem(node.url, 'image');
+      if (problem) hazards.push({ kind: 'error', line, message: problem });
       break;
+    }
     case 'html': {
-      const { value } = node;
+      // Commented-out HTML is no link and no hazard: blanked, so offsets stay where they were.
+      const value = node.value.replace(COMMENT, (comment) => comment.replace(/[^\n]/g, ' '));
+      htmlHazards(value, line, hazards);
+      comments.push(...commentSpans(node, source));
       // The value drops container prefixes (`> `); spans are only exact when it is the source itself.
       const start = node.position?.start.offset;
-      const exact = start !== undefined && source.startsWith(value, start);
+      const exact = start !== undefined && source.startsWith(node.value, start);
       for (const match of value.matchAll(HTML_REF)) {
         const url = match[3] ?? match[4] ?? '';
         const at = match.index + match[0].length - url.length - 1;
@@ -80,6 +106,7 @@ function collect(node: Nodes, source: string, refs: Ref[]): void {
     case 'mdxJsxFlowElement':
     case 'mdxJsxTextElement': {
       if (node.name && /^[A-Z]/.test(node.name)) refs.push({ kind: 'component', name: node.name, line });
+      jsxHazards(node, openingTag(node, source), line, hazards);
       const spans = jsxAttributeSpans(node, source);
       for (const attribute of node.attributes) {
         if (attribute.type !== 'mdxJsxAttribute' || typeof attribute.value !== 'string') continue;
@@ -178,6 +205,28 @@ function rawDestination(source: string, i: number, end: number): Span | undefine
   return j > i ? { start: i, end: Math.min(j, end) } : undefined;
 }
 
+/** A JSX element's opening tag as written (up to its first child), `''` without positions. */
+function openingTag(node: Nodes, source: string): string {
+  const start = node.position?.start.offset;
+  if (start === undefined) return '';
+  const children = 'children' in node ? node.children : [];
+  return source.slice(start, children[0]?.position?.start.offset ?? node.position?.end.offset ?? start);
+}
+
+/**
+ * Where each comment in an `html` node is written. Read from the node's own source range, since
+ * its value drops container prefixes (`> `); a comment spanning quoted lines goes with them.
+ */
+function commentSpans(node: Nodes, source: string): Span[] {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return [];
+  const spans: Span[] = [];
+  for (const match of source.slice(start, end).matchAll(COMMENT))
+    spans.push({ start: start + match.index, end: start + match.index + match[0].length });
+  return spans;
+}
+
 /**
  * Where each string attribute's value is written in a JSX element's opening tag. The parser
  * gives attributes no positions, so the tag's source is read; a name written twice keeps the last.
@@ -186,9 +235,7 @@ function jsxAttributeSpans(node: Nodes, source: string): Map<string, Span> {
   const spans = new Map<string, Span>();
   const start = node.position?.start.offset;
   if (start === undefined) return spans;
-  const children = 'children' in node ? node.children : [];
-  const tagEnd = children[0]?.position?.start.offset ?? node.position?.end.offset ?? start;
-  const tag = source.slice(start, tagEnd);
+  const tag = openingTag(node, source);
   for (const match of tag.matchAll(JSX_URL)) {
     const value = match[2] ?? match[3] ?? '';
     const at = start + match.index + match[0].length - value.length - 1;
@@ -208,8 +255,13 @@ function firstParagraph(tree: Root, source: string): string {
   return '';
 }
 
-/** Like `mdast-util-to-string`: values, image alt text, HTML as written. */
+/**
+ * Like `mdast-util-to-string`: values and image alt text. Raw HTML tags and comments are left out
+ * (the text between tags is its own node and stays): a description is read as plain text, in
+ * search results and link previews, where `<span …>` or a writer's note has no place.
+ */
 function toText(node: Nodes): string {
+  if (node.type === 'html') return '';
   if ('value' in node) return node.value;
   if ('alt' in node && node.alt) return node.alt;
   if ('children' in node) return node.children.map(toText).join('');

@@ -12,14 +12,18 @@ import {
 } from 'satteri';
 import type { Features } from 'satteri';
 import { MarkdownError } from './errors.ts';
-import { outline, type Outline, type Ref } from './outline.ts';
+import type { Hazard } from './hazards.ts';
+import { outline, type Outline, type Ref, type Span } from './outline.ts';
 
 // Sätteri is Astro 7's own Markdown parser (native): the same mdast as remark, 20× faster. GFM
 // with footnotes; no front matter, because the file's own was cut off before the body.
 const FEATURES: Features = { frontmatter: false };
 
-/** Plain Markdown without `](`, `]:`, `][`, `<a` or `<img` cannot link or point anywhere. */
-const MAY_REFER = /\]\(|\]:|\]\[|<(a|img)\b/i;
+/**
+ * Plain Markdown without `](`, `]:`, `][` or a `<` that opens a tag, a comment or an autolink
+ * cannot link, point anywhere, or hold HTML: nothing in it to resolve, refuse or leave out.
+ */
+const MAY_MATTER = /\]\(|\]:|\]\[|<[a-z!?/]/i;
 
 /**
  * How much source (UTF-16 units) the kept parses may cover, all bodies together. A kept native
@@ -64,10 +68,25 @@ export class BodyParse {
    * @throws {MarkdownError} for an MDX syntax error, with its body line.
    */
   refs(): Ref[] {
-    if (this.#format === 'md' && this.#outline === undefined && !MAY_REFER.test(this.#source)) return [];
+    if (this.#plain()) return [];
     const read = this.#read();
     if (read === undefined) throw this.#error;
     return read.refs;
+  }
+
+  /**
+   * What in the body the build would refuse to ship (errors) or quietly leave out (warnings), in
+   * document order (see `hazards.ts`). `[]` for a body that does not parse: {@link refs} reports that.
+   */
+  hazards(): Hazard[] {
+    if (this.#plain()) return [];
+    return this.#read()?.hazards ?? [];
+  }
+
+  /** Where each HTML comment is written in the body, in order; `[]` for a body that does not parse. */
+  comments(): Span[] {
+    if (this.#outline === undefined && !this.#source.includes('<!--')) return [];
+    return this.#read()?.comments ?? [];
   }
 
   /** Plain text of the first prose paragraph (`''` for none, or for a body that does not parse). */
@@ -98,6 +117,11 @@ export class BodyParse {
     } finally {
       dropHandle(handle);
     }
+  }
+
+  /** Markdown with nothing to read for references, hazards or comments, so not parsed for them. */
+  #plain(): boolean {
+    return this.#format === 'md' && this.#outline === undefined && !MAY_MATTER.test(this.#source);
   }
 
   #read(): Outline | undefined {

@@ -9,6 +9,8 @@ import { lineOf } from './errors.ts';
 import { classList, h, stringProperty, textContent, tokens } from './hast.ts';
 import { highlight } from './highlight.ts';
 import { BodyParse } from './parse.ts';
+import { sanitizeBody } from './sanitize.ts';
+import { articleTarget, isRemote, UNCHECKED_TITLE } from './urls.ts';
 
 export { MDX_COMPONENTS } from './components.ts';
 export { MarkdownError } from './errors.ts';
@@ -36,6 +38,8 @@ export interface RenderOptions {
   resolveLink(href: string): string | undefined;
   /** Absolute path of a local image given its src as written, or undefined (remote/unknown). */
   resolveImage(src: string): string | undefined;
+  /** Hosts an `<iframe>` may show besides the built-in video hosts (`embeds.hosts` in `workspace.yaml`). */
+  embedHosts?: readonly string[] | undefined;
 }
 
 /** A local image, left for the page to render at build time (responsive sizes, modern formats). */
@@ -99,13 +103,15 @@ export async function renderMarkdown(
 
 /**
  * Renders a parsed body (see {@link renderMarkdown}); `body` is its source, for error lines. The
- * tree is changed in place: pass one that nothing else reads.
+ * writer's HTML first passes the allow-list (`sanitize.ts`), whether or not `check` ran, and only
+ * then does Signpost add its own markup. The tree is changed: pass one that nothing else reads.
  */
 export async function renderTree(
-  tree: Root,
+  parsed: Root,
   body: string,
   options: RenderOptions,
 ): Promise<RenderedMarkdown> {
+  const tree = sanitizeBody(parsed, options.embedHosts);
   let tabGroups = 0;
   const walk: Walk = {
     options,
@@ -217,8 +223,7 @@ function visitElement(element: Element, walk: Walk): ElementContent[] {
     case 'blockquote':
       return [alertFromBlockquote(element, (type) => walk.options.labels[type]) ?? element];
     case 'a':
-      link(element, walk);
-      return [element];
+      return link(element, walk);
     case 'img':
       return image(element, walk);
     case 'li':
@@ -280,27 +285,44 @@ function heading(element: Element, walk: Walk): void {
   walk.headings.push({ element, depth: Number(element.tagName.slice(1)), id, text });
 }
 
-function link(element: Element, walk: Walk): void {
+function link(element: Element, walk: Walk): ElementContent[] {
+  // The marker that let a link past `check` is no tooltip for visitors.
+  if (stringProperty(element, 'title') === UNCHECKED_TITLE) delete element.properties['title'];
   const href = stringProperty(element, 'href');
-  if (href === undefined) return;
+  // No address left (the allow-list took a `javascript:` one) and no anchor name: just its text.
+  if (href === undefined) return isAnchor(element) ? [element] : element.children;
   const url = walk.options.resolveLink(href);
   if (url !== undefined) {
     element.properties['href'] = url;
+  } else if (articleTarget(href)) {
+    // An article link that did not resolve (unchecked, or `links.broken: warn`) would lead to a
+    // 404: its text stands on its own instead.
+    return element.children;
   } else if (EXTERNAL.test(href)) {
     const rel = tokens(element.properties['rel']);
     if (!rel.includes('noopener')) element.properties['rel'] = [...rel, 'noopener'];
   }
+  return [element];
+}
+
+/** `<a id="…">` / `<a name="…">`: a place other links lead to, kept even without an address. */
+function isAnchor(element: Element): boolean {
+  return element.properties['id'] !== undefined || element.properties['name'] !== undefined;
 }
 
 function image(element: Element, walk: Walk): ElementContent[] {
   const src = stringProperty(element, 'src');
   const file = src === undefined ? undefined : walk.options.resolveImage(src);
+  const alt = stringProperty(element, 'alt') ?? '';
   if (file === undefined) {
+    // A local file `check` refused (outside the content folder, not an image), or no source left
+    // at all: an empty or dangling `src` would show a broken image, so its alt text stands in.
+    if (src === undefined || src.trim() === '' || !isRemote(src))
+      return alt ? [{ type: 'text', value: alt }] : [];
     element.properties['loading'] ??= 'lazy';
     element.properties['decoding'] ??= 'async';
     return [element];
   }
-  const alt = stringProperty(element, 'alt') ?? '';
   const title = stringProperty(element, 'title');
   walk.images.push(title === undefined ? { file, alt } : { file, alt, title });
   return [{ type: 'comment', value: IMAGE_MARKER(walk.images.length - 1) }];

@@ -11,8 +11,12 @@ export class ArticleRenderer {
   #cache = new Map<string, Promise<RenderedMarkdown>>();
   #problems: Problems;
 
-  constructor(problems: Problems) {
+  #embedHosts: readonly string[];
+
+  /** `embedHosts`: the hosts `embeds.hosts` in `workspace.yaml` adds to the video players. */
+  constructor(problems: Problems, embedHosts: readonly string[] = []) {
     this.#problems = problems;
+    this.#embedHosts = embedHosts;
   }
 
   render(article: Article): Promise<RenderedMarkdown> {
@@ -21,6 +25,7 @@ export class ArticleRenderer {
       result = renderArticle(article, {
         language: article.language,
         labels: markdownLabels(article.language),
+        embedHosts: this.#embedHosts,
         urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
       }).catch((error: unknown) => {
         // e.g. an MDX component that does not exist: the writer's problem, reported like any other.

@@ -30,7 +30,7 @@ export async function computeSite(
   if (options.brand && !brands.length)
     throw new Error(`no brand "${options.brand}"; brands: ${model.brands.map((b) => b.id).join(', ')}`);
   const problems = new Problems();
-  const renderer = new ArticleRenderer(problems);
+  const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts);
   const sites: BrandSite[] = [];
   for (const brand of brands)
     sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));

@@ -113,6 +113,9 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
  */
 function markdownCopy(article: Article, origin: string): string {
   const body = markdownCopyBody(article, (link) => origin + urls.article(link.targetLanguage, link.targetId));
-  const description = article.description ? `\n> ${article.description.replace(/\n/g, ' ')}\n` : '';
+  // One line: a line break in the description would let it forge lines of the copy.
+  const description = article.description
+    ? `\n> ${article.description.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')}\n`
+    : '';
   return `# ${article.title}\n${description}\nSource: ${origin}${urls.article(article.language, article.id)}\n\n${body}\n`;
 }
