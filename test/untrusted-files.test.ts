@@ -55,6 +55,33 @@ describe('check refuses content that is not what it claims to be', () => {
     `);
   });
 
+  it('a front-matter mistake does not hide a script in the same file', async () => {
+    example.write(
+      'help-centers/main/billing/typo.en.md',
+      article('title: Typo\nauther: jane', 'Hello.\n\n<script>alert(1)</script>\n\n<Carousel />\n'),
+    );
+    expect(await errors()).toMatchInlineSnapshot(`
+      [
+        "error: content/help-centers/main/billing/typo.en.md:3: unknown key "auther"; did you mean "author"?",
+        "error: content/help-centers/main/billing/typo.en.md:8: <script> is not allowed in articles: it would run on the help center's domain; remove it (embed videos with <Video>)",
+      ]
+    `);
+  });
+
+  it('an image that starts like a PNG but that sharp cannot decode', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    example.write(
+      'help-centers/main/billing/broken.png',
+      Buffer.concat([png, Buffer.from('not really an image')]),
+    );
+    example.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\n![Broken](./broken.png)\n`);
+    const lines = await errors();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^error: content\/help-centers\/main\/billing\/refunds\.en\.md:\d+: image "\.\/broken\.png" cannot be read as an image \(sharp could not decode it\)/,
+    );
+  });
+
   it('NUL bytes, a control character, binary garbage after valid front matter, UTF-16', async () => {
     example.write('help-centers/main/billing/nul.en.md', article('title: Nul', 'One\0two\n'));
     example.write('help-centers/main/billing/escape.en.md', article('title: Red', '\x1b[31mred\n'));

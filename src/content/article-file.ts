@@ -25,7 +25,11 @@ export interface ArticleSource {
  * because the usual helper (gray-matter) loses the YAML's line numbers, which every error message
  * needs.
  */
-export function readArticleFile(file: string, problems: Problems): ArticleSource | undefined {
+export function readArticleFile(
+  file: string,
+  problems: Problems,
+  onInvalidBody?: (body: string, bodyLine: number) => void,
+): ArticleSource | undefined {
   const text = readTextFile(file, problems);
   if (text === undefined) return undefined;
   const lines = text.split(/\r?\n/);
@@ -62,6 +66,7 @@ export function readArticleFile(file: string, problems: Problems): ArticleSource
       end + 2,
       `the body is ${bytes.toLocaleString('en-US')} bytes, over the 1 MB (${MAX_BODY_BYTES.toLocaleString('en-US')} bytes) limit; split it into several articles`,
     );
+  if (!frontMatter && bytes <= MAX_BODY_BYTES) onInvalidBody?.(body, end + 2);
   if (!frontMatter || bytes > MAX_BODY_BYTES) return undefined;
   const { description } = frontMatter;
   if (description !== undefined && description.length > SNIPPET_LENGTH)

@@ -5,6 +5,7 @@ import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './mode
 import type { Problems } from './problems.ts';
 import { unknownComponent } from '../markdown/components.ts';
 import { MarkdownError } from '../markdown/errors.ts';
+import { BodyParse } from '../markdown/parse.ts';
 import { iframeProblem } from '../markdown/hazards.ts';
 import { articleTarget, isRemote, UNCHECKED_TITLE } from '../markdown/urls.ts';
 import { realPath } from './problems.ts';
@@ -43,42 +44,12 @@ export function resolveReferences(model: Model, problems: Problems): void {
   const { embeds, links: linkPolicy } = model.workspace;
   const contentRoot = realPath(model.root);
 
+  const body = { model, problems, contentRoot, embedHosts: embeds.hosts };
   for (const { scope, article } of all) {
-    let refs;
-    try {
-      refs = article.parse.refs();
-    } catch (error) {
-      if (!(error instanceof MarkdownError)) throw error;
-      const { line, message } = error;
-      problems.error(
-        article.file,
-        line ? article.bodyLine + line - 1 : undefined,
-        `MDX syntax: ${message}; fix the markup (an MDX file is stricter than Markdown)`,
-      );
-      continue;
-    }
-    for (const hazard of article.parse.hazards()) {
-      const line = article.bodyLine + hazard.line - 1;
-      if (hazard.kind === 'warning') problems.warn(article.file, line, hazard.message);
-      else if (hazard.kind === 'error') problems.error(article.file, line, hazard.message);
-      else {
-        const problem = iframeProblem(hazard.src, embeds.hosts);
-        if (problem) problems.error(article.file, line, problem);
-      }
-    }
-    for (const ref of refs) {
+    const refs = checkBody(article, body, article.images);
+    for (const ref of refs ?? []) {
+      if (ref.kind !== 'link') continue;
       const line = article.bodyLine + ref.line - 1;
-      if (ref.kind === 'component') {
-        const unknown = unknownComponent(ref.name);
-        if (unknown) problems.error(article.file, line, unknown);
-        continue;
-      }
-      if (ref.kind === 'image') {
-        const image = resolveImage(ref.url, article, model.root, contentRoot);
-        if (typeof image === 'string') problems.error(article.file, line, image);
-        else if (image) article.images.push({ src: ref.url, line, file: image.file } satisfies ImageRef);
-        continue;
-      }
       const { target, hash } = articleTarget(ref.url) ?? {};
       if (target === undefined || hash === undefined) continue;
       const link = resolveLink(target, hash, article, scope, context);
@@ -92,6 +63,65 @@ export function resolveReferences(model: Model, problems: Problems): void {
       } else if (!('skip' in link)) article.links.push({ href: ref.url, line, ...link, span: ref.span });
     }
   }
+  // A file whose front matter failed is left out of the model, but its body is still checked
+  // (not its article links: without valid front matter its language and state are unknown), so
+  // one error does not hide the others in the same file.
+  for (const invalid of model.invalidBodies)
+    checkBody({ ...invalid, parse: new BodyParse(invalid.body, invalid.format) }, body);
+}
+
+/** What checking a body needs besides the body. */
+interface BodyContext {
+  model: Model;
+  problems: Problems;
+  contentRoot: string;
+  embedHosts: readonly string[];
+}
+
+/**
+ * The checks that need nothing but the body: MDX syntax, what the build would refuse to ship,
+ * unknown components and unusable images, each at its line. Usable images are added to `images`.
+ * Returns the body's references for link resolution, or undefined when the MDX does not parse.
+ */
+function checkBody(
+  article: { file: string; bodyLine: number; parse: BodyParse },
+  { model, problems, contentRoot, embedHosts }: BodyContext,
+  images?: ImageRef[],
+): ReturnType<BodyParse['refs']> | undefined {
+  let refs;
+  try {
+    refs = article.parse.refs();
+  } catch (error) {
+    if (!(error instanceof MarkdownError)) throw error;
+    const { line, message } = error;
+    problems.error(
+      article.file,
+      line ? article.bodyLine + line - 1 : undefined,
+      `MDX syntax: ${message}; fix the markup (an MDX file is stricter than Markdown)`,
+    );
+    return undefined;
+  }
+  for (const hazard of article.parse.hazards()) {
+    const line = article.bodyLine + hazard.line - 1;
+    if (hazard.kind === 'warning') problems.warn(article.file, line, hazard.message);
+    else if (hazard.kind === 'error') problems.error(article.file, line, hazard.message);
+    else {
+      const problem = iframeProblem(hazard.src, embedHosts);
+      if (problem) problems.error(article.file, line, problem);
+    }
+  }
+  for (const ref of refs) {
+    const line = article.bodyLine + ref.line - 1;
+    if (ref.kind === 'component') {
+      const unknown = unknownComponent(ref.name);
+      if (unknown) problems.error(article.file, line, unknown);
+    } else if (ref.kind === 'image') {
+      const image = resolveImage(ref.url, article, model.root, contentRoot);
+      if (typeof image === 'string') problems.error(article.file, line, image);
+      else if (image) images?.push({ src: ref.url, line, file: image.file });
+    }
+  }
+  return refs;
 }
 
 /** Image formats the build optimises and every browser shows, by the bytes a file starts with. */
@@ -110,13 +140,12 @@ const SVG = /^(\uFEFF)?\s*(<\?xml[^>]*>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*
  * The image file a local image reference names, undefined for a remote one (`https:`, `data:`;
  * `check` judges their schemes elsewhere), or the message when it is not usable: missing,
  * outside the content folder (also through a symlink), or not an image the build can optimise.
- * Sniffed from the file's first bytes, the way sharp itself tells formats apart, because loading
- * calls this synchronously and sharp is not.
- * TODO: read it with sharp (`readImage` in brand-images.ts) once loading awaits reference resolution.
+ * Sniffed from the file's first bytes, the way sharp itself tells formats apart, so a text file
+ * named `.png` is named at once; `article-images.ts` then decodes each file with sharp.
  */
 function resolveImage(
   url: string,
-  article: Article,
+  article: { file: string },
   root: string,
   realRoot: string,
 ): { file: string } | string | undefined {

@@ -13,6 +13,7 @@ import { readBrands } from './brands.ts';
 import { checkCoverage, checkCrossReferences } from './cross-checks.ts';
 import { foldId } from './files.ts';
 import { lastCommitDates } from './git-dates.ts';
+import { checkArticleImages } from './article-images.ts';
 import { resolveReferences } from './links.ts';
 import type { Article, Collection, HelpCenter, Localized, Model } from './model.ts';
 import { Problems } from './problems.ts';
@@ -53,11 +54,13 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
   const themes = readThemes([path.join(PROJECT_ROOT, 'themes'), path.join(root, '..', 'themes')], problems);
   const dates = lastCommitDates(root);
   const invalidFiles = new Set<string>();
+  const invalidBodies: Model['invalidBodies'] = [];
   const ctx: ReadContext = {
     languages: workspace.languages,
     defaultLanguage: workspace.defaultLanguage,
     problems,
     invalidFiles,
+    invalidBodies,
     makeArticle: (raw) => makeArticle(raw, dates),
   };
 
@@ -81,6 +84,7 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
     brands: [],
     internal: readInternal(path.join(root, 'internal'), ctx),
     invalidFiles,
+    invalidBodies,
   };
   for (const [key, author] of model.authors)
     if (author.avatarFile && !fs.existsSync(author.avatarFile))
@@ -93,6 +97,7 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
   model.brands = await readBrands(root, model, problems);
   checkCrossReferences(model, problems);
   resolveReferences(model, problems);
+  await checkArticleImages(model, problems);
   checkCoverage(model, problems);
   return { model, problems, files: problems.filesRead };
 }

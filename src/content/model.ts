@@ -31,6 +31,11 @@ export interface Model {
    * again, so a writer sees the cause, not a cascade.
    */
   invalidFiles: Set<string>;
+  /**
+   * Bodies of article files left out for their front matter: still checked for what needs only
+   * the body (unsafe HTML, components, images), so one error does not hide the others.
+   */
+  invalidBodies: { file: string; format: 'md' | 'mdx'; body: string; bodyLine: number }[];
 }
 
 export interface ThemeEntry {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { collectionSchema, folderSchema } from '../schemas/collection.ts';
 import { readArticleFile } from './article-file.ts';
 import { foldId, listFolder, parseArticleFileName, startWalk, type FolderEntry } from './files.ts';
-import type { Article, ArticleGroup, Collection, Folder, HelpCenter, InternalTree } from './model.ts';
+import type { Article, ArticleGroup, Collection, Folder, HelpCenter, InternalTree, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
 import { readYaml } from './yaml.ts';
@@ -18,6 +18,8 @@ export interface ReadContext {
   problems: Problems;
   /** Article files that were reported and left out. */
   invalidFiles: Set<string>;
+  /** Bodies of article files left out for their front matter, still to be checked. */
+  invalidBodies: Model['invalidBodies'];
   /** Builds the model's Article from a parsed file (defaults, dates, description). */
   makeArticle(input: RawArticle): Article;
 }
@@ -108,7 +110,9 @@ function readArticles(
       );
       continue;
     }
-    const source = readArticleFile(file, ctx.problems);
+    const source = readArticleFile(file, ctx.problems, (body, bodyLine) =>
+      ctx.invalidBodies.push({ file, format: parsed.format, body, bodyLine }),
+    );
     if (!source) {
       ctx.invalidFiles.add(file);
       continue;

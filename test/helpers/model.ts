@@ -111,6 +111,7 @@ export function tinyModel(options: {
     brands: [brand],
     internal: { dir: '/content/internal', folders: [], articles: new Map() },
     invalidFiles: new Set(),
+    invalidBodies: [],
   };
   return { model, brand };
 }
