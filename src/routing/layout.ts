@@ -13,6 +13,8 @@ import path from 'node:path';
 
 const PRIVATE = '_private';
 const EXPORT = '_export';
+/** The gate's manifest per brand: which URLs are private, for whom, and how to sign in. */
+const GATE = '_gate';
 /** Astro's hashed scripts, styles and optimised images, per deploy root. */
 export const ASSETS_DIR = '_astro';
 const BRAND_FILES = '_brand';
@@ -35,6 +37,17 @@ export const urls = {
   searchIndex: () => `/${SEARCH_INDEX}/`,
   /** The private search index, as the gate serves it to a signed-in visitor. */
   privateSearchIndex: () => `/${PRIVATE}/${SEARCH_INDEX}/`,
+  /**
+   * A private search index for articles kept for some audiences (`['admins', 'enterprise']`):
+   * one index per audience set, so the gate serves each only to visitors it allows.
+   */
+  audienceSearchIndex: (audiences: readonly string[]) => `/${PRIVATE}/${audienceIndexDir(audiences)}/`,
+  /** The localized page the gate shows a signed-in visitor an article is not meant for. */
+  notAvailable: (lang: string) => `/${lang}/not-available/`,
+  /** The gate's endpoints. */
+  authCallback: () => '/_auth/callback',
+  authLogout: () => '/_auth/logout',
+  authSession: () => '/_auth/session',
   /** The site map, for `robots.txt`. */
   sitemap: () => '/sitemap.xml',
 };
@@ -43,6 +56,29 @@ export const urls = {
 export function assetName(url: string): string | undefined {
   const prefix = `/${ASSETS_DIR}/`;
   return url.startsWith(prefix) ? decodeURIComponent(url.slice(prefix.length)) : undefined;
+}
+
+/** The folder (in a private tree) of the search index for an audience set; `pagefind` for none. */
+export function audienceIndexDir(audiences: readonly string[]): string {
+  return audiences.length ? `${SEARCH_INDEX}-${[...audiences].sort().join('+')}` : SEARCH_INDEX;
+}
+
+/** Is this URL path under a private search index (`/_private/pagefind…/`)? */
+export function isPrivateSearchIndexUrl(url: string): boolean {
+  return url.startsWith(`/${PRIVATE}/${SEARCH_INDEX}`);
+}
+
+/** The gate manifest of a brand, relative to the output folder (posix): `_gate/<brand>.json`. */
+export function gateManifestFile(brand: string): string {
+  return `${GATE}/${brand}.json`;
+}
+
+/**
+ * Where a page or file of a brand's tree lives, relative to the output folder (posix, so the gate
+ * can use it on any runtime): `treeFile('acme', false, '/en/x/')` → `acme/en/x/index.html`.
+ */
+export function treeFile(brand: string, privateTree: boolean, url: string): string {
+  return `${privateTree ? `${PRIVATE}/` : ''}${brand}/${fileOf(url)}`;
 }
 
 /** Is this request path a brand image (the dev server serves those from the content folder)? */
@@ -58,12 +94,15 @@ export const dirs = {
   private: (out: string, brand: string) => path.join(out, PRIVATE, brand),
   /** A brand's full feed. */
   export: (out: string, brand: string) => path.join(out, EXPORT, brand),
+  /** The gate manifests' folder. */
+  gate: (out: string) => path.join(out, GATE),
   /** Where Astro leaves the assets of every brand before they are shared out per deploy root. */
   sharedAssets: (out: string) => path.join(out, ASSETS_DIR),
   /** The assets folder inside a deploy root. */
   assets: (root: string) => path.join(root, ASSETS_DIR),
-  /** The Pagefind index inside a deploy root. */
-  searchIndex: (root: string) => path.join(root, SEARCH_INDEX),
+  /** The Pagefind index inside a deploy root (a private tree also has one per audience set). */
+  searchIndex: (root: string, audiences: readonly string[] = []) =>
+    path.join(root, audienceIndexDir(audiences)),
 };
 
 /** Files at a brand's public root besides its pages. */
