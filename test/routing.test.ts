@@ -264,7 +264,7 @@ describe('layout', () => {
   it('is the only module in src/ that spells an output folder or file name', () => {
     // Output folders and files of the layout; comments may mention them, code may not.
     const literal =
-      /_private|_export|_brand\b|_astro\b|['"`/]pagefind['"`/]|404\.html|sitemap\.xml|robots\.txt|\bCNAME\b|_redirects/;
+      /_private|_export|(?<!\w)_gate\b|_brand\b|_astro\b|['"`/]pagefind['"`/]|404\.html|sitemap\.xml|robots\.txt|\bCNAME\b|_redirects/;
     const offenders: string[] = [];
     for (const file of fs.readdirSync(path.join(PROJECT, 'src'), { recursive: true }) as string[]) {
       if (!/\.(ts|js|astro|mjs)$/.test(file) || file === path.join('routing', 'layout.ts')) continue;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
+import { writeGateManifests } from '../output/gate-manifest.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { provideHandoff, type Handoff } from '../integration/handoff.ts';
 import { computeSite } from '../routing/site.ts';
@@ -62,6 +63,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       site: () => Promise.resolve(site),
       invalidate: () => {},
       usedAssets: new Map(),
+      inlineScripts: new Map(),
     };
     provideHandoff(handoff);
     process.env.ASTRO_TELEMETRY_DISABLED = '1';
@@ -73,6 +75,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       mode: 'production',
     });
     await writeBrandFiles(temp, site, handoff.usedAssets);
+    await writeGateManifests(temp, site, handoff);
     search = await indexSite(temp, site);
     swapInto(temp, outDir);
   } catch (error) {

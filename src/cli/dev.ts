@@ -44,6 +44,7 @@ export async function runDev(options: {
       cached = undefined;
     },
     usedAssets: new Map(),
+    inlineScripts: new Map(),
   });
   const site = await (cached ??= compute());
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

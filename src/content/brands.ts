@@ -135,6 +135,19 @@ export async function readBrands(root: string, model: Model, problems: Problems)
         });
       });
 
+    // Private articles need a way in: without privacy settings no visitor could ever sign in.
+    if (helpCenter && !valid.privacy && !invalid.has('privacy')) {
+      const privateArticle = [...helpCenter.articles.values()]
+        .flatMap((g) => [...g.translations.values()])
+        .find((t) => t.visibility === 'private' && t.state === 'published' && languages.includes(t.language));
+      if (privateArticle)
+        problems.error(
+          file,
+          1,
+          `privacy: help center "${helpCenter.id}" has private articles (${path.relative(path.dirname(file), privateArticle.file)}) that no visitor could sign in to read; add privacy.loginUrl and privacy.jwt`,
+        );
+    }
+
     pending.push(
       readBrandImages(valid, file, source.lineOf, problems).then((assets) =>
         config && helpCenter && theme

@@ -19,6 +19,8 @@ export interface Handoff {
    * its private pages use (optimised article images), so each deploy root gets only its own.
    */
   usedAssets: Map<string, { public: Set<string>; private: Set<string> }>;
+  /** Filled while pages render, by brand: the text of every inline script its pages run (for the gate's CSP hashes). */
+  inlineScripts: Map<string, Set<string>>;
 }
 
 const KEY = Symbol.for('signpost.handoff');

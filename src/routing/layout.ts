@@ -81,6 +81,30 @@ export function treeFile(brand: string, privateTree: boolean, url: string): stri
   return `${privateTree ? `${PRIVATE}/` : ''}${brand}/${fileOf(url)}`;
 }
 
+/** Is this request path one of the gate's own endpoints (`/_auth/…`)? */
+export function isAuthUrl(url: string): boolean {
+  return url.startsWith('/_auth/');
+}
+
+/**
+ * Does this request path name a folder that is never a site URL (`/_private/…`, `/_export/…`,
+ * `/_gate/…`)? The gate refuses those, except the private search indexes it checks first.
+ */
+export function isInternalUrl(url: string): boolean {
+  const first = url.split('/')[1];
+  return first === PRIVATE || first === EXPORT || first === GATE;
+}
+
+/** The Markdown copy's URL of an article page (`/en/articles/x/` → `/en/articles/x.md`), else undefined. */
+export function markdownUrlOf(pageUrl: string): string | undefined {
+  return /^\/[^/]+\/articles\/[^/]+\/$/.test(pageUrl) ? `${pageUrl.slice(0, -1)}.md` : undefined;
+}
+
+/** The article page a Markdown copy's URL belongs to (`/en/articles/x.md` → `/en/articles/x/`). */
+export function pageUrlOfMarkdown(url: string): string | undefined {
+  return /^\/[^/]+\/articles\/[^/]+\.md$/.test(url) ? `${url.slice(0, -3)}/` : undefined;
+}
+
 /** Is this request path a brand image (the dev server serves those from the content folder)? */
 export function isBrandFileUrl(url: string): boolean {
   return url.startsWith(`/${BRAND_FILES}/`);

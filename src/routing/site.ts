@@ -7,6 +7,7 @@ import { brandChrome, brandHero, brandImages } from './pages/brand.ts';
 import { collectionPages } from './pages/collections.ts';
 import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
+import { notAvailablePages } from './pages/private.ts';
 import { ArticleRenderer } from './render.ts';
 import type { BrandSite, PageData, SiteData } from './types.ts';
 import type { Mode } from './visibility.ts';
@@ -34,7 +35,8 @@ export async function computeSite(
   const sites: BrandSite[] = [];
   for (const brand of brands)
     sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
-  return { site: { mode: options.mode, brands: sites, problems: [] }, problems };
+  const audiences = Object.fromEntries([...model.audiences].map(([key, a]) => [key, { rules: a.rules }]));
+  return { site: { mode: options.mode, brands: sites, problems: [], audiences }, problems };
 }
 
 /** One brand's site: its images and chrome, then every page kind, language by language. */
@@ -52,6 +54,8 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     markdownCopies.push(...articles.markdownCopies);
   }
   pages.push(rootPage(ctx), notFoundPage(ctx));
+  // The gate's "not for your account" page, wherever something is private.
+  if (pages.some((p) => p.private)) pages.push(...notAvailablePages(ctx));
   return {
     id: brand.id,
     name: brand.config.name,
@@ -66,7 +70,9 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     images,
     hero: brandHero(ctx),
     chrome: Object.fromEntries(brand.languages.map((lang) => [lang, brandChrome(ctx, images, lang)])),
-    search: { index: urls.searchIndex(), privateIndex: urls.privateSearchIndex() },
+    search: { index: urls.searchIndex(), session: urls.authSession() },
+    privacy: brand.config.privacy,
+    ga4: brand.config.analytics?.ga4,
     pages,
     redirects,
     markdownCopies,

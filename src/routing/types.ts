@@ -1,4 +1,5 @@
-import type { Theme } from '../schemas/index.ts';
+import type { Audience } from '../schemas/audiences.ts';
+import type { BrandConfig, Theme } from '../schemas/index.ts';
 
 /**
  * Everything the pages render, computed once per build (or per dev reload) from the content
@@ -10,6 +11,8 @@ export interface SiteData {
   brands: BrandSite[];
   /** Dev: the content's errors as `file:line: message`, shown over every page until fixed. */
   problems: string[];
+  /** `audiences.yaml`: the rules the gate applies to a private article's audiences. */
+  audiences: Record<string, { rules: Audience['rules'] }>;
 }
 
 export interface BrandSite {
@@ -39,6 +42,10 @@ export interface BrandSite {
   chrome: Record<string, Chrome>;
   /** Where the search loader finds its client and the indexes. */
   search: SearchSetup;
+  /** The gate's settings, for its manifest; undefined when the brand keeps nothing private. */
+  privacy: BrandConfig['privacy'];
+  /** GA4 measurement id, when the brand sets one. */
+  ga4: string | undefined;
   pages: PageData[];
   /** Former article URLs and where they went. */
   redirects: { from: string; to: string }[];
@@ -87,8 +94,8 @@ export interface Chrome {
 export interface SearchSetup {
   /** Public index URL. */
   index: string;
-  /** Private index URL, as the gate serves it. */
-  privateIndex: string;
+  /** Where the gate says which private indexes a signed-in visitor may merge. */
+  session: string;
 }
 
 export interface Link {
@@ -206,5 +213,30 @@ export interface RedirectPage extends PageBase {
   to: string;
 }
 
+/**
+ * The public tree's page at a private article's URL, for static hosts without the gate: it says
+ * the article is for signed-in customers and links to the sign-in, and holds none of its text.
+ */
+export interface SignInPage extends PageBase {
+  kind: 'sign-in';
+  /** The brand's login URL with this page as `returnTo`; absent when the brand sets none. */
+  loginUrl: string | undefined;
+  home: string;
+}
+
+/** What the gate shows a signed-in visitor whose account may not read an article (403). */
+export interface NotAvailablePage extends PageBase {
+  kind: 'not-available';
+  home: string;
+}
+
 export type PageData =
-  HomePage | CollectionPage | ArticlePage | NotFoundPage | RootPage | RedirectPage | SearchPage;
+  | HomePage
+  | CollectionPage
+  | ArticlePage
+  | NotFoundPage
+  | RootPage
+  | RedirectPage
+  | SearchPage
+  | SignInPage
+  | NotAvailablePage;

@@ -137,6 +137,13 @@ export const brandSchema = z.strictObject({
       }),
       /** How the gate verifies the identity token the customer's app sends back. */
       jwt: jwtSchema,
+      /** The gate's own session, issued once the token checks out. */
+      session: z
+        .strictObject({
+          /** How long a visitor stays signed in, in seconds. Default: `43200` (12 hours). Example: `3600`. */
+          maxAge: z.number().int().min(60).max(2_592_000).default(43_200),
+        })
+        .prefault({}),
     })
     .optional(),
   /** The header bar. */

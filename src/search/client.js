@@ -38,7 +38,7 @@ const ANALYTICS_SETTLE_MS = 1000;
 
 /** @type {Promise<Pagefind> | undefined} */
 let pagefind;
-/** @type {{ index: string; privateIndex: string } | undefined} */
+/** @type {{ index: string; session: string } | undefined} */
 let indexes;
 /** @type {WeakSet<HTMLFormElement>} */
 const enhanced = new WeakSet();
@@ -48,9 +48,9 @@ let uid = 0;
  * Called by the loader with the form the visitor reached for: enhances every search form on the
  * page (once), and catches up with what was typed while this module loaded.
  * @param {HTMLFormElement | null} [form]
- * @param {{ index: string; privateIndex: string }} [setup] where the indexes are: the public one
- *   (result URLs in it are brand-relative, hence `baseUrl: '/'`) and the private one, which the
- *   gate serves to signed-in visitors only. Written into the loader by the build.
+ * @param {{ index: string; session: string }} [setup] the public index (result URLs in it are
+ *   brand-relative, hence `baseUrl: '/'`) and the gate's session endpoint, which names the private
+ *   indexes a signed-in visitor may merge. Written into the loader by the build.
  */
 export function start(form, setup) {
   if (!form || !setup || enhanced.has(form)) return;
@@ -68,18 +68,23 @@ export function start(form, setup) {
     input.dispatchEvent(new Event('input'));
 }
 
-/** Pagefind, loaded once; merges the private index only for a logged-in visitor. */
+/**
+ * Pagefind, loaded once. For a signed-in visitor it also merges the private indexes the gate says
+ * this account may read (one per audience set), each only when it holds the page's language.
+ */
 function loadPagefind() {
   pagefind ??= (async () => {
     if (!indexes) throw new Error('search was not started');
-    const { index, privateIndex } = indexes;
+    const { index, session } = indexes;
     const url = `${index}pagefind.js`;
     /** @type {Pagefind} */
     const pf = await import(/* @vite-ignore */ url);
     await pf.options({ baseUrl: '/' });
     await pf.init();
-    if (SESSION.test(document.cookie) && (await privateIndexHas(privateIndex, document.documentElement.lang)))
-      await pf.mergeIndex(privateIndex, { baseUrl: '/' }).catch(() => {});
+    if (SESSION.test(document.cookie))
+      for (const privateIndex of await readableIndexes(session))
+        if (await privateIndexHas(privateIndex, document.documentElement.lang))
+          await pf.mergeIndex(privateIndex, { baseUrl: '/' }).catch(() => {});
     return pf;
   })();
   pagefind.catch(() => (pagefind = undefined));
@@ -87,7 +92,30 @@ function loadPagefind() {
 }
 
 /**
- * Whether the private index answers and holds the page's language. A stale flag cookie meets the
+ * The private index URLs the gate lets this visitor read; none when the gate is not there (a
+ * static host) or the session has ended.
+ * @param {string} session
+ * @returns {Promise<string[]>}
+ */
+async function readableIndexes(session) {
+  try {
+    const response = await fetch(session, {
+      credentials: 'same-origin',
+      redirect: 'error',
+      cache: 'no-store',
+    });
+    /** @type {{ signedIn?: boolean; indexes?: unknown }} */
+    const answer = response.ok ? await response.json() : {};
+    return answer.signedIn && Array.isArray(answer.indexes)
+      ? answer.indexes.filter((url) => typeof url === 'string' && url.startsWith('/'))
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Whether a private index answers and holds the page's language. A stale flag cookie meets the
  * gate's login redirect, and a broken merged index would fail every search; a language the
  * private index lacks would make Pagefind merge its largest language (German into Japanese).
  * @param {string} privateIndex

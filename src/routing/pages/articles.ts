@@ -3,12 +3,13 @@ import { markdownCopyBody } from '../../markdown/article.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import { computeRelated } from '../related.ts';
-import type { ArticlePage, ArticleSummary, BrandSite, RedirectPage } from '../types.ts';
+import type { ArticlePage, ArticleSummary, BrandSite, RedirectPage, SignInPage } from '../types.ts';
+import { signInPage } from './private.ts';
 import { isListed, namesTranslation, visibilityOf } from '../visibility.ts';
 
 /** Everything one language's articles add to a brand's site. */
 export interface ArticleOutput {
-  pages: (ArticlePage | RedirectPage)[];
+  pages: (ArticlePage | RedirectPage | SignInPage)[];
   redirects: BrandSite['redirects'];
   markdownCopies: BrandSite['markdownCopies'];
 }
@@ -84,7 +85,10 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
       searchable: seen.search !== undefined,
       audiences: seen.audiences,
     });
-    if (seen.private) continue;
+    if (seen.private) {
+      out.pages.push(signInPage(ctx, lang, url));
+      continue;
+    }
     // A private article's former URLs stay unknown to the public tree.
     for (const alias of article.aliases) {
       const from = urls.article(lang, alias);

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Handoff } from '../integration/handoff.ts';
+import { audienceIndexDir, gateManifestFile, urls } from '../routing/layout.ts';
+import type { BrandSite, SiteData } from '../routing/types.ts';
+
+/**
+ * What the gate needs to serve a brand, so it never reads `content/`: which URLs are private and
+ * for whom, the audience rules, the private search indexes, how visitors sign in, and the inline
+ * scripts its CSP allows by hash.
+ */
+export interface GateManifest {
+  version: 1;
+  brand: string;
+  domain: string;
+  defaultLanguage: string;
+  languages: string[];
+  /** Every private page by its URL; `audiences` empty: any signed-in customer, else any of them. */
+  private: Record<string, { audiences: string[] }>;
+  audiences: SiteData['audiences'];
+  /** Private search indexes: one per audience set, served from the private tree folder `dir`. */
+  searchIndexes: { url: string; dir: string; audiences: string[] }[];
+  /** The "not available for your account" page per language (private tree URL). */
+  notAvailable: Record<string, string>;
+  privacy: NonNullable<BrandSite['privacy']> | null;
+  csp: { scriptHashes: string[]; ga4: boolean; ga4Id?: string };
+}
+
+/** The gate manifest of one brand, from its computed site and the scripts its pages ran. */
+export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable<string>): GateManifest {
+  const privatePages = brand.pages.filter((p) => p.private && p.kind === 'article');
+  const sets = new Map<string, string[]>();
+  for (const page of privatePages)
+    if (page.kind === 'article' && page.searchable)
+      sets.set(audienceIndexDir(page.audiences), [...page.audiences].sort());
+  return {
+    version: 1,
+    brand: brand.id,
+    domain: brand.domain,
+    defaultLanguage: brand.defaultLanguage,
+    languages: brand.languages,
+    private: Object.fromEntries(
+      privatePages.map((p) => [p.url, { audiences: p.kind === 'article' ? [...p.audiences].sort() : [] }]),
+    ),
+    audiences: site.audiences,
+    searchIndexes: [...sets].sort().map(([dir, audiences]) => ({
+      url: audiences.length ? urls.audienceSearchIndex(audiences) : urls.privateSearchIndex(),
+      dir,
+      audiences,
+    })),
+    notAvailable: Object.fromEntries(
+      brand.pages.flatMap((p) => (p.kind === 'not-available' ? [[p.lang, p.url]] : [])),
+    ),
+    privacy: brand.privacy ?? null,
+    csp: {
+      scriptHashes: [...new Set(scripts)]
+        .map((s) => `sha256-${createHash('sha256').update(s).digest('base64')}`)
+        .sort(),
+      ga4: brand.ga4 !== undefined,
+      ...(brand.ga4 && { ga4Id: brand.ga4 }),
+    },
+  };
+}
+
+/** Writes `_gate/<brand>.json` for every brand. */
+export async function writeGateManifests(outDir: string, site: SiteData, handoff: Handoff): Promise<void> {
+  for (const brand of site.brands) {
+    const file = path.join(outDir, gateManifestFile(brand.id));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const manifest = gateManifest(site, brand, handoff.inlineScripts.get(brand.id) ?? []);
+    await fs.writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+}
