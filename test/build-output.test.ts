@@ -112,7 +112,12 @@ describe('private, internal and draft text never reaches the public tree', () =>
 
   it('builds private articles into _private/<brand>/ only', () => {
     expect(page('_private/acme/en/articles/enterprise-sso-setup/index.html')).toContain('ENT-SSO-7731');
-    expect(fs.existsSync(path.join(dist, 'acme/en/articles/enterprise-sso-setup'))).toBe(false);
+    // The public tree only says "sign in to read this" there, with none of the article.
+    const stub = page('acme/en/articles/enterprise-sso-setup/index.html');
+    expect(stub).toContain('Sign in to read this article');
+    expect(stub).toContain('return_to=%2Fen%2Farticles%2Fenterprise-sso-setup%2F');
+    expect(stub).toContain('<meta name="robots" content="noindex">');
+    for (const secret of ['ENT-SSO-7731', 'Enterprise SSO', 'SAML']) expect(stub).not.toContain(secret);
     expect(fs.existsSync(path.join(dist, '_private/acme/en/articles/refunds'))).toBe(false);
   });
 
@@ -260,8 +265,11 @@ describe('the search index', () => {
       for (const secret of ['ENT-SSO-7731', 'RET-HOLD-2290', 'Enterprise SSO setup', 'Custom data retention'])
         expect(text.includes(secret), `${brand}/pagefind contains "${secret}"`).toBe(false);
     }
-    const privateText = indexText(path.join(dist, '_private/acme/pagefind'));
-    expect(privateText).toContain('ENT-SSO-7731');
-    expect(privateText).not.toContain('/en/articles/refunds/');
+    // One private index per audience set: the gate serves each only to those audiences.
+    const sso = indexText(path.join(dist, '_private/acme/pagefind-admins+enterprise'));
+    expect(sso).toContain('ENT-SSO-7731');
+    expect(sso).not.toContain('RET-HOLD-2290');
+    expect(sso).not.toContain('/en/articles/refunds/');
+    expect(indexText(path.join(dist, '_private/acme/pagefind-enterprise'))).toContain('RET-HOLD-2290');
   });
 });

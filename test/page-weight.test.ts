@@ -21,7 +21,8 @@ describe('an article page is light', () => {
     const gzip = zlib.gzipSync(html, { level: 9 }).length;
     expect(gzip, `${file} weighs ${gzip} bytes gzipped`).toBeLessThanOrEqual(BUDGET);
     // Only JSON-LD data blocks and search's loader, which just waits for the visitor to reach for
-    // search (focus, click or "/") before it imports anything.
+    // search (focus, click or "/") before it imports anything. A sign-in stub at a private URL is
+    // a page like the others.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({
       attrs: m[1] ?? '',
       body: m[2] ?? '',
@@ -30,7 +31,8 @@ describe('an article page is light', () => {
     expect(code.map((s) => s.attrs.trim())).toEqual(
       code.length ? ['type="module" data-sp-search-loader'] : [],
     );
-    for (const loader of code) expect(loader.body.length).toBeLessThanOrEqual(600);
+    // It also refuses forms inside article content and shows the gate's sign-out link.
+    for (const loader of code) expect(loader.body.length).toBeLessThanOrEqual(700);
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/\son(load|click|error)=/i);
   });
