@@ -47,6 +47,7 @@ async function build(privacy: typeof PRIVACY | undefined = PRIVACY) {
     brands: [site],
     problems: [],
     audiences: { enterprise: { rules: [] } },
+    embedHosts: ['videos.acme.test'],
   };
   return { site, data };
 }
@@ -93,6 +94,8 @@ describe('the gate manifest', () => {
     expect(manifest.csp).toEqual({
       scriptHashes: [hash('let a=1'), hash('location.replace("/en/")')].sort(),
       ga4: false,
+      // The workspace's extra video hosts may be framed, as the articles' allow-list lets them.
+      frameHosts: ['videos.acme.test'],
     });
   });
 });

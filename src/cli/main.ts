@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `signpost` command line: `check`, `build`, `dev`, `docs`.
+ * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { suggest } from '../content/validate.ts';
-import { runBuild } from './build.ts';
-import { runCheck } from './check.ts';
-import { runDev } from './dev.ts';
-import { runDocs } from './docs.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -24,6 +20,8 @@ interface Command {
 const content = { type: 'string', default: 'content' } as const;
 const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
 
+// Each command loads its own modules when it runs: `serve` in a container needs neither Astro's
+// build nor `docs`'s TypeScript compiler (a dev dependency).
 const COMMANDS: Record<string, Command> = {
   check: {
     summary: 'validate content/ and print every problem',
@@ -38,7 +36,11 @@ options:
   --verbose       list every warning; otherwise more than 3 of one kind are folded into a count
   -h, --help      show this help`,
     options: { content, verbose: { type: 'boolean', default: false } },
-    run: (v) => runCheck({ content: text(v.content) ?? 'content', verbose: v.verbose === true }),
+    run: async (v) =>
+      (await import('./check.ts')).runCheck({
+        content: text(v.content) ?? 'content',
+        verbose: v.verbose === true,
+      }),
   },
   build: {
     summary: "check, then build every brand's site",
@@ -53,7 +55,11 @@ options:
   -h, --help      show this help`,
     options: { content, out: { type: 'string', default: 'dist' } },
     run: async (v) =>
-      (await runBuild({ content: text(v.content) ?? 'content', out: text(v.out) ?? 'dist' })).code,
+      (
+        await (
+          await import('./build.ts')
+        ).runBuild({ content: text(v.content) ?? 'content', out: text(v.out) ?? 'dist' })
+      ).code,
   },
   dev: {
     summary: 'live preview of one brand, drafts and private articles shown',
@@ -67,7 +73,44 @@ options:
   --port N        the port to serve on (default: 4321)
   -h, --help      show this help`,
     options: { content, brand: { type: 'string' }, port: { type: 'string' } },
-    run: (v) => runDev({ content: text(v.content) ?? 'content', brand: text(v.brand), port: text(v.port) }),
+    run: async (v) =>
+      (await import('./dev.ts')).runDev({
+        content: text(v.content) ?? 'content',
+        brand: text(v.brand),
+        port: text(v.port),
+      }),
+  },
+  serve: {
+    summary: 'serve dist/ with the private-article gate',
+    usage: `usage: signpost serve [--dist DIR] [--port N] [--host H] [--brand ID] [--trust-proxy]
+
+Serves the built sites, answering private articles only to signed-in customers. The brand is
+chosen by the request's Host (the brand's domain); with one brand, or --brand, every Host is it.
+Secrets come from the environment: each brand's privacy.jwt.secretEnv, and
+SIGNPOST_SESSION_SECRET (unset: a random one, so sessions end when the gate restarts).
+
+options:
+  --dist DIR      the built output (default: dist)
+  --port N        the port to listen on (default: 8080; 0 picks a free one)
+  --host H        the address to listen on (default: 127.0.0.1; 0.0.0.0 in a container)
+  --brand ID      serve only this brand, whatever the Host
+  --trust-proxy   believe X-Forwarded-Proto (only behind a proxy that sets it)
+  -h, --help      show this help`,
+    options: {
+      dist: { type: 'string', default: 'dist' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      brand: { type: 'string' },
+      'trust-proxy': { type: 'boolean', default: false },
+    },
+    run: async (v) =>
+      (await import('./serve.ts')).runServe({
+        dist: text(v.dist) ?? 'dist',
+        port: text(v.port),
+        host: text(v.host),
+        brand: text(v.brand),
+        trustProxy: v['trust-proxy'] === true,
+      }),
   },
   docs: {
     summary: 'regenerate the configuration reference in README.md',
@@ -79,7 +122,7 @@ options:
   --check         write nothing; exit 1 when the README is stale
   -h, --help      show this help`,
     options: { check: { type: 'boolean', default: false } },
-    run: (v) => runDocs({ check: v.check === true }),
+    run: async (v) => (await import('./docs.ts')).runDocs({ check: v.check === true }),
   },
 };
 

@@ -1,33 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { GateManifest } from '../gate/manifest.ts';
 import type { Handoff } from '../integration/handoff.ts';
 import { audienceIndexDir, gateManifestFile, urls } from '../routing/layout.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
 
 /**
- * What the gate needs to serve a brand, so it never reads `content/`: which URLs are private and
- * for whom, the audience rules, the private search indexes, how visitors sign in, and the inline
- * scripts its CSP allows by hash.
+ * The gate manifest of one brand (its schema, the contract, is `src/gate/manifest.ts`): which URLs
+ * are private and for whom, the audience rules, the private search indexes, how visitors sign in,
+ * and the inline scripts its CSP allows by hash, so the gate never reads `content/`.
  */
-export interface GateManifest {
-  version: 1;
-  brand: string;
-  domain: string;
-  defaultLanguage: string;
-  languages: string[];
-  /** Every private page by its URL; `audiences` empty: any signed-in customer, else any of them. */
-  private: Record<string, { audiences: string[] }>;
-  audiences: SiteData['audiences'];
-  /** Private search indexes: one per audience set, served from the private tree folder `dir`. */
-  searchIndexes: { url: string; dir: string; audiences: string[] }[];
-  /** The "not available for your account" page per language (private tree URL). */
-  notAvailable: Record<string, string>;
-  privacy: NonNullable<BrandSite['privacy']> | null;
-  csp: { scriptHashes: string[]; ga4: boolean; ga4Id?: string };
-}
-
-/** The gate manifest of one brand, from its computed site and the scripts its pages ran. */
 export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable<string>): GateManifest {
   const privatePages = brand.pages.filter((p) => p.private && p.kind === 'article');
   const sets = new Map<string, string[]>();
@@ -59,6 +42,7 @@ export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable
         .sort(),
       ga4: brand.ga4 !== undefined,
       ...(brand.ga4 && { ga4Id: brand.ga4 }),
+      ...(site.embedHosts.length && { frameHosts: site.embedHosts }),
     },
   };
 }

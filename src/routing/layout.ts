@@ -1,5 +1,3 @@
-import path from 'node:path';
-
 /**
  * The one place that knows where things go: every URL a brand's site answers and every file and
  * folder of the output. Nothing else joins these strings; a test greps `src/` to keep it so.
@@ -110,23 +108,30 @@ export function isBrandFileUrl(url: string): boolean {
   return url.startsWith(`/${BRAND_FILES}/`);
 }
 
+/**
+ * Joins path segments with `/` (Node's file APIs take it on every platform), so this module needs
+ * no `node:` import and the gate can use it on any runtime.
+ */
+function join(...parts: string[]): string {
+  return parts.join('/').replace(/\/{2,}/g, '/');
+}
+
 /** Folders of the build output. */
 export const dirs = {
   /** A brand's public deploy root. */
-  public: (out: string, brand: string) => path.join(out, brand),
+  public: (out: string, brand: string) => join(out, brand),
   /** A brand's private pages, served only by the gate. */
-  private: (out: string, brand: string) => path.join(out, PRIVATE, brand),
+  private: (out: string, brand: string) => join(out, PRIVATE, brand),
   /** A brand's full feed. */
-  export: (out: string, brand: string) => path.join(out, EXPORT, brand),
+  export: (out: string, brand: string) => join(out, EXPORT, brand),
   /** The gate manifests' folder. */
-  gate: (out: string) => path.join(out, GATE),
+  gate: (out: string) => join(out, GATE),
   /** Where Astro leaves the assets of every brand before they are shared out per deploy root. */
-  sharedAssets: (out: string) => path.join(out, ASSETS_DIR),
+  sharedAssets: (out: string) => join(out, ASSETS_DIR),
   /** The assets folder inside a deploy root. */
-  assets: (root: string) => path.join(root, ASSETS_DIR),
+  assets: (root: string) => join(root, ASSETS_DIR),
   /** The Pagefind index inside a deploy root (a private tree also has one per audience set). */
-  searchIndex: (root: string, audiences: readonly string[] = []) =>
-    path.join(root, audienceIndexDir(audiences)),
+  searchIndex: (root: string, audiences: readonly string[] = []) => join(root, audienceIndexDir(audiences)),
 };
 
 /** Files at a brand's public root besides its pages. */

@@ -36,7 +36,8 @@ export async function computeSite(
   for (const brand of brands)
     sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
   const audiences = Object.fromEntries([...model.audiences].map(([key, a]) => [key, { rules: a.rules }]));
-  return { site: { mode: options.mode, brands: sites, problems: [], audiences }, problems };
+  const embedHosts = [...model.workspace.embeds.hosts];
+  return { site: { mode: options.mode, brands: sites, problems: [], audiences, embedHosts }, problems };
 }
 
 /** One brand's site: its images and chrome, then every page kind, language by language. */

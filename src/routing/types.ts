@@ -11,6 +11,8 @@ export interface SiteData {
   brands: BrandSite[];
   /** Dev: the content's errors as `file:line: message`, shown over every page until fixed. */
   problems: string[];
+  /** Hosts `embeds.hosts` in `workspace.yaml` adds to the video players pages may frame. */
+  embedHosts: string[];
   /** `audiences.yaml`: the rules the gate applies to a private article's audiences. */
   audiences: Record<string, { rules: Audience['rules'] }>;
 }

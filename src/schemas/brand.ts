@@ -45,7 +45,7 @@ const jwtSchema = z
     issuer: z.string().optional(),
     /** Required `aud` claim. */
     audience: z.string().optional(),
-    /** Accepted algorithms. Default: `[HS256]` with `secretEnv`, else `[RS256, ES256]`. `none` is never accepted. */
+    /** Accepted algorithms. Default: `[HS256]` with `secretEnv`; with a public key, those its key type verifies (RSA: RS256–RS512, PS256; EC: ES256/ES384; Ed25519: EdDSA); with a JWKS, every public-key algorithm. HS* with a public key and `none` are never accepted. */
     algorithms: z
       .array(
         z.enum(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']),

@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: generates corpora with ../shared/bench/gen-corpus.mjs and prints one JSON line
- * per measurement. Figures, not pass/fail: speed targets live here, never in unit tests.
+ * `npm run bench`: the gate under load (load.ts), then corpora generated with
+ * ../shared/bench/gen-corpus.mjs checked and built; one JSON line per measurement. Figures, not
+ * pass/fail: speed targets live here, never in unit tests. `npm run bench -- gate` runs only the
+ * load run.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,7 +39,18 @@ function measure(args: string[]): Record<string, unknown> {
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
-try {
+/** The gate's load run, in its own process (it starts the gate in another); prints its lines. */
+function gateLoad(): void {
+  const output = execFileSync(process.execPath, [path.join(root, 'test/bench/load.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  for (const line of output.trim().split('\n')) console.log(line);
+}
+
+/** Checks and builds generated corpora of two sizes. */
+function corpora(): void {
   if (!fs.existsSync(generator)) throw new Error(`corpus generator not found at ${generator}`);
   const small = corpus(1000, 'en,de,fr');
   const smallBuild = measure(['build', '--content', small.content, '--out', path.join(work, 'dist-1000')]);
@@ -73,6 +86,11 @@ try {
       ...measure(['build', '--content', large.content, '--out', path.join(work, 'dist-5000')]),
     }),
   );
+}
+
+try {
+  gateLoad();
+  if (process.argv[2] !== 'gate') corpora();
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
