@@ -87,7 +87,11 @@ function viaCookie(host: string, privateUrl: string, token: string) {
 }
 
 describe('no bad token reaches a private page', () => {
-  const acme = { host: 'help.acme.test', url: '/en/articles/sso/', marker: MARKERS.sso };
+  const acme: { host: string; url: string; marker: string } = {
+    host: 'help.acme.test',
+    url: '/en/articles/sso/',
+    marker: MARKERS.sso,
+  };
   const cases: [string, () => Promise<string>, typeof acme?][] = [
     ['a tampered signature', async () => (await hs256(claims())).slice(0, -4) + 'AAAA'],
     [

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadContent } from '../src/content/load.ts';
 import type { Article } from '../src/content/model.ts';
 import { markdownCopyBody, renderArticle } from '../src/markdown/article.ts';
-import type { RenderOptions } from '../src/markdown/render.ts';
+import { markdownLabels } from '../src/routing/render.ts';
 import { PROJECT } from './helpers/example.ts';
 
 // Every way Sätteri can parse Markdown, counted; the modules under test import the same spies.
@@ -24,15 +24,7 @@ vi.mock('satteri', async (importOriginal) => {
   return { ...real, ...Object.fromEntries(parsers.map((name) => [name, vi.fn(real[name])])) };
 });
 
-const labels: RenderOptions['labels'] = {
-  note: 'Note',
-  tip: 'Tip',
-  important: 'Important',
-  warning: 'Warning',
-  caution: 'Caution',
-  footnotes: 'Footnotes',
-  anchor: 'Link to this section',
-};
+const labels = markdownLabels('en');
 
 /** Parses per function name, and in total. */
 function parses(): { total: number; byName: Record<string, number> } {

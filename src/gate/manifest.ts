@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleOperators } from '../schemas/audiences.ts';
 
 /**
  * The gate manifest the build writes per brand (`gateManifestFile(brand)` in dist): everything the
@@ -18,20 +19,7 @@ const folderName = z.string().regex(/^(?!\.\.?$)[^/\\\0]+$/, 'expected one folde
 
 const rule = z.object({
   attribute: z.string().min(1),
-  operator: z.enum([
-    'eq',
-    'ne',
-    'contains',
-    'not_contains',
-    'starts_with',
-    'ends_with',
-    'gt',
-    'lt',
-    'in',
-    'not_in',
-    'exists',
-    'not_exists',
-  ]),
+  operator: z.enum(ruleOperators),
   value: z
     .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
     .optional(),
