@@ -219,7 +219,9 @@ describe('articles render the Markdown a writer expects', () => {
 
   it('a Markdown copy for agents with absolute links', () => {
     const md = page('acme/en/articles/refunds.md');
-    expect(md).toMatch(/^# Request a refund\n/);
+    // Front matter an agent can read (url, title, language, updated), then the article.
+    expect(md).toMatch(/^---\n[\s\S]*?\n---\n# Request a refund\n/);
+    expect(md).toContain('url: "https://help.acme.test/en/articles/refunds/"');
     expect(md).toContain('https://help.acme.test/en/articles/update-card/');
   });
 

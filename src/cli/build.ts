@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadContent } from '../content/load.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
+import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
 import { writeGateManifests } from '../output/gate-manifest.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { provideHandoff, type Handoff } from '../integration/handoff.ts';
@@ -27,6 +28,8 @@ export interface BuildResult {
   seconds: number;
   /** Search indexing figures (absent when the build stopped early). */
   search?: IndexStats;
+  /** Knowledge feed figures (absent when the build stopped early). */
+  feed?: FeedStats;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   }
   if (!options.quiet) report(loaded, seconds(), log);
 
-  const { site, problems } = await computeSite(loaded.model, { mode: 'build' });
+  const { site, problems, renderer } = await computeSite(loaded.model, { mode: 'build' });
   if (problems.errors.length && !options.unchecked) {
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
@@ -56,6 +59,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.out);
   const temp = `${outDir}.partial-${process.pid}`;
   let search: IndexStats;
+  let feed: FeedStats;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
     const handoff: Handoff = {
@@ -77,6 +81,16 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     await writeBrandFiles(temp, site, handoff.usedAssets);
     await writeGateManifests(temp, site, handoff);
     search = await indexSite(temp, site);
+    // Internal articles are rendered here for the first time (they have no page): their
+    // problems stop the build like any other, before the new output replaces the old.
+    const known = problems.errors.length;
+    feed = await writeFeeds(temp, loaded.model, site, renderer);
+    if (problems.errors.length > known && !options.unchecked) {
+      fs.rmSync(temp, { recursive: true, force: true });
+      report({ ...loaded, problems }, seconds(), console.log);
+      console.log('build stopped: fix the errors above; the previous output was left as it was');
+      return { code: 1, pages: 0, seconds: seconds() };
+    }
     swapInto(temp, outDir);
   } catch (error) {
     fs.rmSync(temp, { recursive: true, force: true });
@@ -86,8 +100,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const where = path.relative(process.cwd(), outDir) || '.';
   const brands = site.brands.map((b) => b.id).join(', ');
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB`;
-  log(`✓ built ${pages} pages for ${brands} into ${where}; ${index} (${seconds().toFixed(2)} s)`);
-  return { code: 0, pages, seconds: seconds(), search };
+  const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
+  log(`✓ built ${pages} pages for ${brands} into ${where}; ${index}; ${feeds} (${seconds().toFixed(2)} s)`);
+  return { code: 0, pages, seconds: seconds(), search, feed };
 }
 
 /** Replaces `outDir` with `temp` in two renames, so readers see the old or the new site, never half. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`.
+ * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
@@ -14,7 +14,9 @@ interface Command {
   /** `signpost <command> --help`. */
   usage: string;
   options: ParseArgsOptionsConfig;
-  run(values: Values): Promise<number>;
+  /** Takes operands after the command (`feed diff OLD NEW`); others refuse any. */
+  positionals?: boolean;
+  run(values: Values, positionals: string[]): Promise<number>;
 }
 
 const content = { type: 'string', default: 'content' } as const;
@@ -124,6 +126,50 @@ options:
     options: { check: { type: 'boolean', default: false } },
     run: async (v) => (await import('./docs.ts')).runDocs({ check: v.check === true }),
   },
+  feed: {
+    summary: "compare two knowledge feeds; push a brand's feed to Intercom Fin",
+    usage: `usage: signpost feed diff OLD.json NEW.json
+       signpost feed push intercom --brand ID [--dist DIR] [--source-id N] [--region us|eu|au] [--apply]
+
+diff prints, as JSON, the articles added, changed and removed between two feeds of one brand
+(by id and language; changed = body, title, description, URL, visibility, AI flags or audiences).
+
+push intercom makes the external pages of an Intercom content import source match the brand's
+full feed (the knowledge.json the build exports beside the sites), by external_id. Without
+--apply it only reads from Intercom and prints what it would create, update and delete.
+Articles in languages Intercom's external pages do not accept, and articles whose ai.agent and
+ai.copilot are both false, are reported and skipped. The token comes from INTERCOM_TOKEN.
+
+options (push):
+  --brand ID        the brand whose feed to push
+  --dist DIR        the built output (default: dist)
+  --source-id N     the content import source; default: the one whose URL is the brand's URL,
+                    created (with --apply) when there is none
+  --region R        the workspace's data region: us, eu or au (default: us)
+  --api-url URL     another API origin (or INTERCOM_API_URL), e.g. a test server
+  --apply           send the changes; without it, nothing is written
+  -h, --help        show this help`,
+    options: {
+      brand: { type: 'string' },
+      dist: { type: 'string', default: 'dist' },
+      'source-id': { type: 'string' },
+      region: { type: 'string' },
+      'api-url': { type: 'string' },
+      apply: { type: 'boolean', default: false },
+    },
+    positionals: true,
+    run: async (v, positionals) =>
+      (await import('./feed.ts')).runFeed({
+        args: positionals,
+        brand: text(v.brand),
+        dist: text(v.dist) ?? 'dist',
+        sourceId: text(v['source-id']),
+        region: text(v.region),
+        apiUrl: text(v['api-url']),
+        apply: v.apply === true,
+        env: process.env,
+      }),
+  },
 };
 
 const USAGE = `usage: signpost <command> [options]
@@ -155,8 +201,14 @@ async function main(argv: string[]): Promise<number> {
     return wrongUsage(`unknown command "${name}"${hint ? ` (${hint})` : ''}`, 'signpost --help');
   }
   let values: Values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { ...command.options, help: HELP }, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: HELP },
+      strict: true,
+      allowPositionals: command.positionals === true,
+    }));
   } catch (error) {
     return wrongUsage(describeArgsError(error, Object.keys(command.options)), `signpost ${name} --help`);
   }
@@ -164,7 +216,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run(values);
+  return command.run(values, positionals);
 }
 
 /** One line on stderr, no stack: a wrong command line is the writer's to fix, not a bug. */

@@ -48,6 +48,12 @@ export const urls = {
   authSession: () => '/_auth/session',
   /** The site map, for `robots.txt`. */
   sitemap: () => '/sitemap.xml',
+  /**
+   * A file in the deploy root's assets folder (`/_astro/<name>`): the knowledge feed publishes
+   * article images there under content-hashed names, served like Astro's own (immutable; private
+   * ones by the gate to signed-in visitors only).
+   */
+  asset: (name: string) => `/${ASSETS_DIR}/${encodeURIComponent(name)}`,
 };
 
 /** The file name inside the assets folder that an asset URL (`/_astro/x.hash.webp`) names. */
@@ -124,6 +130,8 @@ export const dirs = {
   private: (out: string, brand: string) => join(out, PRIVATE, brand),
   /** A brand's full feed. */
   export: (out: string, brand: string) => join(out, EXPORT, brand),
+  /** What is exported for every brand at once (the feed's JSON Schema). */
+  exportRoot: (out: string) => join(out, EXPORT),
   /** The gate manifests' folder. */
   gate: (out: string) => join(out, GATE),
   /** Where Astro leaves the assets of every brand before they are shared out per deploy root. */
@@ -140,6 +148,17 @@ export const rootFiles = {
   robots: 'robots.txt',
   cname: 'CNAME',
   redirects: '_redirects',
+  /** The public knowledge feed; the full one has the same name in the brand's export folder. */
+  feed: 'knowledge.json',
+  /** llmstxt.org index of the public articles' Markdown copies, and all of them in one file. */
+  llms: 'llms.txt',
+  llmsFull: 'llms-full.txt',
+} as const;
+
+/** Files of the export root (`dirs.exportRoot`), shared by every brand's full feed. */
+export const exportFiles = {
+  /** JSON Schema (draft 2020-12) of `knowledge.json`. */
+  feedSchema: 'knowledge.schema.json',
 } as const;
 
 /** Where a page's file goes inside its deploy root: `/en/x/` → `en/x/index.html`. */

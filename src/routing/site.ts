@@ -21,12 +21,14 @@ export interface ComputeOptions {
 /**
  * Turns the content model into every page of every brand: URLs, listings, breadcrumbs, language
  * alternates, related articles and rendered Markdown. Each article is rendered once per language
- * and shared by every brand that publishes it.
+ * and shared by every brand that publishes it. The renderer is returned too: the knowledge feed
+ * asks it for the same renders (rendering takes an article's one parse, so a second renderer
+ * would parse every body again).
  */
 export async function computeSite(
   model: Model,
   options: ComputeOptions,
-): Promise<{ site: SiteData; problems: Problems }> {
+): Promise<{ site: SiteData; problems: Problems; renderer: ArticleRenderer }> {
   const brands = model.brands.filter((b) => !options.brand || b.id === options.brand);
   if (options.brand && !brands.length)
     throw new Error(`no brand "${options.brand}"; brands: ${model.brands.map((b) => b.id).join(', ')}`);
@@ -37,7 +39,11 @@ export async function computeSite(
     sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
   const audiences = Object.fromEntries([...model.audiences].map(([key, a]) => [key, { rules: a.rules }]));
   const embedHosts = [...model.workspace.embeds.hosts];
-  return { site: { mode: options.mode, brands: sites, problems: [], audiences, embedHosts }, problems };
+  return {
+    site: { mode: options.mode, brands: sites, problems: [], audiences, embedHosts },
+    problems,
+    renderer,
+  };
 }
 
 /** One brand's site: its images and chrome, then every page kind, language by language. */

@@ -67,6 +67,36 @@ export function namesTranslation(from: Article, to: Article | undefined, mode: M
   return mode === 'dev' || to.visibility === 'public' || to.visibility === from.visibility;
 }
 
+/**
+ * Is this translation in the public feed, `llms*.txt`, and given a public `.md` copy? Published
+ * public articles in a collection: never private, internal, unlisted (root articles are) or drafts.
+ */
+export function inPublicFeed(group: ArticleGroup, article: Article): boolean {
+  return article.state === 'published' && article.visibility === 'public' && group.collection !== undefined;
+}
+
+/**
+ * Is this translation in a brand's full feed (`_export/`, never deployed)? Published public,
+ * private and internal articles: what the brand's assistants may know. Unlisted articles stay
+ * out (they are meant to be found by their URL only), and drafts are not written yet.
+ */
+export function inFullFeed(article: Article): boolean {
+  if (article.state !== 'published') return false;
+  return (
+    article.visibility === 'public' || article.visibility === 'private' || article.visibility === 'internal'
+  );
+}
+
+/**
+ * Which of a brand's trees may serve files of a feed article (its images): the public tree for a
+ * public-feed article, the gate's private tree for a private one, none for an internal one, which
+ * only teammates' assistants may see and nothing on the brand's domain serves.
+ */
+export function feedFilesTree(group: ArticleGroup, article: Article): 'public' | 'private' | undefined {
+  if (inPublicFeed(group, article)) return 'public';
+  return article.state === 'published' && article.visibility === 'private' ? 'private' : undefined;
+}
+
 /** Everything a brand's site does with one article translation. */
 export function visibilityOf(
   group: ArticleGroup,
@@ -76,7 +106,7 @@ export function visibilityOf(
   const built = isBuilt(article, scope.mode);
   const published = article.state === 'published';
   const privatePage = built && isPrivatePage(article, scope.mode);
-  const publicFeed = built && !privatePage && published && article.visibility === 'public';
+  const publicFeed = built && !privatePage && inPublicFeed(group, article);
   const inCollection = group.collection !== undefined;
   const badges: ArticleVisibility['badges'] = [];
   if (article.state === 'draft') badges.push('draft');

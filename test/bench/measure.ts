@@ -50,6 +50,12 @@ else if (command === 'build') {
       indexMB: Number((result.search.bytes / 1024 / 1024).toFixed(1)),
       indexedPages: result.search.pages,
     }),
+    // Both knowledge feeds (public and full) of every brand; the corpus has one brand.
+    ...(result.feed && {
+      feedSeconds: Number(result.feed.seconds.toFixed(2)),
+      feedMB: Number((result.feed.bytes / 1024 / 1024).toFixed(1)),
+      feedArticles: result.feed.articles,
+    }),
   };
 } else throw new Error(`measure: unknown command ${command}`);
 const seconds = (performance.now() - started) / 1000;

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the gate under load (load.ts), then corpora generated with
- * ../shared/bench/gen-corpus.mjs checked and built; one JSON line per measurement. Figures, not
- * pass/fail: speed targets live here, never in unit tests. `npm run bench -- gate` runs only the
- * load run.
+ * ../shared/bench/gen-corpus.mjs checked and built; one JSON line per measurement (a build's
+ * carries its search index and knowledge feed figures: `indexMB`, `feedSeconds`, `feedMB`).
+ * Figures, not pass/fail: speed targets live here, never in unit tests. `npm run bench -- gate`
+ * runs only the load run.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

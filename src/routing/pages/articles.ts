@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { Article, ArticleGroup } from '../../content/model.ts';
 import { markdownCopyBody } from '../../markdown/article.ts';
 import type { BrandContext } from '../context.ts';
@@ -112,14 +113,32 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
 }
 
 /**
- * The `.md` copy agents read: title, summary, source URL, then the Markdown as written with its
- * article links pointing at absolute URLs (an agent has no content tree to resolve `refunds.md`).
+ * The `.md` copy agents read: YAML front matter (`url`, `title`, `language`, `updated`) for tools
+ * that want fields rather than prose, then title, summary, source URL, and the Markdown as
+ * written with its article links pointing at absolute URLs (an agent has no content tree to
+ * resolve `refunds.md`).
  */
 function markdownCopy(article: Article, origin: string): string {
+  const url = origin + urls.article(article.language, article.id);
   const body = markdownCopyBody(article, (link) => origin + urls.article(link.targetLanguage, link.targetId));
   // One line: a line break in the description would let it forge lines of the copy.
   const description = article.description
     ? `\n> ${article.description.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')}\n`
     : '';
-  return `# ${article.title}\n${description}\nSource: ${origin}${urls.article(article.language, article.id)}\n\n${body}\n`;
+  return `${frontMatter(url, article)}# ${article.title}\n${description}\nSource: ${url}\n\n${body}\n`;
+}
+
+/**
+ * The copy's front matter. The `yaml` package quotes what needs quoting; every value is
+ * double-quoted besides, so a title such as `No` or `2024-01-01` reads back as text in YAML 1.1
+ * parsers too, and a title holding `---` or a line break cannot end the block early.
+ */
+function frontMatter(url: string, article: Article): string {
+  const fields = {
+    url,
+    title: article.title,
+    language: article.language,
+    updated: article.updated.toISOString(),
+  };
+  return `---\n${stringify(fields, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 })}---\n`;
 }

@@ -1,0 +1,148 @@
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Model } from '../content/model.ts';
+import { feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
+import { ImageNames } from '../feed/images.ts';
+import { llmsFullTxt, llmsTxt } from '../feed/llms.ts';
+import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/schema.ts';
+import { dirs, exportFiles, rootFiles } from '../routing/layout.ts';
+import type { ArticleRenderer } from '../routing/render.ts';
+import type { SiteData } from '../routing/types.ts';
+
+/** What writing the feeds cost, for the build's summary and the bench. */
+export interface FeedStats {
+  seconds: number;
+  /** Bytes of every `knowledge.json` written, public and full, all brands. */
+  bytes: number;
+  /** Articles in the full feeds, all brands. */
+  articles: number;
+}
+
+/**
+ * Writes the knowledge feeds of every brand: the public `knowledge.json`, `llms.txt` and
+ * `llms-full.txt` at the brand's root, the full `knowledge.json` under its export folder, the
+ * feed's JSON Schema once beside them, and the article images the feeds link to (public
+ * articles' in the public tree, private ones' in the private tree, which only the gate serves).
+ *
+ * `renderer` must be the one the routing rendered the pages with, so each body is rendered once.
+ */
+export async function writeFeeds(
+  outDir: string,
+  model: Model,
+  site: SiteData,
+  renderer: ArticleRenderer,
+): Promise<FeedStats> {
+  const started = performance.now();
+  const generatedAt = new Date().toISOString();
+  const images = new ImageNames();
+  const stats: FeedStats = { seconds: 0, bytes: 0, articles: 0 };
+  await write(
+    path.join(dirs.exportRoot(outDir), exportFiles.feedSchema),
+    `${JSON.stringify(feedJsonSchema(), null, 2)}\n`,
+  );
+  for (const brandSite of site.brands) {
+    const brand = model.brands.find((b) => b.id === brandSite.id);
+    if (!brand) throw new Error(`brand "${brandSite.id}" of the site is not in the content model`);
+    const publicDir = dirs.public(outDir, brand.id);
+    const plan = planFeeds(model, brand, brandSite, generatedAt);
+    const publicEntries = plan.entries.filter((e) => e.public);
+    const translations = { full: translationsIn(plan.entries), public: translationsIn(publicEntries) };
+    // Destination → source; a Map, so an image many articles show is copied once.
+    const copies = new Map<string, string>();
+    const ctx: ArticleContext = {
+      model,
+      brand,
+      origin: brandSite.origin,
+      renderer,
+      images,
+      publishImage: (file, name, tree) =>
+        copies.set(
+          path.join(dirs.assets(tree === 'public' ? publicDir : dirs.private(outDir, brand.id)), name),
+          file,
+        ),
+    };
+    const full = await FeedFile.open(path.join(dirs.export(outDir, brand.id), rootFiles.feed), plan.full);
+    const open = await FeedFile.open(path.join(publicDir, rootFiles.feed), plan.public);
+    try {
+      for (const entry of plan.entries) {
+        const article = await feedArticle(entry, ctx);
+        await full.add({ ...article, translations: translations.full.get(entry) ?? {} });
+        if (entry.public) await open.add({ ...article, translations: translations.public.get(entry) ?? {} });
+      }
+    } finally {
+      stats.bytes += (await full.close()) + (await open.close());
+    }
+    stats.articles += plan.entries.length;
+    await write(path.join(publicDir, rootFiles.llms), llmsTxt(brand, brandSite, plan.entries));
+    await write(path.join(publicDir, rootFiles.llmsFull), llmsFullTxt(brand, brandSite, plan.entries));
+    for (const [to, from] of copies) {
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      await fs.copyFile(from, to);
+    }
+  }
+  stats.seconds = (performance.now() - started) / 1000;
+  return stats;
+}
+
+/**
+ * One `knowledge.json`, written article by article: a large help center's full feed is hundreds
+ * of megabytes, more than one string may hold. The bytes are exactly `JSON.stringify(feed, null,
+ * 2)` plus a newline, as if it had been written at once.
+ */
+class FeedFile {
+  /** Flushed to the file past this many characters: few writes, little held. */
+  static readonly #chunk = 1 << 20;
+  readonly #handle: FileHandle;
+  #pending: string[] = [];
+  #pendingLength = 0;
+  #count = 0;
+  #bytes = 0;
+  #closed = false;
+
+  private constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  /** Creates the file and writes everything before the first article. */
+  static async open(file: string, head: Omit<KnowledgeFeed, 'articles'>): Promise<FeedFile> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const feed = new FeedFile(await fs.open(file, 'w'));
+    // `articles` is the last key, so the feed written whole ends in `"articles": []\n}`.
+    const whole = JSON.stringify({ ...head, articles: [] }, null, 2);
+    await feed.#push(`${whole.slice(0, -'[]\n}'.length)}[`);
+    return feed;
+  }
+
+  async add(article: FeedArticle): Promise<void> {
+    const json = JSON.stringify(article, null, 2).replace(/\n/g, '\n    ');
+    await this.#push(`${this.#count++ ? ',' : ''}\n    ${json}`);
+  }
+
+  /** Ends the document and closes the file; returns its size in bytes. Safe to call twice. */
+  async close(): Promise<number> {
+    if (this.#closed) return this.#bytes;
+    this.#closed = true;
+    try {
+      await this.#push(this.#count ? '\n  ]\n}\n' : ']\n}\n', true);
+    } finally {
+      await this.#handle.close();
+    }
+    return this.#bytes;
+  }
+
+  async #push(text: string, flush = false): Promise<void> {
+    this.#pending.push(text);
+    this.#pendingLength += text.length;
+    if (!flush && this.#pendingLength < FeedFile.#chunk) return;
+    const bytes = Buffer.from(this.#pending.join(''), 'utf8');
+    this.#pending = [];
+    this.#pendingLength = 0;
+    await this.#handle.write(bytes);
+    this.#bytes += bytes.length;
+  }
+}
+
+async function write(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, text);
+}
