@@ -6,6 +6,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { gateManifestFile, treeFile } from '../../src/routing/layout.ts';
 import type { GateManifest } from '../../src/gate/manifest.ts';
+import { runCli } from './cli.ts';
 import { PROJECT } from './example.ts';
 
 /** Text planted in files a visitor must never receive; a test fails if any answer contains one. */
@@ -167,22 +168,7 @@ export function startServe(args: string[], env: Record<string, string | undefine
 
 /** Runs `signpost serve` expecting it to refuse to start: its exit code and output. */
 export function serveFails(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--port', '0', ...args], {
-      cwd: PROJECT,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // A server that started after all would never exit: stop it so the test fails instead of hanging.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(['serve', '--port', '0', ...args], env, 15_000);
 }
 
 export interface Answer {

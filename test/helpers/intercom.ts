@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -284,24 +283,7 @@ function errorList(status: number) {
   return { type: 'error.list', request_id: null, errors: [{ code, message: `status ${status}` }] };
 }
 
-/** Runs `signpost <args>` as a child process with only PATH and `env` in its environment. */
-export function runCli(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(path.join(PROJECT, 'node_modules/.bin/node'), ['src/cli/main.ts', ...args], {
-      cwd: PROJECT,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+export { runCli } from './cli.ts';
 
 /** One feed article per the feed contract, its derived fields computed as the build would. */
 export function article(
