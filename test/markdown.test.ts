@@ -358,31 +358,3 @@ describe('MDX components', () => {
     expect(result.html).toContain('<kbd class="key">Esc</kbd>');
   });
 });
-
-describe('performance', () => {
-  it('renders a typical article quickly (printed, not asserted)', async () => {
-    const section = (n: number) =>
-      `## Step ${n}: configure the thing\n\nOpen **Settings** and pick [the plan](refunds.md#fees). ` +
-      'Refunds take *five working days*; see the table below and the [status page](https://status.example.com).\n\n' +
-      `> [!TIP]\n> You can undo this within 30 days.\n\n| Plan | Price |\n| --- | --- |\n| Pro | 10 € |\n\n` +
-      '```js\nconst total = items.reduce((sum, item) => sum + item.price * ' +
-      n +
-      ', 0);\n```\n\n' +
-      `![Screen ${n}](./screen-${n}.png)\n\n- [x] Done\n- [ ] To do\n\n`;
-    let body = '';
-    for (let n = 1; body.length < 3 * 1024; n++) body += section(n);
-    // Loads the grammar once, as the first article of a build does, with code unlike the body's.
-    await render('```js\nwarmUp();\n```\n');
-    const first = performance.now();
-    await render(body);
-    const firstMs = performance.now() - first;
-    const runs = 200;
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) await render(body);
-    const ms = performance.now() - start;
-    console.log(
-      `renderMarkdown, ${(body.length / 1024).toFixed(1)} KB: first render ${firstMs.toFixed(1)} ms; ` +
-        `${runs} more in ${ms.toFixed(0)} ms (${(ms / runs).toFixed(2)} ms each, code highlighting cached)`,
-    );
-  });
-});
