@@ -10,7 +10,10 @@ export default tseslint.config(
   ...astro.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   // The search client runs in the visitor's browser.
-  { files: ['src/search/client.js'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['src/search/client.js', 'src/analytics/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -110,6 +110,13 @@ describe('private, internal and draft text never reaches the public tree', () =>
     }
   });
 
+  it('reports nothing of a private article to Google, where the brand has GA4', () => {
+    expect(page('acme/en/articles/refunds/index.html')).toContain('data-sp-analytics');
+    expect(page('_private/acme/en/articles/enterprise-sso-setup/index.html')).not.toContain(
+      'data-sp-analytics',
+    );
+  });
+
   it('builds private articles into _private/<brand>/ only', () => {
     expect(page('_private/acme/en/articles/enterprise-sso-setup/index.html')).toContain('ENT-SSO-7731');
     // The public tree only says "sign in to read this" there, with none of the article.

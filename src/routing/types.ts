@@ -81,6 +81,8 @@ export interface Chrome {
     logo: string | undefined;
     social: { name: string; url: string }[];
     poweredBy: boolean;
+    /** Offer "Cookie settings" (GA4 with `analytics.consent: required`), to change the visitor's choice. */
+    cookieSettings?: boolean | undefined;
   };
   search: {
     /** The language's search page, where the form goes without JavaScript. */
@@ -90,6 +92,16 @@ export interface Chrome {
     /** Send GA4 `search` events. */
     ga4: boolean;
   };
+  /** GA4 where the brand sets `analytics.ga4`; absent → no analytics code and no consent banner. */
+  analytics?: AnalyticsSetup | undefined;
+}
+
+/** A brand's GA4 settings, as the consent script receives them. */
+export interface AnalyticsSetup {
+  /** Measurement id, `G-…`. */
+  ga4: string;
+  /** `required`: nothing loads from Google until the visitor accepts; `implied`: loads at once. */
+  consent: 'required' | 'implied';
 }
 
 /** Handed to the search client by the loader, from the build, never from the page's markup. */

@@ -124,7 +124,7 @@ export const brandSchema = z.strictObject({
   /** "Was this helpful?" reactions. */
   reactions: z
     .strictObject({
-      /** URL that receives each reaction as a POST beacon (`{ article, language, reaction }`). */
+      /** URL that receives each reaction as a POST beacon: JSON `{ brand, article, language, reaction }` (`negative` \| `neutral` \| `positive`), sent as `text/plain` so no CORS preflight is needed. */
       endpoint: httpUrl.optional(),
     })
     .optional(),

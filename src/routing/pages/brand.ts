@@ -73,12 +73,14 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
       logo: template === 'simple' ? undefined : images.footerLogo,
       social: social.map((s) => ({ name: NETWORKS[s.network] ?? s.network, url: s.url })),
       poweredBy,
+      cookieSettings: config.analytics?.consent === 'required',
     },
     search: {
       action: urls.search(lang),
       tickets: config.home.sections.find((s) => s.type === 'tickets')?.url,
       ga4: !!config.analytics,
     },
+    analytics: config.analytics && { ga4: config.analytics.ga4, consent: config.analytics.consent },
   };
 }
 
