@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`.
+ * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
@@ -168,6 +168,30 @@ options (push):
         apiUrl: text(v['api-url']),
         apply: v.apply === true,
         env: process.env,
+      }),
+  },
+  brand: {
+    summary: "import a brand's logo, icons and colours from its homepage",
+    usage: `usage: signpost brand import URL --brand ID [--content DIR]
+
+Reads the homepage at URL (one GET, same-site redirects only, up to 2 MB), its icons, Open Graph
+image, theme-color and web manifest; saves the best icon and social image (checked with sharp, up
+to 5 MB each) as content/brands/assets/<ID>-icon.<ext> and <ID>-social.<ext>, and writes them and
+the colours into content/brands/<ID>.yaml, creating it if needed and keeping its comments.
+Prints one line per thing found or not found. Exits 0 when something was imported, 1 when the
+page could not be read or had nothing to import.
+
+options:
+  --brand ID      the brand file to create or update
+  --content DIR   the content folder (default: content)
+  -h, --help      show this help`,
+    options: { brand: { type: 'string' }, content },
+    positionals: true,
+    run: async (v, positionals) =>
+      (await import('./brand.ts')).runBrand({
+        args: positionals,
+        brand: text(v.brand),
+        content: text(v.content) ?? 'content',
       }),
   },
 };

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import type { BrandConfig } from '../schemas/brand.ts';
@@ -22,11 +20,20 @@ export interface ImageRule {
   raster?: number;
 }
 
-/** An image checked with sharp, ready to publish: the file to copy and its format's extension. */
+/**
+ * An image checked with sharp, ready to publish: the file to copy and its format's extension, or
+ * for an SVG, `draw` (see `rasterize`).
+ */
 export interface CheckedImage {
+  /** The file as named (for an SVG, never copied: `draw` makes what is published). */
   file: string;
   /** `.png`, `.jpg` or `.webp`, from the format sharp detected, never from the file name. */
   extension: string;
+  /** Its size in pixels, as sharp read it (of a raster image only). */
+  width?: number | undefined;
+  height?: number | undefined;
+  /** An SVG's PNG, drawn when the build writes the site (once, however many times it is asked). */
+  draw?: (() => Promise<Uint8Array>) | undefined;
 }
 
 const PICTURE: readonly Format[] = ['png', 'jpeg', 'webp', 'svg'];
@@ -44,7 +51,8 @@ export const BRAND_IMAGE_RULES = {
     formats: ['png', 'jpeg', 'svg'],
     maxBytes: 150 * 1024,
     ratio: { value: 1, label: '1:1' },
-    raster: 96,
+    // The favicon set's largest size, the manifest's 512 px icon.
+    raster: 512,
   },
   socialImage: {
     key: 'socialImage',
@@ -182,8 +190,9 @@ export async function readImage(
   problems.forEach((message) => report(`${key}: ${message}`));
   if (problems.length) return undefined;
   if (meta.format === 'svg')
-    return { file: await rasterize(bytes, meta, rule.raster ?? 512), extension: '.png' };
-  return { file, extension: meta.format === 'jpeg' ? '.jpg' : `.${meta.format}` };
+    return { file, extension: '.png', draw: rasterize(bytes, meta, rule.raster ?? 512) };
+  const extension = meta.format === 'jpeg' ? '.jpg' : `.${meta.format}`;
+  return { file, extension, width: meta.width, height: meta.height };
 }
 
 /**
@@ -191,30 +200,21 @@ export async function readImage(
  * HTML and links to other files, and they run on the help center's own domain when a visitor
  * opens its URL. Cleaning SVG by hand is a moving target (entities, animated `href`s, CSS `url()`),
  * while a PNG of it carries none of that and looks the same at the sizes a logo or icon is shown.
- * So every SVG is drawn once with sharp, and the PNG is what a site publishes.
+ * So a site publishes a PNG of every SVG, drawn with sharp from the SVG's bytes.
  *
- * The PNG goes to a cache folder named by the SVG's hash, so `check`, `build` and `dev` draw each
- * SVG once, and the build copies it like any other brand file.
- * TODO: pass the bytes to the build instead once brand files may be generated (`BrandSite.files`).
+ * It is drawn only when the build writes the site (`BrandSite.generated`), so `check` draws
+ * nothing, and at most once per build: the favicon set draws six sizes from one favicon.
  */
-async function rasterize(svg: Buffer, meta: Metadata, longSide: number): Promise<string> {
-  const hash = createHash('sha256')
-    .update(`${sharp.versions.sharp}:${longSide}:`)
-    .update(svg)
-    .digest('hex')
-    .slice(0, 32);
-  const out = path.join(os.tmpdir(), 'signpost-svg', `${hash}.png`);
-  if (fs.existsSync(out)) return out;
+function rasterize(svg: Buffer, meta: Metadata, longSide: number): () => Promise<Uint8Array> {
+  let drawn: Promise<Uint8Array> | undefined;
   // 72 dpi draws the SVG at its own size; scale that so its longest side becomes `longSide`.
   const intrinsic = Math.max(meta.width ?? 0, meta.height ?? 0) || longSide;
   const density = Math.min(Math.max((72 * longSide) / intrinsic, 1), 100_000);
-  const png = await sharp(svg, { density }).png().toBuffer();
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  // Write, then rename: a build running at the same time never copies half a file.
-  const partial = `${out}.${process.pid}.partial`;
-  fs.writeFileSync(partial, png);
-  fs.renameSync(partial, out);
-  return out;
+  return () =>
+    (drawn ??= sharp(svg, { density })
+      .png()
+      .toBuffer()
+      .then((png) => new Uint8Array(png)));
 }
 
 function isInside(root: string, file: string): boolean {

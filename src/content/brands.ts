@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { brandSchema, type BrandConfig } from '../schemas/brand.ts';
 import type { LocalizedText } from '../schemas/index.ts';
 import { readBrandImages, readCollectionIcons } from './brand-images.ts';
+import { checkStyling, styledTheme } from './brand-styling.ts';
 import type { Brand, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { unknownThemeMessage } from './themes.ts';
@@ -63,9 +64,11 @@ export async function readBrands(root: string, model: Model, problems: Problems)
         source.lineOf(['helpCenter']),
         `helpCenter: no folder help-centers/${valid.helpCenter}; ${suggest(valid.helpCenter, [...model.helpCenters.keys()], 'create it or name an existing one')}`,
       );
-    const theme = valid.theme === undefined ? undefined : model.themes.get(valid.theme);
-    if (valid.theme !== undefined && !theme)
+    const named = valid.theme === undefined ? undefined : model.themes.get(valid.theme);
+    if (valid.theme !== undefined && !named)
       problems.error(file, source.lineOf(['theme']), unknownThemeMessage(valid.theme, model.themes));
+    const theme = named && styledTheme(named, valid.styling);
+    if (theme) checkStyling(theme, valid.styling, id, file, source.lineOf, problems);
 
     const { languages: workspaceLanguages, defaultLanguage: workspaceDefault } = model.workspace;
     const languages = (valid.languages ?? workspaceLanguages).map((l) => Intl.getCanonicalLocales(l)[0] ?? l);

@@ -1,4 +1,5 @@
 import type { BodyParse } from '../markdown/parse.ts';
+import type { CheckedImage } from './brand-images.ts';
 import type { Span } from '../markdown/outline.ts';
 import type {
   ArticleFrontMatter,
@@ -72,10 +73,10 @@ export interface Collection {
   name: Localized;
   description: Localized;
   /**
-   * A built-in icon name, or a custom icon checked with sharp: the file to publish (an SVG's PNG)
+   * A built-in icon name, or a custom icon checked with sharp: the file to publish (an SVG is drawn)
    * and the extension of its detected format.
    */
-  icon: { builtin: string } | { file: string; extension: string };
+  icon: { builtin: string } | CheckedImage;
   order: number | undefined;
   parent: Collection | undefined;
   children: Collection[];
@@ -169,13 +170,11 @@ export interface Brand {
   domain: string;
   /**
    * The brand images that were given and passed their checks (`brand-images.ts`): each the file to
-   * publish (an SVG's PNG) and the extension of its detected format (`.jpg` for a JPEG named `.png`).
+   * publish (or, for an SVG, how to draw its PNG) and the extension of its detected format (`.jpg`
+   * for a JPEG named `.png`).
    */
   assets: Partial<
-    Record<
-      'icon' | 'favicon' | 'socialImage' | 'headerLogo' | 'footerLogo' | 'heroImage',
-      { file: string; extension: string }
-    >
+    Record<'icon' | 'favicon' | 'socialImage' | 'headerLogo' | 'footerLogo' | 'heroImage', CheckedImage>
   >;
 }
 

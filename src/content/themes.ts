@@ -48,20 +48,37 @@ export function readThemes(dirs: string[], problems: Problems): Themes {
         continue;
       }
       themes.invalid.delete(id);
-      for (const [fg, bg] of CONTRAST_PAIRS) {
-        const ratio = contrastRatio(theme.colors[fg], theme.colors[bg]);
-        if (ratio < 4.5)
-          problems.warn(
-            file,
-            source.lineOf(['colors', fg]),
-            `colors.${fg} ${theme.colors[fg]} on colors.${bg} ${theme.colors[bg]} has contrast ${ratio.toFixed(2)}:1, below WCAG AA 4.5:1; darken or lighten one of them`,
-            { kind: 'contrast', tally: id },
-          );
-      }
+      warnContrast(theme.colors, id, problems, (fg) => [file, source.lineOf(['colors', fg]), `colors.${fg}`]);
       themes.set(id, { name: id, file, theme });
     }
   }
   return themes;
+}
+
+/**
+ * Warns on each colour pair a visitor reads that is below WCAG AA (4.5:1), naming both colours and
+ * the ratio. Themes and brand `styling` share it, so both say the same thing. `where` gives the
+ * file, line and key name a colour is reported at (the brand file names its own keys); `only`
+ * picks the pairs to check.
+ */
+export function warnContrast(
+  colors: Theme['colors'],
+  tally: string,
+  problems: Problems,
+  where: (color: keyof Theme['colors']) => [file: string, line: number, key: string],
+  only: (pair: [keyof Theme['colors'], keyof Theme['colors']]) => boolean = () => true,
+): void {
+  for (const [fg, bg] of CONTRAST_PAIRS) {
+    const ratio = contrastRatio(colors[fg], colors[bg]);
+    if (ratio >= 4.5 || !only([fg, bg])) continue;
+    const [file, line, fgKey] = where(fg);
+    problems.warn(
+      file,
+      line,
+      `${fgKey} ${colors[fg]} on ${where(bg)[2]} ${colors[bg]} has contrast ${ratio.toFixed(2)}:1, below WCAG AA 4.5:1; darken or lighten one of them`,
+      { kind: 'contrast', tally },
+    );
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { mimeType } from '../output/mime.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { isBrandFileUrl } from '../routing/layout.ts';
+import { isBrandFileUrl, urls } from '../routing/layout.ts';
 import type { SiteData } from '../routing/types.ts';
 import { hasHandoff, receiveHandoff } from './handoff.ts';
 
@@ -54,17 +54,20 @@ export default function signpost(): AstroIntegration {
             if (environment.name !== 'client') environment.hot.send('astro:content-changed', {});
           server.environments.client?.hot.send({ type: 'full-reload', path: '*' });
         };
-        // Brand images are copied next to the pages by `build`; the dev server reads them in place.
+        // Brand images are copied next to the pages by `build`; the dev server reads them in place,
+        // and makes the generated ones (favicons, manifest) when a browser asks for them.
         server.middlewares.use((req, res, next) => {
           const url = decodeURIComponent(req.url?.split('?')[0] ?? '');
-          if (!isBrandFileUrl(url)) return next();
+          if (!isBrandFileUrl(url) && url !== urls.favicon() && url !== urls.webManifest()) return next();
           handoff
             .site()
-            .then((site) => {
-              const file = site.brands[0]?.files[url];
-              if (!file) return next();
-              res.setHeader('content-type', mimeType(file) ?? 'application/octet-stream');
-              fs.createReadStream(file).pipe(res);
+            .then(async (site) => {
+              const make = site.brands[0]?.generated[url];
+              const file = isBrandFileUrl(url) ? site.brands[0]?.files[url] : undefined;
+              if (!make && !file) return next();
+              res.setHeader('content-type', mimeType(url) ?? 'application/octet-stream');
+              if (make) res.end(await make());
+              else if (file) fs.createReadStream(file).pipe(res);
             })
             .catch(next);
         });

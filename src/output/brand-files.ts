@@ -7,7 +7,7 @@ import { escapeHtml } from './escape.ts';
 
 /**
  * Everything a brand's deploy folder needs besides the Astro pages: the assets its pages use,
- * brand images, `sitemap.xml`, `robots.txt`, `CNAME`, `_redirects` and the Markdown copies of
+ * brand images and the generated favicons and manifest, `sitemap.xml`, `robots.txt`, `CNAME`, `_redirects` and the Markdown copies of
  * public articles. Private pages' assets go to the private tree only.
  */
 export async function writeBrandFiles(
@@ -29,6 +29,8 @@ export async function writeBrandFiles(
 
     for (const [url, file] of Object.entries(brand.files))
       await copy(file, path.join(publicDir, fileOf(url)));
+    for (const [url, make] of Object.entries(brand.generated))
+      await write(path.join(publicDir, fileOf(url)), await make());
     for (const { url, markdown } of brand.markdownCopies)
       await write(path.join(publicDir, fileOf(url)), markdown);
     await write(path.join(publicDir, rootFiles.sitemap), sitemap(brand));
@@ -76,7 +78,7 @@ async function copy(from: string, to: string): Promise<void> {
   await fs.copyFile(from, to);
 }
 
-async function write(file: string, text: string): Promise<void> {
+async function write(file: string, text: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, text);
 }

@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   '.avif': 'image/avif',
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** The content type of a file by its extension, or undefined when it is not one we know. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { CheckedImage } from '../content/brand-images.ts';
 import type { Article, Brand, Collection, Model } from '../content/model.ts';
 import { uiStrings } from '../i18n/index.ts';
 import { languageName } from '../i18n/languages.ts';
@@ -22,6 +23,8 @@ export class BrandContext {
   readonly renderer: ArticleRenderer;
   /** Brand files copied into the site: public URL → absolute file. */
   readonly files: Record<string, string> = {};
+  /** Brand files the build generates (favicons, web manifest): public URL → their bytes, on demand. */
+  readonly generated: Record<string, () => Promise<Uint8Array>> = {};
   readonly #counts: Map<string, Map<Collection, number>>;
 
   constructor(model: Model, brand: Brand, mode: Mode, renderer: ArticleRenderer) {
@@ -38,15 +41,25 @@ export class BrandContext {
    * Copies a brand file into the site under `/_brand/<name>.<ext>`; returns its URL. An image
    * checked with sharp (`content/brand-images.ts`) brings the extension of its detected format, so a
    * JPEG named `logo.png` is served as `.jpg`, with the type it really has; the file name is not
-   * trusted for that.
+   * trusted for that. An SVG brings `draw` instead, and its PNG is generated, never the SVG copied.
    * TODO: a bare path (authors' avatars) takes its own extension until avatars are checked too.
    */
-  publish(image: string | { file: string; extension: string } | undefined, name: string): string | undefined {
+  publish(image: string | CheckedImage | undefined, name: string): string | undefined {
     if (!image) return undefined;
-    const { file, extension } =
+    const { file, extension, draw } =
       typeof image === 'string' ? { file: image, extension: path.extname(image).toLowerCase() } : image;
     const url = urls.brandFile(name, extension);
+    if (draw) return this.publishGenerated(url, draw);
     this.files[url] = file;
+    return url;
+  }
+
+  /**
+   * Publishes a file the build generates at `url` (from `urls`); returns the URL. The bytes are made
+   * only when the build writes the site, so `check` and `dev` pay nothing for them.
+   */
+  publishGenerated(url: string, make: () => Promise<Uint8Array>): string {
+    this.generated[url] = make;
     return url;
   }
 

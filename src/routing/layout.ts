@@ -46,6 +46,14 @@ export const urls = {
   authCallback: () => '/_auth/callback',
   authLogout: () => '/_auth/logout',
   authSession: () => '/_auth/session',
+  /** The favicon every browser asks for at the root, whatever the page links. */
+  favicon: () => '/favicon.ico',
+  /** The web app manifest (name, icons, colours) every page links. */
+  webManifest: () => '/manifest.webmanifest',
+  /** The generated favicon set's PNGs, beside the other brand files. */
+  faviconPng: (size: number) => `/${BRAND_FILES}/favicon-${size}.png`,
+  appleTouchIcon: () => `/${BRAND_FILES}/apple-touch-icon.png`,
+  manifestIcon: (size: number) => `/${BRAND_FILES}/icon-${size}.png`,
   /** The site map, for `robots.txt`. */
   sitemap: () => '/sitemap.xml',
   /**

@@ -74,6 +74,7 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     indexing: brand.config.indexing,
     theme: brand.theme.theme,
     files: ctx.files,
+    generated: ctx.generated,
     images,
     hero: brandHero(ctx),
     chrome: Object.fromEntries(brand.languages.map((lang) => [lang, brandChrome(ctx, images, lang)])),

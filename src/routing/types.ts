@@ -32,6 +32,8 @@ export interface BrandSite {
   theme: Theme;
   /** Brand files copied into the site, by their public URL (`/_brand/logo.png` → absolute file). */
   files: Record<string, string>;
+  /** Brand files the build generates, by their public URL: favicons and the web manifest. */
+  generated: Record<string, () => Promise<Uint8Array>>;
   /** Public URLs of the brand images, where given. */
   images: BrandImages;
   /** The brand's design tokens besides the theme's: the hero's colours and image. */
@@ -57,8 +59,11 @@ export interface BrandSite {
 
 export interface BrandImages {
   icon?: string | undefined;
-  favicon?: { href: string; type: string | undefined } | undefined;
+  /** The favicon set generated from `favicon` (else `icon`, else a neutral default), and the manifest. */
+  icons: { ico: string; png32: string; appleTouch: string; manifest: string };
   socialImage?: string | undefined;
+  /** The social image's size in pixels, from sharp, for `og:image:width` / `og:image:height`. */
+  socialImageSize?: { width: number; height: number } | undefined;
   headerLogo?: string | undefined;
   footerLogo?: string | undefined;
   heroImage?: string | undefined;

@@ -101,6 +101,33 @@ export const brandSchema = z.strictObject({
   favicon: relativePath.optional(),
   /** Open Graph / Twitter card image: PNG or JPEG, 1.91:1 (1200×628 ideal), at most 2 MB; relative to this file. */
   socialImage: relativePath.optional(),
+  /**
+   * Styling that overrides the brand's theme without a theme file of its own (Intercom's styling
+   * panel). Unset keys keep the theme's value. Example: `{ background: "#fffdf7", action: "#b4231f" }`.
+   */
+  styling: z
+    .strictObject({
+      /** Page background, hex. Default: the theme's `colors.background`. Example: `#fffdf7`. */
+      background: hexColor.optional(),
+      /** Links, buttons and focus rings, hex. Default: the theme's `colors.action`. Example: `#b4231f`. */
+      action: hexColor.optional(),
+      /** Header background, hex (also the web manifest's `theme_color`). Default: the theme's `colors.headerBackground`. */
+      headerBackground: hexColor.optional(),
+      /** Header text, hex. Default: the theme's `colors.headerText`. */
+      headerText: hexColor.optional(),
+      /** Corner radius of cards, buttons and inputs, in pixels (0–32). Default: the theme's `cornerRadius`. */
+      cornerRadius: z.number().min(0).max(32).optional(),
+      /** Typefaces as CSS font stacks (font files belong in a theme). Default: the theme's `fonts`. */
+      fonts: z
+        .strictObject({
+          /** Headings: a CSS font stack, or (in a theme) a font file. Example: `Georgia, serif`. */
+          heading: z.string().min(1).optional(),
+          /** Body text: a CSS font stack, or (in a theme) a font file. Example: `"Helvetica Neue", Arial, sans-serif`. */
+          body: z.string().min(1).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** Custom domain. Default: `<brand>.<workspace domain>`. Example: `help.acme.com`. */
   domain: hostName.optional(),
   /** Languages this site publishes, a subset of the workspace's. Default: all workspace languages. */

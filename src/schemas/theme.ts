@@ -45,12 +45,12 @@ export const themeSchema = z.strictObject({
     .prefault({}),
   /** Corner radius of cards, buttons and inputs, in pixels. Default: `8`. */
   cornerRadius: z.number().min(0).max(32).default(8),
-  /** Typefaces. */
+  /** Typefaces. Default: the system UI stack for both. */
   fonts: z
     .strictObject({
-      /** Headings. Default: the system UI stack. */
+      /** Headings: a CSS font stack, or (in a theme) a font file. Example: `Georgia, serif`. */
       heading: fontSchema.default('system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'),
-      /** Body text. Default: the system UI stack. */
+      /** Body text: a CSS font stack, or (in a theme) a font file. Example: `"Helvetica Neue", Arial, sans-serif`. */
       body: fontSchema.default('system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'),
     })
     .prefault({}),

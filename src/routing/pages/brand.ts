@@ -1,6 +1,6 @@
+import { faviconPng, icoOf } from '../../content/favicon-set.ts';
 import { localize } from '../../i18n/localize.ts';
 import type { LocalizedText } from '../../schemas/index.ts';
-import { mimeType } from '../../output/mime.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import type { BrandImages, BrandSite, Chrome, Link } from '../types.ts';
@@ -25,19 +25,67 @@ const NETWORKS: Record<string, string> = {
   rss: 'RSS',
 };
 
-/** The brand's images, published under `/_brand/`. */
+/** Sizes of the generated favicon set: the ICO's and PNG favicon, Apple's touch icon, the manifest's. */
+const ICON_SIZES = { favicon: 32, appleTouch: 180, manifest: [192, 512] } as const;
+
+/** The brand's images, published under `/_brand/`, and its generated favicon set and manifest. */
 export function brandImages(ctx: BrandContext): BrandImages {
   const { assets } = ctx.brand;
-  const images: BrandImages = {
+  const { socialImage } = assets;
+  return {
     icon: ctx.publish(assets.icon, 'icon'),
-    socialImage: ctx.publish(assets.socialImage, 'social'),
+    icons: brandIcons(ctx),
+    socialImage: ctx.publish(socialImage, 'social'),
+    socialImageSize:
+      socialImage?.width && socialImage.height
+        ? { width: socialImage.width, height: socialImage.height }
+        : undefined,
     headerLogo: ctx.publish(assets.headerLogo ?? assets.icon, 'logo'),
     footerLogo: ctx.publish(assets.footerLogo, 'footer-logo'),
     heroImage: ctx.publish(assets.heroImage, 'hero'),
   };
-  const favicon = ctx.publish(assets.favicon, 'favicon');
-  if (favicon) images.favicon = { href: favicon, type: mimeType(favicon) };
-  return images;
+}
+
+/**
+ * The favicon set, drawn with sharp from one source when the build writes the site: the brand's
+ * `favicon`, else its `icon`, else a neutral default, so `/favicon.ico` exists at every brand root
+ * and browsers never log a 404 for it. The manifest's colours are the brand's resolved theme
+ * (`styling` applied): `theme_color` the header, `background_color` the page.
+ */
+function brandIcons(ctx: BrandContext): BrandImages['icons'] {
+  const { assets, config, theme } = ctx.brand;
+  const source = assets.favicon ?? assets.icon;
+  const { background, headerBackground } = theme.theme.colors;
+  const png = (size: number, opaque?: string) => () => faviconPng(source, size, opaque);
+  const size = ICON_SIZES.favicon;
+  const manifestIcons = ICON_SIZES.manifest.map((px) => ({
+    src: ctx.publishGenerated(urls.manifestIcon(px), png(px)),
+    sizes: `${px}x${px}`,
+    type: 'image/png',
+  }));
+  const manifest = {
+    name: config.name,
+    // Home screens cut labels at about 12 characters; a longer name is better cut at a word.
+    short_name: shortName(config.name),
+    start_url: urls.root(),
+    display: 'browser',
+    icons: manifestIcons,
+    theme_color: headerBackground,
+    background_color: background,
+  };
+  return {
+    ico: ctx.publishGenerated(urls.favicon(), async () => icoOf(await faviconPng(source, size), size)),
+    png32: ctx.publishGenerated(urls.faviconPng(size), png(size)),
+    appleTouch: ctx.publishGenerated(urls.appleTouchIcon(), png(ICON_SIZES.appleTouch, background)),
+    manifest: ctx.publishGenerated(urls.webManifest(), async () =>
+      new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'),
+    ),
+  };
+}
+
+/** The brand name, or its first word when it is longer than a home-screen label shows. */
+function shortName(name: string): string {
+  return name.length <= 12 ? name : (name.split(/\s+/)[0] ?? name).slice(0, 12);
 }
 
 /** Header, footer and search settings of the brand in one language, brand-file text localized. */
