@@ -84,7 +84,8 @@ export interface Chrome {
     /** Link columns; a column without a label is a plain list. */
     columns: { label: string; links: Link[] }[];
     logo: string | undefined;
-    social: { name: string; url: string }[];
+    /** `network` is the schema's key (`linkedin`), `name` its display name (`LinkedIn`). */
+    social: { network: string; name: string; url: string }[];
     poweredBy: boolean;
     /** Offer "Cookie settings" (GA4 with `analytics.consent: required`), to change the visitor's choice. */
     cookieSettings?: boolean | undefined;

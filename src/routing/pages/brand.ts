@@ -119,7 +119,7 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
       template,
       columns,
       logo: template === 'simple' ? undefined : images.footerLogo,
-      social: social.map((s) => ({ name: NETWORKS[s.network] ?? s.network, url: s.url })),
+      social: social.map((s) => ({ network: s.network, name: NETWORKS[s.network] ?? s.network, url: s.url })),
       poweredBy,
       cookieSettings: config.analytics?.consent === 'required',
     },
