@@ -72,12 +72,24 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     provideHandoff(handoff);
     process.env.ASTRO_TELEMETRY_DISABLED = '1';
     const { build } = await import('astro');
-    await build({
-      root: PROJECT_ROOT,
-      outDir: temp,
-      logLevel: options.quiet ? 'error' : 'warn',
-      mode: 'production',
-    });
+    // Astro writes its server chunks to <cwd>/.astro/.prerender and deletes that folder when done,
+    // so two builds at once (tests, CI) would delete each other's. Each build works from a folder of
+    // its own inside the project (the chunks import packages from the project's node_modules).
+    const cwd = process.cwd();
+    const workDir = path.join(PROJECT_ROOT, '.astro', 'builds', String(process.pid));
+    fs.mkdirSync(workDir, { recursive: true });
+    process.chdir(workDir);
+    try {
+      await build({
+        root: PROJECT_ROOT,
+        outDir: temp,
+        logLevel: options.quiet ? 'error' : 'warn',
+        mode: 'production',
+      });
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
     await writeBrandFiles(temp, site, handoff.usedAssets);
     await writeGateManifests(temp, site, handoff);
     search = await indexSite(temp, site);
