@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ruleOperators } from '../schemas/audiences.ts';
+import { audienceRuleSchema } from '../schemas/audiences.ts';
 
 /**
  * The gate manifest the build writes per brand (`gateManifestFile(brand)` in dist): everything the
@@ -17,13 +17,8 @@ const sitePath = z
 /** One folder name inside a private tree (a search index's `dir`). */
 const folderName = z.string().regex(/^(?!\.\.?$)[^/\\\0]+$/, 'expected one folder name');
 
-const rule = z.object({
-  attribute: z.string().min(1),
-  operator: z.enum(ruleOperators),
-  value: z
-    .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
-    .optional(),
-});
+/** An audience rule, as `audiences.yaml` holds it (the build copies them over). */
+const rule = audienceRuleSchema;
 
 /** The manifest's schema; `GateManifest` is its type. */
 export const gateManifestSchema = z.object({
