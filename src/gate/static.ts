@@ -4,6 +4,8 @@
  * `Compressor` (Node's zlib in node.ts, `CompressionStream` elsewhere).
  */
 
+import { mimeType } from '../output/mime.ts';
+
 /** Read access to `dist/`, by posix paths relative to it (`acme/en/index.html`). */
 export interface DistReader {
   /** The file's bytes, or undefined when there is no such regular file. */
@@ -28,34 +30,9 @@ const ENCODINGS: readonly Encoding[] = ['br', 'gzip'];
 /** Compresses a body; node.ts passes zlib, other runtimes get `CompressionStream`. */
 export type Compressor = (body: Bytes, encoding: Encoding) => Promise<Bytes>;
 
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  mjs: 'text/javascript; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  md: 'text/markdown; charset=utf-8',
-  xml: 'application/xml; charset=utf-8',
-  txt: 'text/plain; charset=utf-8',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  ico: 'image/x-icon',
-  woff2: 'font/woff2',
-  woff: 'font/woff',
-  wasm: 'application/wasm',
-  webmanifest: 'application/manifest+json',
-};
-
 /** The content type of a file by its name; Pagefind's `.pf_*` files and unknown names are bytes. */
 export function contentType(file: string): string {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  return (dot > 0 && TYPES[name.slice(dot + 1).toLowerCase()]) || 'application/octet-stream';
+  return mimeType(file) ?? 'application/octet-stream';
 }
 
 /** Text-like types shrink well; images, fonts and Pagefind's files are compressed already. */
