@@ -5,6 +5,7 @@ import type { BrandConfig } from '../schemas/brand.ts';
 import { BUILTIN_ICONS } from '../schemas/common.ts';
 import type { Brand, Model } from './model.ts';
 import { realPath, type Problems } from './problems.ts';
+import { isInside } from './files.ts';
 
 type Format = 'png' | 'jpeg' | 'webp' | 'svg';
 
@@ -155,7 +156,7 @@ export async function readImage(
   const shown = path.relative(where.from, absolute);
   const outside = `${key}: ${where.written} is outside ${where.rootName}; move the file inside it and name it relative to ${where.relativeTo}`;
   // First by name, so a path out of the folder is refused without saying whether it exists…
-  if (!isInside(path.resolve(where.root), absolute)) return void report(outside);
+  if (!isInside(absolute, path.resolve(where.root))) return void report(outside);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);
@@ -164,7 +165,7 @@ export async function readImage(
   }
   // …then by real path, so a symlink inside cannot point outside.
   const file = realPath(absolute);
-  if (!isInside(realPath(where.root), file)) return void report(outside);
+  if (!isInside(file, realPath(where.root))) return void report(outside);
   const unreadable = `${key}: ${shown} is not an image (sharp cannot read it); use a ${formatList(rule.formats)} file`;
   if (!stat.isFile()) return void report(unreadable);
   // From the bytes, not the path: an SVG rendered without a base path cannot pull in other files.
@@ -215,16 +216,6 @@ function rasterize(svg: Buffer, meta: Metadata, longSide: number): () => Promise
       .png()
       .toBuffer()
       .then((png) => new Uint8Array(png)));
-}
-
-function isInside(root: string, file: string): boolean {
-  const relative = path.relative(root, file);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
 }
 
 /** Line of a top-level key in a small YAML file, for messages about its value; 1 if not found. */

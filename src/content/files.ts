@@ -288,7 +288,7 @@ function followLink(link: string, walk: Walk, problems: Problems): fs.Stats | 'r
     );
     return 'refused';
   }
-  const holds = (folder: string, inner: string) => inner === folder || inner.startsWith(folder + path.sep);
+  const holds = (folder: string, inner: string) => inner === folder || isInside(inner, folder);
   if (!holds(walk.contentReal, real)) {
     problems.error(
       link,
@@ -309,4 +309,18 @@ function followLink(link: string, walk: Walk, problems: Problems): fs.Stats | 'r
     return 'refused';
   }
   return stat;
+}
+
+/**
+ * Is `file` strictly inside `dir` (both absolute)? By path, not by string prefix, so `/content2` is
+ * not inside `/content` and a name such as `..notes` is not taken for a step up.
+ */
+export function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArticleFileName } from './files.ts';
+import { isInside, parseArticleFileName } from './files.ts';
 import type { Article, ArticleGroup, ArticleLink, ImageRef, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { unknownComponent } from '../markdown/components.ts';
@@ -185,11 +185,6 @@ function resolveImage(
   if (SVG.test(head.toString('utf8')))
     return `image "${url}" is an SVG, which can hold script that runs on the help center's domain when the image is opened; export it as PNG or WebP`;
   return `image "${url}" is not an image file (expected ${expected}); export it as one, or fix the path`;
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** What every link lookup needs, built once per load. */
