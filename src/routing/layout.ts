@@ -14,7 +14,7 @@ const EXPORT = '_export';
 /** The gate's manifest per brand: which URLs are private, for whom, and how to sign in. */
 const GATE = '_gate';
 /** Astro's hashed scripts, styles and optimised images, per deploy root. */
-export const ASSETS_DIR = '_astro';
+const ASSETS_DIR = '_astro';
 const BRAND_FILES = '_brand';
 const SEARCH_INDEX = 'pagefind';
 

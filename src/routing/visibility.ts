@@ -42,7 +42,7 @@ export interface VisibilityScope {
 }
 
 /** Is a page built for this translation? */
-export function isBuilt(article: Article | undefined, mode: Mode): article is Article {
+function isBuilt(article: Article | undefined, mode: Mode): article is Article {
   return !!article && (article.state === 'published' || mode === 'dev') && article.visibility !== 'internal';
 }
 
@@ -52,7 +52,7 @@ export function isListed(group: ArticleGroup, article: Article | undefined, mode
 }
 
 /** Does this translation's page go to the private tree? In dev everything is previewed in one tree. */
-export function isPrivatePage(article: Article, mode: Mode): boolean {
+function isPrivatePage(article: Article, mode: Mode): boolean {
   return article.visibility === 'private' && mode !== 'dev';
 }
 
