@@ -42,6 +42,9 @@ export async function indexSite(outDir: string, site: SiteData): Promise<IndexSt
   return { seconds: (performance.now() - started) / 1000, bytes, pages };
 }
 
+/** Pagefind's bundle manifest: its version and each language's index. */
+const ENTRY = 'pagefind-entry.json';
+
 async function newIndex(brand: BrandSite) {
   const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
   if (!index) throw indexError(brand, errors);
@@ -57,7 +60,7 @@ async function finish(brand: BrandSite, index: pagefind.PagefindIndex, output: s
   const written = await index.writeFiles({ outputPath: output });
   if (written.errors.length) throw indexError(brand, written.errors);
   await index.deleteIndex();
-  const entry = JSON.parse(await fs.readFile(path.join(output, 'pagefind-entry.json'), 'utf8')) as {
+  const entry = JSON.parse(await fs.readFile(path.join(output, ENTRY), 'utf8')) as {
     languages: Record<string, { page_count: number }>;
   };
   const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
@@ -65,19 +68,58 @@ async function finish(brand: BrandSite, index: pagefind.PagefindIndex, output: s
 }
 
 /**
- * The public tree's index. Pagefind reads the tree itself (in parallel) and skips pages without
- * `data-pagefind-body`, but indexes every page when none has one: a tree with nothing searchable
- * gets an empty index.
+ * The public tree's index, built one language at a time. Pagefind reads a tree in parallel and
+ * holds every page it indexes in memory until it writes the index, so a 24,000-page site in one
+ * pass peaked at 4.6 GB; pages of one language share nothing with another's in the index (it is
+ * split by `lang` anyway), so each language gets its own pass in a fresh Pagefind process, and the
+ * passes' bundles are merged. Pagefind skips pages without `data-pagefind-body`, but indexes every
+ * page when none has one: a tree with nothing searchable gets an empty index.
  */
 async function indexPublicTree(brand: BrandSite, root: string) {
-  const index = await newIndex(brand);
-  if (brand.pages.some((page) => page.kind === 'article' && page.searchable && !page.private)) {
-    const added = await index.addDirectory({ path: root, glob: '**/*.html' });
+  const output = dirs.searchIndex(root);
+  const languages = [
+    ...new Set(
+      brand.pages.flatMap((page) =>
+        page.kind === 'article' && page.searchable && !page.private ? [page.lang] : [],
+      ),
+    ),
+  ].sort();
+  if (languages.length === 0) return finish(brand, await newIndex(brand), output);
+  let pages = 0;
+  for (const lang of languages) {
+    const index = await newIndex(brand);
+    // Every page of a language lives under `/<lang>/` (see `urls`), and only there.
+    const added = await index.addDirectory({ path: root, glob: `${lang}/**/*.html` });
     if (added.errors.length) throw indexError(brand, added.errors);
+    const pass = `${output}.${lang}`;
+    pages += (await finish(brand, index, pass)).pages;
+    await mergeBundle(pass, output);
+    // A fresh process for the next language: the indexer's memory goes with the old one.
+    await pagefind.close();
   }
-  return finish(brand, index, dirs.searchIndex(root));
+  return { pages, bytes: await sizeOf(output) };
 }
 
+/**
+ * Moves one language's Pagefind bundle into `output`, adding its language to the entry file.
+ * Pagefind names every per-language file by language and content hash, so bundles of different
+ * languages never share a file name; the scripts and styles are the same in each. Pagefind has
+ * no API that merges bundles at build time (its `mergeIndex` joins them in the browser, at the
+ * cost of a request per bundle), hence this.
+ */
+async function mergeBundle(pass: string, output: string): Promise<void> {
+  type Entry = { languages: Record<string, unknown> } & Record<string, unknown>;
+  const readEntry = async (dir: string) =>
+    JSON.parse(await fs.readFile(path.join(dir, ENTRY), 'utf8')) as Entry;
+  const added = await readEntry(pass);
+  const merged = await readEntry(output).then(
+    (entry) => ({ ...entry, languages: { ...entry.languages, ...added.languages } }),
+    () => added,
+  );
+  await fs.cp(pass, output, { recursive: true, force: true });
+  await fs.writeFile(path.join(output, ENTRY), JSON.stringify(merged));
+  await fs.rm(pass, { recursive: true, force: true });
+}
 /**
  * Searchable private pages grouped by their audience set: each set gets its own index, which the
  * gate serves only to visitors those audiences admit, so no index tells anyone what they may not read.
