@@ -63,7 +63,7 @@ export const BRAND_IMAGE_RULES = {
   },
   headerLogo: { key: 'header.logo', formats: PICTURE, raster: 512 },
   footerLogo: { key: 'footer.logo', formats: PICTURE, raster: 512 },
-  heroImage: { key: 'hero.background.image', formats: PICTURE, raster: 2400 },
+  heroImage: { key: 'hero.background.image', formats: PICTURE, maxBytes: 10 * 1024 * 1024, raster: 2400 },
 } as const satisfies Record<keyof Brand['assets'], ImageRule>;
 
 /**

@@ -25,6 +25,8 @@ export function styledTheme(entry: ThemeEntry, styling: Styling | undefined): Th
     ...theme,
     colors,
     cornerRadius: styling.cornerRadius ?? theme.cornerRadius,
+    collectionCards: styling.collectionCards ?? theme.collectionCards,
+    showDescriptions: styling.showDescriptions ?? theme.showDescriptions,
     fonts: {
       heading: styling.fonts?.heading ?? theme.fonts.heading,
       body: styling.fonts?.body ?? theme.fonts.body,

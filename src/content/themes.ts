@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { themeSchema, type Theme } from '../schemas/theme.ts';
+import { readFontFile } from './fonts.ts';
 import type { ThemeEntry } from './model.ts';
 import { realPath, type Problems } from './problems.ts';
 import { suggest, validate } from './validate.ts';
@@ -48,11 +49,40 @@ export function readThemes(dirs: string[], problems: Problems): Themes {
         continue;
       }
       themes.invalid.delete(id);
+      checkFonts(theme, file, dir, source.lineOf, problems);
       warnContrast(theme.colors, id, problems, (fg) => [file, source.lineOf(['colors', fg]), `colors.${fg}`]);
       themes.set(id, { name: id, file, theme });
     }
   }
   return themes;
+}
+
+/**
+ * Checks the font files a theme names (see `readFontFile`), each refusal a `check` error at its
+ * key's line. From here on a file font's `src` and `bold` are the checked files' real paths (as a
+ * brand's images are), so routing never sees a path it has not checked: a refused `src` leaves the
+ * font's fallback stack, a refused `bold` leaves the regular file alone.
+ */
+function checkFonts(
+  theme: Theme,
+  file: string,
+  dir: string,
+  lineOf: (keyPath: readonly PropertyKey[]) => number,
+  problems: Problems,
+): void {
+  for (const role of ['heading', 'body'] as const) {
+    const font = theme.fonts[role];
+    if (typeof font === 'string') continue;
+    const check = (key: 'src' | 'bold', written: string) =>
+      readFontFile(
+        { written, from: dir, root: dir, rootName: 'the themes folder', key: `fonts.${role}.${key}` },
+        (message) => problems.error(file, lineOf(['fonts', role, key]), message),
+      )?.file;
+    const src = check('src', font.src);
+    const bold = font.bold && check('bold', font.bold);
+    if (!src) theme.fonts[role] = font.fallback;
+    else theme.fonts[role] = { ...font, src, bold: bold || undefined };
+  }
 }
 
 /**

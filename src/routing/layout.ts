@@ -31,6 +31,8 @@ export const urls = {
   notFound: () => '/404.html',
   /** A brand image copied into the site: `brandFile('logo', '.png')` → `/_brand/logo.png`. */
   brandFile: (name: string, extension: string) => `/${BRAND_FILES}/${name}${extension}`,
+  /** A theme font subset, by its content-hashed name (`content/fonts.ts` `subsetName`). */
+  fontFile: (name: string) => `/${BRAND_FILES}/fonts/${name}.woff2`,
   /** The public search index; result URLs in it are brand-relative. */
   searchIndex: () => `/${SEARCH_INDEX}/`,
   /** The private search index, as the gate serves it to a signed-in visitor. */

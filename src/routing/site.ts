@@ -3,7 +3,7 @@ import { Problems } from '../content/problems.ts';
 import { BrandContext } from './context.ts';
 import { urls } from './layout.ts';
 import { articlePages } from './pages/articles.ts';
-import { brandChrome, brandHero, brandImages } from './pages/brand.ts';
+import { brandChrome, brandFonts, brandHero, brandImages } from './pages/brand.ts';
 import { collectionPages } from './pages/collections.ts';
 import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
@@ -76,6 +76,7 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     files: ctx.files,
     generated: ctx.generated,
     images,
+    fonts: brandFonts(ctx),
     hero: brandHero(ctx),
     chrome: Object.fromEntries(brand.languages.map((lang) => [lang, brandChrome(ctx, images, lang)])),
     search: { index: urls.searchIndex(), session: urls.authSession() },

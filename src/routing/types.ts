@@ -36,11 +36,15 @@ export interface BrandSite {
   generated: Record<string, () => Promise<Uint8Array>>;
   /** Public URLs of the brand images, where given. */
   images: BrandImages;
+  /** The theme's fonts, with the font files published under `/_brand/fonts/`. */
+  fonts: BrandFonts;
   /** The brand's design tokens besides the theme's: the hero's colours and image. */
   hero: {
     searchBar: 'short' | 'medium' | 'long';
     background?: string | undefined;
     textColor?: string | undefined;
+    /** The background picture: WebP for desktops and phones, and the focal point as a CSS position. */
+    image?: { wide: string; narrow: string; position: string } | undefined;
   };
   /** Header, footer and search settings, resolved per language the brand publishes. */
   chrome: Record<string, Chrome>;
@@ -66,7 +70,27 @@ export interface BrandImages {
   socialImageSize?: { width: number; height: number } | undefined;
   headerLogo?: string | undefined;
   footerLogo?: string | undefined;
-  heroImage?: string | undefined;
+}
+
+/** The theme's fonts as CSS: what `ThemeStyle` and `HeadMeta` write. */
+export interface BrandFonts {
+  /** `--sp-font-heading` and `--sp-font-body`: a stack, or `"Family", fallback` for font files. */
+  heading: string;
+  body: string;
+  /** One `@font-face` per published file (a subset of a theme font file for one unicode range). */
+  faces: FontFaceRule[];
+  /** Per language: the body font's files for the language's main script, for `<link rel="preload">`. */
+  preload: Record<string, string[]>;
+}
+
+export interface FontFaceRule {
+  family: string;
+  url: string;
+  /** `font-weight` and `font-style` as the file declares them: `400`, `100 900`, `normal`. */
+  weight: string;
+  style: string;
+  /** The characters the file holds, so browsers fetch it only for a page that shows one. */
+  unicodeRange: string;
 }
 
 /** What surrounds every page in one language: header, footer and the search forms' settings. */

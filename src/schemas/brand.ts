@@ -117,6 +117,10 @@ export const brandSchema = z.strictObject({
       headerText: hexColor.optional(),
       /** Corner radius of cards, buttons and inputs, in pixels (0–32). Default: the theme's `cornerRadius`. */
       cornerRadius: z.number().min(0).max(32).optional(),
+      /** Collection cards on the home page: `classic`, `visual` (large icons) or `compact`. Default: the theme's `collectionCards`. */
+      collectionCards: z.enum(['classic', 'visual', 'compact']).optional(),
+      /** Show collection and article descriptions in listings. Default: the theme's `showDescriptions`. */
+      showDescriptions: z.boolean().optional(),
       /** Typefaces as CSS font stacks (font files belong in a theme). Default: the theme's `fonts`. */
       fonts: z
         .strictObject({
@@ -200,8 +204,17 @@ export const brandSchema = z.strictObject({
         .strictObject({
           /** Hex colour. */
           color: hexColor.optional(),
-          /** PNG, JPEG, WebP or SVG (published as PNG), relative to this file. */
+          /** PNG, JPEG, WebP or SVG, relative to this file; published as WebP, whole for desktops and cut around `focus` for phones. */
           image: relativePath.optional(),
+          /** The image's subject, in percent from its top left corner: kept in view at every screen width. Default: the centre. Example: `{ x: 70, y: 40 }`. */
+          focus: z
+            .strictObject({
+              /** Percent of the width, 0–100. */
+              x: z.number().min(0).max(100),
+              /** Percent of the height, 0–100. */
+              y: z.number().min(0).max(100),
+            })
+            .optional(),
         })
         .refine((b) => b.color !== undefined || b.image !== undefined, {
           error: 'set color, image or both; or remove background to use the theme header colour',

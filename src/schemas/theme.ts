@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { hexColor, relativePath } from './common.ts';
 
-/** A font: a CSS font stack (system fonts), or a font file in the repo with its family name. */
+/** A WOFF2 or WOFF font file named relative to the theme file. */
+const fontFile = relativePath.regex(/\.woff2?$/i, { error: 'expected a .woff2 or .woff file' });
+
+/**
+ * A font: a CSS font stack (system fonts), or font files in the repo with their family name. Files
+ * must sit inside the themes folder (at most 2 MB each); the build subsets them to the scripts of
+ * each brand's languages and publishes them on the brand's own domain, never a font host.
+ */
 const fontSchema = z.union([
   z.string().min(1),
   z.strictObject({
     /** Family name used in CSS. Example: `Inter`. */
     family: z.string().min(1),
-    /** WOFF2 file relative to the theme file. Example: `./fonts/inter.woff2`. */
-    src: relativePath.regex(/\.woff2?$/i, { error: 'expected a .woff2 or .woff file' }),
-    /** Fallback stack after the family. Default: `system-ui, sans-serif`. */
+    /** The regular font file (WOFF2 or WOFF), relative to the theme file; its weight and style are read from the file (a variable font covers its whole weight range). Example: `./fonts/inter.woff2`. */
+    src: fontFile,
+    /** Optional bold file of the same family, for headings and bold text; without it browsers embolden `src`. Example: `./fonts/inter-700.woff2`. */
+    bold: fontFile.optional(),
+    /** Fallback stack after the family, for characters the files lack (e.g. Japanese). Default: `system-ui, sans-serif`. */
     fallback: z.string().default('system-ui, sans-serif'),
   }),
 ]);

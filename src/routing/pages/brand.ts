@@ -1,9 +1,19 @@
 import { faviconPng, icoOf } from '../../content/favicon-set.ts';
+import {
+  loadFont,
+  makeSubset,
+  preloadRangesOf,
+  rangesOf,
+  subsetName,
+  subsetPoints,
+  unicodeRangeOf,
+} from '../../content/fonts.ts';
+import { focusPosition, heroPictures } from '../../content/hero-image.ts';
 import { localize } from '../../i18n/localize.ts';
 import type { LocalizedText } from '../../schemas/index.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
-import type { BrandImages, BrandSite, Chrome, Link } from '../types.ts';
+import type { BrandFonts, BrandImages, BrandSite, Chrome, FontFaceRule, Link } from '../types.ts';
 
 /** Display names of the social networks a footer links to. */
 const NETWORKS: Record<string, string> = {
@@ -42,7 +52,51 @@ export function brandImages(ctx: BrandContext): BrandImages {
         : undefined,
     headerLogo: ctx.publish(assets.headerLogo ?? assets.icon, 'logo'),
     footerLogo: ctx.publish(assets.footerLogo, 'footer-logo'),
-    heroImage: ctx.publish(assets.heroImage, 'hero'),
+  };
+}
+
+/**
+ * The theme's fonts. A font file is cut into the unicode ranges the brand's languages need (see
+ * `content/fonts.ts`), each subset published under its content-hashed name and made when the build
+ * writes the site, once per file and range however many brands use it; one `@font-face` per
+ * subset. Each language preloads the body font's files for its main script (at most two).
+ */
+export function brandFonts(ctx: BrandContext): BrandFonts {
+  const { heading, body } = ctx.brand.theme.theme.fonts;
+  const ranges = [...new Set(ctx.brand.languages.flatMap(rangesOf))];
+  const faces: FontFaceRule[] = [];
+  /** The URL of each published subset of the body's regular file, by range. */
+  const bodyFiles = new Map<string, string>();
+  for (const font of [heading, body]) {
+    if (typeof font === 'string') continue;
+    for (const file of [font.src, font.bold]) {
+      if (!file) continue;
+      const checked = loadFont(file);
+      for (const range of ranges) {
+        const points = subsetPoints(checked, range);
+        if (!points.length) continue;
+        const url = ctx.publishGenerated(urls.fontFile(subsetName(checked, range)), () =>
+          makeSubset(checked, range, points),
+        );
+        if (font === body && file === font.src) bodyFiles.set(range, url);
+        if (faces.some((face) => face.family === font.family && face.url === url)) continue;
+        const { weight, style } = checked;
+        faces.push({ family: font.family, url, weight, style, unicodeRange: unicodeRangeOf(range, points) });
+      }
+    }
+  }
+  const stack = (font: typeof body) =>
+    typeof font === 'string' ? font : `"${font.family.replace(/["\\]/g, '')}", ${font.fallback}`;
+  return {
+    heading: stack(heading),
+    body: stack(body),
+    faces,
+    preload: Object.fromEntries(
+      ctx.brand.languages.map((lang) => [
+        lang,
+        preloadRangesOf(lang).flatMap((range) => bodyFiles.get(range) ?? []),
+      ]),
+    ),
   };
 }
 
@@ -135,9 +189,17 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
 /** The hero's own design tokens (the theme has the rest). */
 export function brandHero(ctx: BrandContext): BrandSite['hero'] {
   const { background, textColor, searchBar } = ctx.brand.config.hero;
+  const picture = ctx.brand.assets.heroImage;
+  const focus = background?.focus ?? { x: 50, y: 50 };
+  const made = picture && heroPictures(picture, focus);
   return {
     searchBar,
     background: background?.color,
     textColor,
+    image: made && {
+      wide: ctx.publishGenerated(urls.brandFile('hero', '.webp'), made.wide),
+      narrow: ctx.publishGenerated(urls.brandFile('hero-narrow', '.webp'), made.narrow),
+      position: focusPosition(focus),
+    },
   };
 }
