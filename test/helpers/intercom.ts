@@ -46,6 +46,36 @@ const routes = Object.keys(doc.paths).map((template) => ({
   pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`),
 }));
 
+/** The description, parsed (read-only). */
+export const apiDescription: { readonly paths: Readonly<Record<string, Json>>; readonly components: Json } =
+  doc;
+
+/**
+ * What is wrong with `value` against a schema of the description (`{ $ref: '#/components/schemas/…' }`
+ * or an inline schema), one line each, under the same strict rules as the stand-in's checks.
+ */
+export function validateSchema(schema: Json, value: unknown): string[] {
+  return validate(schema, value);
+}
+
+/** The operation of the description that `METHOD /path` calls, with its path parameters' values. */
+export function findOperation(
+  method: string,
+  pathname: string,
+): { template: string; operation: Json; params: string[] } | undefined {
+  const route = routes.find((r) => r.pattern.test(pathname));
+  const operation = route && (doc.paths[route.template]?.[method.toLowerCase()] as Json | undefined);
+  if (!route || !operation) return undefined;
+  const params = route.pattern.exec(pathname)!.slice(1).map(decodeURIComponent);
+  return { template: route.template, operation, params };
+}
+
+/** The JSON schema of an operation's `200` answer. */
+export function okSchema(operation: Json): Json {
+  const ok = (operation.responses as Json)['200'] as { content: { 'application/json': { schema: Json } } };
+  return ok.content['application/json'].schema;
+}
+
 const SOURCE = { type: 'content_import_source', status: 'active', audience_ids: [] };
 const FLAGS_OFF = { ai_agent_availability: false, ai_copilot_availability: false };
 
