@@ -165,7 +165,7 @@ describe('check refuses content that is not what it claims to be', () => {
     example.edit('help-centers/main/billing/refunds.en.md', (t) =>
       t.replace(
         'author: jane\n',
-        'author: jane\naliases: [".", "..", refund-policy.md, /en/articles/old/]\n',
+        'author: jane\naliases: [".", "..", refund-policy.md, en/articles/old/]\n',
       ),
     );
     expect(await errors()).toMatchInlineSnapshot(`
@@ -175,7 +175,7 @@ describe('check refuses content that is not what it claims to be', () => {
         "error: content/help-centers/main/billing/refunds.en.md:5: aliases[0]: "." is a folder in a URL, not a page; write the former id: the old file name without .<lang>.md",
         "error: content/help-centers/main/billing/refunds.en.md:5: aliases[1]: ".." is a folder in a URL, not a page; write the former id: the old file name without .<lang>.md",
         "error: content/help-centers/main/billing/refunds.en.md:5: aliases[2]: "refund-policy.md" ends in ".md", so its URL would be the Markdown copy of "refund-policy"; write "refund-policy"",
-        "error: content/help-centers/main/billing/refunds.en.md:5: aliases[3]: "/en/articles/old/" starts with "/"; ids may hold only letters, digits, ".", "-" and "_", starting with a letter or digit (an id is a URL segment); write "old"",
+        "error: content/help-centers/main/billing/refunds.en.md:5: aliases[3]: "en/articles/old/" contains "/"; ids may hold only letters, digits, ".", "-" and "_", starting with a letter or digit (an id is a URL segment); write "old", or the former URL path "/en/articles/old/"",
       ]
     `);
   });

@@ -17,6 +17,8 @@ const GATE = '_gate';
 const ASSETS_DIR = '_astro';
 const BRAND_FILES = '_brand';
 const SEARCH_INDEX = 'pagefind';
+/** The gate's endpoints. */
+const AUTH = '_auth';
 
 /** Brand-relative URLs of every page kind and file: the URL scheme lives here. */
 export const urls = {
@@ -25,6 +27,11 @@ export const urls = {
   collection: (lang: string, path: readonly string[]) =>
     `/${lang}/collections/${path.map(encodeURIComponent).join('/')}/`,
   article: (lang: string, id: string) => `/${lang}/articles/${encodeURIComponent(id)}/`,
+  /**
+   * The redirect page of a former URL path (an alias, already percent-encoded and without a
+   * trailing slash: `/en/articles/123-old`) is the folder page at that path: `/en/articles/123-old/`.
+   */
+  formerPath: (path: string) => (path.endsWith('/') ? path : `${path}/`),
   /** The article as Markdown, for agents. */
   articleMarkdown: (lang: string, id: string) => `/${lang}/articles/${encodeURIComponent(id)}.md`,
   search: (lang: string) => `/${lang}/search/`,
@@ -45,9 +52,9 @@ export const urls = {
   /** The localized page the gate shows a signed-in visitor an article is not meant for. */
   notAvailable: (lang: string) => `/${lang}/not-available/`,
   /** The gate's endpoints. */
-  authCallback: () => '/_auth/callback',
-  authLogout: () => '/_auth/logout',
-  authSession: () => '/_auth/session',
+  authCallback: () => `/${AUTH}/callback`,
+  authLogout: () => `/${AUTH}/logout`,
+  authSession: () => `/${AUTH}/session`,
   /** The favicon every browser asks for at the root, whatever the page links. */
   favicon: () => '/favicon.ico',
   /** The web app manifest (name, icons, colours) every page links. */
@@ -97,7 +104,41 @@ export function treeFile(brand: string, privateTree: boolean, url: string): stri
 
 /** Is this request path one of the gate's own endpoints (`/_auth/…`)? */
 export function isAuthUrl(url: string): boolean {
-  return url.startsWith('/_auth/');
+  return url.startsWith(`/${AUTH}/`);
+}
+
+/**
+ * What of Signpost's own a path would collide with, or `undefined` when the path is free for a
+ * page of the writer's (a former URL, say): `'/_astro/'` for `/_astro/x`, `'/robots.txt'` for
+ * `/robots.txt` (and for `/robots.txt/x`, whose folder could not sit beside that file), `'/'` for
+ * the root. Compared by the decoded first segment, ignoring case, as hosts that ignore case would.
+ */
+export function reservedPathOwner(path: string): string | undefined {
+  const first = path.split('/')[1] ?? '';
+  if (first === '') return '/';
+  let name: string;
+  try {
+    name = decodeURIComponent(first).toLowerCase();
+  } catch {
+    name = first.toLowerCase();
+  }
+  const folders = [PRIVATE, EXPORT, GATE, ASSETS_DIR, BRAND_FILES, AUTH];
+  if (folders.includes(name) || name === SEARCH_INDEX || name.startsWith(`${SEARCH_INDEX}-`))
+    return `/${name}/`;
+  const files = [
+    ...Object.values(rootFiles),
+    urls.notFound(),
+    urls.favicon(),
+    urls.webManifest(),
+    urls.sitemap(),
+  ].map((file) => file.replace(/^\//, ''));
+  const file = files.find((f) => f.toLowerCase() === name);
+  return file === undefined ? undefined : `/${file}`;
+}
+
+/** Is this path Signpost's own (see `reservedPathOwner`), so no page of the writer's may take it? */
+export function isReservedPath(path: string): boolean {
+  return reservedPathOwner(path) !== undefined;
 }
 
 /**

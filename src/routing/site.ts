@@ -4,7 +4,7 @@ import { BrandContext } from './context.ts';
 import { urls } from './layout.ts';
 import { articlePages } from './pages/articles.ts';
 import { brandChrome, brandFonts, brandHero, brandImages } from './pages/brand.ts';
-import { collectionPages } from './pages/collections.ts';
+import { collectionPages, collectionRedirects } from './pages/collections.ts';
 import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
@@ -59,6 +59,9 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     pages.push(...articles.pages);
     redirects.push(...articles.redirects);
     markdownCopies.push(...articles.markdownCopies);
+    const collections = collectionRedirects(ctx, lang);
+    pages.push(...collections.pages);
+    redirects.push(...collections.redirects);
   }
   pages.push(rootPage(ctx), notFoundPage(ctx));
   // The gate's "not for your account" page, wherever something is private.

@@ -251,7 +251,7 @@ export interface RootPage extends PageBase {
   targets: { lang: string; name: string; href: string }[];
 }
 
-/** A former URL (article alias) that forwards to the current one. */
+/** A former URL (an alias of an article or collection) that forwards to the current one. */
 export interface RedirectPage extends PageBase {
   kind: 'redirect';
   to: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aliasPath } from './article.ts';
 import { BUILTIN_ICONS, aiFlags, localizedText, relativePath } from './common.ts';
 
 /** `<collection>/_collection.yaml`: a collection's name, description, icon and order. */
@@ -24,6 +25,12 @@ export const collectionSchema = z.strictObject({
   order: z.number().optional(),
   /** Default AI availability for every article inside, at any depth; an article's own `ai` wins. */
   ai: aiFlags.optional(),
+  /**
+   * Former URL paths of this collection on this help center's host, each redirected to the
+   * collection page in the language the path starts with (Intercom's `zh-CN` is `zh-Hans`), else in
+   * the brand's default language. Example: `[/de/collections/45-billing]`.
+   */
+  aliases: z.array(aliasPath).optional(),
 });
 export type CollectionConfig = z.infer<typeof collectionSchema>;
 

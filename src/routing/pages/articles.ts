@@ -4,7 +4,14 @@ import { markdownCopyBody } from '../../markdown/article.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import { computeRelated } from '../related.ts';
-import type { ArticlePage, ArticleSummary, BrandSite, RedirectPage, SignInPage } from '../types.ts';
+import type {
+  ArticlePage,
+  ArticleSummary,
+  BrandSite,
+  LanguageOption,
+  RedirectPage,
+  SignInPage,
+} from '../types.ts';
 import { signInPage } from './private.ts';
 import { isListed, namesTranslation, visibilityOf } from '../visibility.ts';
 
@@ -16,7 +23,7 @@ export interface ArticleOutput {
 }
 
 /**
- * The article pages of one language, with the redirect pages of their former ids and the `.md`
+ * The article pages of one language, with the redirect pages of their former URLs and the `.md`
  * copies of the public ones. Related articles are the writer's choice or computed, and only ever
  * listed ones.
  */
@@ -92,16 +99,9 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
     }
     // A private article's former URLs stay unknown to the public tree.
     for (const alias of article.aliases) {
-      const from = urls.article(lang, alias);
-      out.redirects.push({ from, to: url });
-      out.pages.push({
-        ...ctx.base(lang, from, article.title, article.description, [], languages),
-        canonical: ctx.canonical(url),
-        alternates: [],
-        noindex: true,
-        kind: 'redirect',
-        to: url,
-      });
+      const redirect = redirectPage(ctx, lang, alias, url, article.title, article.description, languages);
+      out.redirects.push(...redirect.redirects);
+      out.pages.push(redirect.page);
     }
     if (seen.publicFeed)
       out.markdownCopies.push({
@@ -110,6 +110,39 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
       });
   }
   return out;
+}
+
+/**
+ * The redirect page of one former URL, and its `_redirects` lines. A former id (`old-refunds`) is
+ * the article URL it had in this language, as Signpost spells it (`/en/articles/old-refunds/`); a
+ * former URL path (`/en/articles/123-refunds`, normalized by the schema) is the exact path the old
+ * help center served, which the line matches both without and with a trailing slash, since hosts
+ * differ in whether they add one before matching. The page (at the path's `index.html`) forwards
+ * visitors where the host reads no `_redirects`, and the gate.
+ */
+export function redirectPage(
+  ctx: BrandContext,
+  lang: string,
+  alias: string,
+  to: string,
+  title: string,
+  description: string,
+  languages: LanguageOption[],
+): { page: RedirectPage; redirects: BrandSite['redirects'] } {
+  const path = alias.startsWith('/');
+  const from = path ? urls.formerPath(alias) : urls.article(lang, alias);
+  const redirects = path && from !== alias ? [alias, from] : [from];
+  return {
+    redirects: redirects.map((f) => ({ from: f, to })),
+    page: {
+      ...ctx.base(lang, from, title, description, [], languages),
+      canonical: ctx.canonical(to),
+      alternates: [],
+      noindex: true,
+      kind: 'redirect',
+      to,
+    },
+  };
 }
 
 /**
