@@ -163,10 +163,7 @@ describe('check refuses content that is not what it claims to be', () => {
     example.write('help-centers/main/billing/guide.md.en.md', article('title: Guide'));
     example.write('help-centers/main/billing/notes.md.md', article('title: Notes'));
     example.edit('help-centers/main/billing/refunds.en.md', (t) =>
-      t.replace(
-        'author: jane\n',
-        'author: jane\naliases: [".", "..", refund-policy.md, en/articles/old/]\n',
-      ),
+      t.replace('author: jane\n', 'author: jane\naliases: [".", "..", refund-policy.md, en/articles/old/]\n'),
     );
     expect(await errors()).toMatchInlineSnapshot(`
       [
