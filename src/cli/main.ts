@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`.
+ * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`, `import`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
@@ -192,6 +192,60 @@ options:
         args: positionals,
         brand: text(v.brand),
         content: text(v.content) ?? 'content',
+      }),
+  },
+  import: {
+    summary: 'turn an Intercom Help Center into content/',
+    usage: `usage: signpost import intercom --from FILE|DIR [options]
+       signpost import intercom --from-api [--region us|eu|au] [options]
+
+Writes content/ from an Intercom Help Center: a brand file and a folder per help center,
+collections (names, descriptions, order, icons), every article translation as <id>.<lang>.md
+(state, author, tags, AI flags, audiences, updated), authors.yaml, audiences.yaml, and every
+former Intercom URL and redirect as an alias. Images are saved beside their articles.
+--from reads the API's JSON list responses saved to a file or folder; --from-api reads the live
+API with the token in INTERCOM_TOKEN.
+
+Importing again changes only what changed in Intercom. A file edited here since the last import
+is a conflict: reported and kept, unless --force. A file gone from Intercom is listed, and deleted
+only with --prune. What the last import wrote is in <content>/.signpost-import.json.
+
+options:
+  --from PATH             an export: one JSON file, or a folder of them
+  --from-api              read the live API instead (token from INTERCOM_TOKEN)
+  --region R              the workspace's data region: us, eu or au (default: us)
+  --api-url URL           another API origin (or INTERCOM_API_URL), e.g. a test server
+  --content DIR           the content folder to write (default: content)
+  --download-images       save images as files (the default)
+  --no-download-images    keep images at their Intercom addresses (a warning names each)
+  --prune                 delete files gone from Intercom
+  --force                 overwrite files edited here since the last import
+  -h, --help              show this help`,
+    options: {
+      from: { type: 'string' },
+      'from-api': { type: 'boolean', default: false },
+      region: { type: 'string' },
+      'api-url': { type: 'string' },
+      content,
+      'download-images': { type: 'boolean', default: false },
+      'no-download-images': { type: 'boolean', default: false },
+      prune: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+    },
+    positionals: true,
+    run: async (v, positionals) =>
+      (await import('./import.ts')).runImport({
+        args: positionals,
+        from: text(v.from),
+        fromApi: v['from-api'] === true,
+        region: text(v.region),
+        apiUrl: text(v['api-url']),
+        content: text(v.content) ?? 'content',
+        downloadImages: v['download-images'] === true,
+        noDownloadImages: v['no-download-images'] === true,
+        prune: v.prune === true,
+        force: v.force === true,
+        env: process.env,
       }),
   },
 };
