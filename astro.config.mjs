@@ -14,6 +14,10 @@ export default defineConfig({
     inlineStylesheets: 'always',
   },
   compressHTML: true,
+  // Optimised article images are kept here between builds (by the hash of the image and its
+  // transform), shared by every build of this project; CI keeps the folder between runs (README,
+  // "Performance"). Inside `.astro/`, which git, ESLint and Prettier already ignore.
+  cacheDir: './.astro/cache',
   devToolbar: { enabled: false },
   integrations: [signpost()],
 });

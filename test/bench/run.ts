@@ -1,44 +1,47 @@
 /**
- * `npm run bench`: the gate under load (load.ts), then corpora generated with
- * ../shared/bench/gen-corpus.mjs checked and built; one JSON line per measurement (a build's
- * carries its search index and knowledge feed figures: `indexMB`, `feedSeconds`, `feedMB`).
- * Figures, not pass/fail: speed targets live here, never in unit tests. `npm run bench -- gate`
- * runs only the load run.
+ * `npm run bench`: generates a corpus with ../shared/bench/gen-corpus.mjs, builds it with Signpost
+ * (and with each `--peer`) `--runs` times, and prints one JSON line of medians, then a table.
+ * Figures, not pass/fail: speed targets live here, never in unit tests.
+ *
+ *   npm run bench -- [--articles 1000] [--languages en,de,fr] [--brands 1] [--runs 3]
+ *                    [--peer starlight] [--peer hugo] [--lighthouse] [--keep]
+ *   npm run bench -- gate      the gate under load (load.ts) instead
+ *
+ * Each build runs in a fresh process; its wall time is taken from outside, and its memory is the
+ * largest sum of RSS over its whole process tree (Pagefind, esbuild and the peers' children
+ * included), sampled from /proc. Builds alternate (Signpost, then each peer, run after run) so a
+ * busy moment on the machine lands on all of them. Image caches stay as the previous run left
+ * them, for every tool alike: the first run is cold, the others warm, as on a CI that keeps them.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { dirs, urls } from '../../src/routing/layout.ts';
+import { audit, type LighthouseRow } from './lighthouse.ts';
+import { hugo, starlight, STARLIGHT_PINS, type Peer, type PeerRun } from './peers.ts';
+import { runTree } from './process-tree.ts';
+import { folderBytes, pageWeight } from './weight.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const generator = path.resolve(root, '../shared/bench/gen-corpus.mjs');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-'));
+/** Installed peers, kept between bench runs (delete it to reinstall). */
+const CACHE = path.join(root, 'node_modules', '.cache', 'signpost-bench');
 
-/** Generates a corpus; returns its content folder and the generator's own summary. */
-function corpus(articles: number, languages: string): { content: string; summary: Record<string, unknown> } {
-  const out = path.join(work, `corpus-${articles}-${languages.split(',').length}`);
-  const printed = execFileSync(
-    process.execPath,
-    [generator, '--out', out, '--articles', String(articles), '--languages', languages],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return {
-    content: path.join(out, 'content'),
-    summary: JSON.parse(printed.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>,
-  };
-}
-
-function measure(args: string[]): Record<string, unknown> {
-  const output = execFileSync(process.execPath, [path.join(root, 'test/bench/measure.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-}
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    articles: { type: 'string', default: '1000' },
+    languages: { type: 'string', default: 'en,de,fr' },
+    brands: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    peer: { type: 'string', multiple: true, default: [] },
+    lighthouse: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
 
 /** The gate's load run, in its own process (it starts the gate in another); prints its lines. */
 function gateLoad(): void {
@@ -50,48 +53,269 @@ function gateLoad(): void {
   for (const line of output.trim().split('\n')) console.log(line);
 }
 
-/** Checks and builds generated corpora of two sizes. */
-function corpora(): void {
-  if (!fs.existsSync(generator)) throw new Error(`corpus generator not found at ${generator}`);
-  const small = corpus(1000, 'en,de,fr');
-  const smallBuild = measure(['build', '--content', small.content, '--out', path.join(work, 'dist-1000')]);
-  console.log(
-    JSON.stringify({
-      bench: 'build',
-      corpus: '1000 articles × 3 languages',
-      articlePages: small.summary.articlePages,
-      ...smallBuild,
-      // Reference figures for the same corpus on this 2-core machine, as the build issue gives them
-      // (Starlight ~135 s and 1.75 GB; Hugo + Pagefind 6–11 s). Not measured here: a later bench
-      // builds Starlight itself from the corpus's Starlight layout.
-      vsStarlightReference: {
-        timeRatio: Number(((smallBuild.seconds as number) / 135).toFixed(3)),
-        memoryRatio: Number(((smallBuild.peakRssMB as number) / 1792).toFixed(3)),
-      },
-    }),
-  );
-  const large = corpus(5000, 'en,de,fr,ja,ar');
-  console.log(
-    JSON.stringify({
-      bench: 'check',
-      corpus: '5000 articles × 5 languages',
-      articlePages: large.summary.articlePages,
-      ...measure(['check', '--content', large.content]),
-    }),
-  );
-  console.log(
-    JSON.stringify({
-      bench: 'build',
-      corpus: '5000 articles × 5 languages',
-      articlePages: large.summary.articlePages,
-      ...measure(['build', '--content', large.content, '--out', path.join(work, 'dist-5000')]),
-    }),
+/** Figures of one build, the same for Signpost and its peers. */
+interface Figures extends PeerRun {
+  phases?: Record<string, number>;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of every number in a list of alike objects, key by key. */
+function medians(runs: unknown[]): unknown {
+  if (runs.every((r) => typeof r === 'number')) return Number(median(runs).toFixed(3));
+  const objects = runs.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+  return Object.fromEntries(
+    keys.map((k) => [k, medians(objects.map((o) => o[k]).filter((v) => v !== undefined))]),
   );
 }
 
-try {
-  gateLoad();
-  if (process.argv[2] !== 'gate') corpora();
-} finally {
-  fs.rmSync(work, { recursive: true, force: true });
+/** Snake-case keys for the JSON line, as the issue names them. */
+function line(f: Figures) {
+  return {
+    pages: f.pages,
+    build_wall_s: f.seconds,
+    pages_per_s: Number((f.pages / f.seconds).toFixed(1)),
+    peak_rss_mb: f.peakRssMB,
+    per_process_peak_rss_mb: f.perProcessPeakMB,
+    ...(f.phases && { phases_s: f.phases }),
+    dist_bytes: f.distBytes,
+    search_index_bytes: f.searchIndexBytes,
+    ...(f.articlePage && { article_page: f.articlePage }),
+  };
 }
+
+/** The first public article in the default language: the page every tool's weight is taken from. */
+function sampleArticle(content: string, language: string): string {
+  const suffix = `.${language}.md`;
+  const files = fs
+    .readdirSync(path.join(content, 'help-centers'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(suffix))
+    .sort();
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(content, 'help-centers', file), 'utf8');
+    if (!/^visibility: private$/m.test(text)) return path.basename(file, suffix);
+  }
+  throw new Error(`no public ${language} article in ${content}`);
+}
+
+async function buildSignpost(content: string, out: string, brand: string, article: string, lang: string) {
+  const run = await runTree(
+    process.execPath,
+    [path.join(root, 'test/bench/measure.ts'), 'build', '--content', content, '--out', out],
+    { cwd: root },
+  );
+  const printed = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    exitCode?: number;
+    pages: number;
+    phases: Record<string, number>;
+    indexBytes: number;
+  };
+  if (run.code !== 0 || printed.exitCode !== 0)
+    throw new Error(`Signpost build failed (exit ${run.code}):\n${run.stdout}\n${run.stderr}`.slice(-4000));
+  const site = dirs.public(out, brand);
+  const page = path.join(site, ...urls.article(lang, article).split('/').filter(Boolean), 'index.html');
+  return {
+    seconds: run.seconds,
+    peakRssMB: run.peakTreeMB,
+    perProcessPeakMB: run.perProcessPeakMB,
+    phases: printed.phases,
+    distBytes: folderBytes(out),
+    searchIndexBytes: printed.indexBytes,
+    pages: printed.pages,
+    articlePage: pageWeight(page, site),
+  } satisfies Figures;
+}
+
+const kb = (n: number | undefined) => (n === undefined ? '–' : `${(n / 1024).toFixed(1)} KB`);
+const mb = (n: number | undefined) => (n === undefined ? '–' : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** The readable table: one column per tool, then Signpost's phases and the Lighthouse rows. */
+function table(
+  columns: [string, ReturnType<typeof line> | undefined][],
+  lighthouse: LighthouseRow[],
+): string {
+  type Row = [string, (f: ReturnType<typeof line>) => string];
+  const weight = (f: ReturnType<typeof line>, kind: 'html' | 'css' | 'js') =>
+    f.article_page ? `${kb(f.article_page[kind].raw)} / ${kb(f.article_page[kind].gzip)}` : '–';
+  const rows: Row[] = [
+    ['pages built', (f) => String(f.pages)],
+    ['build wall (s)', (f) => f.build_wall_s.toFixed(1)],
+    ['pages per second', (f) => f.pages_per_s.toFixed(0)],
+    ['peak RSS, process tree (MB)', (f) => String(f.peak_rss_mb)],
+    ['dist/', (f) => mb(f.dist_bytes)],
+    ['search index', (f) => mb(f.search_index_bytes)],
+    ['article HTML (raw / gzip)', (f) => weight(f, 'html')],
+    ['article CSS (raw / gzip)', (f) => weight(f, 'css')],
+    ['article JS (raw / gzip)', (f) => weight(f, 'js')],
+  ];
+  const signpost = columns[0]![1]!;
+  for (const phase of Object.keys(signpost.phases_s ?? {}))
+    rows.push([`  phase: ${phase} (s)`, (f) => (f.phases_s ? (f.phases_s[phase] ?? 0).toFixed(2) : '–')]);
+  const cells = [
+    ['', ...columns.map(([name]) => name)],
+    ...rows.map(([label, cell]) => [label, ...columns.map(([, f]) => (f ? cell(f) : 'skipped'))]),
+  ];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const render = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [
+    render(cells[0]!),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.slice(1).map(render),
+  ];
+  if (lighthouse.length) {
+    out.push(
+      '',
+      '| Lighthouse | perf | a11y | best practices | SEO | LCP | TBT | transfer |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const r of lighthouse)
+      out.push(
+        `| ${r.page}, ${r.preset} | ${r.scores.performance} | ${r.scores.accessibility} | ${r.scores['best-practices']} | ${r.scores.seo} | ${r.lcpMs} ms | ${r.tbtMs} ms | ${kb(r.transferBytes ?? undefined)} |`,
+      );
+  }
+  return out.join('\n');
+}
+
+async function bench(): Promise<void> {
+  if (!fs.existsSync(generator)) throw new Error(`corpus generator not found at ${generator}`);
+  const articles = Number(values.articles);
+  const languages = values.languages.split(',');
+  const brands = Number(values.brands);
+  const runs = Number(values.runs);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-'));
+  try {
+    // B brands share the corpus's one help center (the generator writes a brand file for each).
+    const corpusArgs = { generator, articles, languages, brands };
+    const summary = JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          generator,
+          '--out',
+          path.join(work, 'corpus'),
+          '--articles',
+          String(articles),
+          '--languages',
+          languages.join(','),
+        ].concat(['--brands', String(brands)]),
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1) ?? '{}',
+    ) as Record<string, unknown>;
+    const content = path.join(work, 'corpus', 'content');
+    const article = sampleArticle(content, languages[0]!);
+    const peers: Peer[] = [];
+    for (const name of values.peer)
+      if (name === 'starlight') peers.push(starlight(CACHE, corpusArgs));
+      else if (name === 'hugo')
+        peers.push(hugo(work, corpusArgs, path.join(root, 'node_modules', '.bin', 'pagefind')));
+      else throw new Error(`--peer ${name}: starlight or hugo`);
+    for (const peer of peers) if (!peer.skipped) peer.prepare();
+
+    const out = path.join(work, 'dist');
+    const ours: Figures[] = [];
+    const theirs = new Map<string, PeerRun[]>(peers.map((p) => [p.name, []]));
+    for (let i = 0; i < runs; i++) {
+      ours.push(await buildSignpost(content, out, 'brand1', article, languages[0]!));
+      console.error(`bench: run ${i + 1}/${runs}: signpost ${ours.at(-1)!.seconds.toFixed(1)} s`);
+      for (const peer of peers)
+        if (!peer.skipped) {
+          theirs.get(peer.name)!.push(await peer.build(article));
+          console.error(
+            `bench: run ${i + 1}/${runs}: ${peer.name} ${theirs.get(peer.name)!.at(-1)!.seconds.toFixed(1)} s`,
+          );
+        }
+    }
+
+    const signpost = line(medians(ours) as Figures);
+    const peerLines: Record<string, ReturnType<typeof line> | { skipped: string }> = {};
+    const ratios: Record<string, { build_wall_s: number; peak_rss_mb: number; dist_bytes: number }> = {};
+    for (const peer of peers) {
+      if (peer.skipped) {
+        peerLines[peer.name] = { skipped: peer.skipped };
+        continue;
+      }
+      const theirLine = line(medians(theirs.get(peer.name)!) as Figures);
+      peerLines[peer.name] = {
+        ...theirLine,
+        ...(peer.name === 'starlight' && { versions: STARLIGHT_PINS }),
+      };
+      const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+      ratios[peer.name] = {
+        build_wall_s: ratio(signpost.build_wall_s, theirLine.build_wall_s),
+        peak_rss_mb: ratio(signpost.peak_rss_mb, theirLine.peak_rss_mb),
+        dist_bytes: ratio(signpost.dist_bytes, theirLine.dist_bytes),
+      };
+    }
+
+    let lighthouse: LighthouseRow[] = [];
+    if (values.lighthouse) {
+      const lang = languages[0]!;
+      // The first top-level collection, by its folder (a collection's path is its folders' names).
+      const collection = fs
+        .readdirSync(path.join(content, 'help-centers', 'main'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()[0]!;
+      lighthouse = await audit(
+        out,
+        'brand1',
+        {
+          home: urls.home(lang),
+          collection: urls.collection(lang, [collection]),
+          article: urls.article(lang, article),
+        },
+        Array.from({ length: brands }, (_, i) => `BRAND${i + 1}_JWT_SECRET`),
+      );
+    }
+
+    console.log(
+      JSON.stringify({
+        bench: 'build',
+        corpus: { ...summary, out: undefined },
+        runs,
+        machine: {
+          cpus: os.availableParallelism(),
+          memoryMB: Math.round(os.totalmem() / 1024 / 1024),
+          node: process.version,
+        },
+        signpost,
+        peers: peerLines,
+        ratios,
+        ...(lighthouse.length && { lighthouse }),
+      }),
+    );
+    console.log(
+      `\n${articles} articles × ${languages.length} languages × ${brands} brand(s), medians of ${runs} run(s)\n`,
+    );
+    console.log(
+      table(
+        [
+          ['Signpost', signpost],
+          ...peers.map((p): [string, ReturnType<typeof line> | undefined] => {
+            const l = peerLines[p.name];
+            return [
+              p.name === 'starlight' ? 'Starlight' : 'Hugo + Pagefind',
+              l && 'pages' in l ? l : undefined,
+            ];
+          }),
+        ],
+        lighthouse,
+      ),
+    );
+  } finally {
+    if (values.keep) console.error(`bench: kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (positionals[0] === 'gate') gateLoad();
+else if (positionals.length) throw new Error(`bench: unknown command ${positionals[0]} (only "gate")`);
+else await bench();
