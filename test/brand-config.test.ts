@@ -103,9 +103,9 @@ describe('brand and collection images', () => {
       [
         "error: content/brands/acme-eu.yaml:5: theme: no themes/defualt.yaml; did you mean "default"?",
         "error: content/brands/acme-eu.yaml:21: header.logo: logo.html is not an image (sharp cannot read it); use a PNG, JPEG, WebP or SVG file",
-        "error: content/brands/acme-eu.yaml:33: footer.logo: ../../secret.txt is outside the brands folder; move the file inside it and name it relative to this brand file",
-        "error: content/brands/acme-eu.yaml:35: footer.social[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(3)"",
-        "error: content/brands/acme-eu.yaml:38: footer.links[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(document.cookie)"",
+        "error: content/brands/acme-eu.yaml:39: footer.logo: ../../secret.txt is outside the brands folder; move the file inside it and name it relative to this brand file",
+        "error: content/brands/acme-eu.yaml:41: footer.social[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(3)"",
+        "error: content/brands/acme-eu.yaml:44: footer.links[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(document.cookie)"",
       ]
     `);
   });
@@ -149,8 +149,8 @@ describe('links in brand files', () => {
   it('refuses javascript: as ticket portal, header, footer and social link, naming the key', () => {
     expect(lines.filter((l) => l.includes('javascript:'))).toMatchInlineSnapshot(`
       [
-        "error: content/brands/acme-eu.yaml:35: footer.social[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(3)"",
-        "error: content/brands/acme-eu.yaml:38: footer.links[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(document.cookie)"",
+        "error: content/brands/acme-eu.yaml:41: footer.social[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(3)"",
+        "error: content/brands/acme-eu.yaml:44: footer.links[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(document.cookie)"",
         "error: content/brands/globex.yaml:16: header.links[0].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(2)"",
         "error: content/brands/globex.yaml:30: home.sections[2].url: expected an http(s) URL, a mailto: or tel: link, or a path on this site such as /contact, got "javascript:alert(4)"",
       ]
