@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { provideHandoff, type Handoff } from '../integration/handoff.ts';
 import { computeSite } from '../routing/site.ts';
 import { indexSite, type IndexStats } from '../search/index.ts';
+import { checkStamp, upToDateLine, writeStamp } from './build-stamp.ts';
 import { report } from './check.ts';
 
 export interface BuildOptions {
@@ -17,6 +18,10 @@ export interface BuildOptions {
   out: string;
   /** Print nothing but errors (the bench wants figures, not lines). */
   quiet?: boolean;
+  /** Build even when the inputs are those of the build already in `out` (`--no-cache`). */
+  noCache?: boolean;
+  /** `checkStamp`'s answer, when the caller asked already. */
+  stamp?: ReturnType<typeof checkStamp>;
   /**
    * Tests only: build even when the content has errors, to show that what `check` refuses never
    * reaches the output when `check` is skipped. Not offered on the command line.
@@ -34,6 +39,8 @@ export interface BuildResult {
   feed?: FeedStats;
   /** Wall seconds per phase (absent when the build stopped early); the bench prints them. */
   timings?: BuildTimings;
+  /** True when nothing was built: `out` holds the build of these very inputs (`build-stamp.ts`). */
+  upToDate?: boolean;
 }
 
 /**
@@ -76,6 +83,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   clock.start('outputSwap');
   removeLeftovers(outDir);
   clock.start('checkAndLoad');
+  const { inputs, upToDate } = options.stamp ?? checkStamp(options);
+  if (upToDate) {
+    log(upToDateLine(upToDate, options.out, seconds()));
+    return { code: 0, pages: upToDate.pages, seconds: seconds(), upToDate: true };
+  }
   const loaded = await loadContent(options.content);
   if (!loaded.model || (loaded.problems.errors.length && !options.unchecked)) {
     report(loaded, seconds(), console.log);
@@ -92,6 +104,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     return { code: 1, pages: 0, seconds: seconds() };
   }
 
+  const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
   const temp = `${outDir}${PARTIAL}${process.pid}`;
   let search: IndexStats;
   let feed: FeedStats;
@@ -144,13 +157,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       return { code: 1, pages: 0, seconds: seconds() };
     }
     clock.start('outputSwap');
+    writeStamp(temp, inputs, pages);
     swapInto(temp, outDir);
     clock.stop();
   } catch (error) {
     fs.rmSync(temp, { recursive: true, force: true });
     throw error;
   }
-  const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
   const where = path.relative(process.cwd(), outDir) || '.';
   const brands = site.brands.map((b) => b.id).join(', ');
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB`;

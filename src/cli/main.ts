@@ -46,22 +46,38 @@ options:
   },
   build: {
     summary: "check, then build every brand's site",
-    usage: `usage: signpost build [--content DIR] [--out DIR]
+    usage: `usage: signpost build [--content DIR] [--out DIR] [--no-cache]
 
 Checks the content, then builds every brand's site, search index and exports. The output folder
-is replaced only when everything succeeded.
+is replaced only when everything succeeded. When the content, the themes and Signpost are exactly
+as they were for the build already in the output folder, there is nothing to build.
 
 options:
   --content DIR   the content folder (default: content)
   --out DIR       where the sites go (default: dist)
+  --no-cache      build even when nothing changed since the build in --out
   -h, --help      show this help`,
-    options: { content, out: { type: 'string', default: 'dist' } },
-    run: async (v) =>
-      (
-        await (
-          await import('./build.ts')
-        ).runBuild({ content: text(v.content) ?? 'content', out: text(v.out) ?? 'dist' })
-      ).code,
+    options: {
+      content,
+      out: { type: 'string', default: 'dist' },
+      'no-cache': { type: 'boolean', default: false },
+    },
+    run: async (v) => {
+      const started = performance.now();
+      const options = {
+        content: text(v.content) ?? 'content',
+        out: text(v.out) ?? 'dist',
+        noCache: v['no-cache'] === true,
+      };
+      // Asked before the build's modules load: when nothing changed, that is most of the time.
+      const { checkStamp, upToDateLine } = await import('./build-stamp.ts');
+      const stamp = checkStamp(options);
+      if (stamp.upToDate) {
+        console.log(upToDateLine(stamp.upToDate, options.out, (performance.now() - started) / 1000));
+        return 0;
+      }
+      return (await (await import('./build.ts')).runBuild({ ...options, stamp })).code;
+    },
   },
   dev: {
     summary: 'live preview of one brand, drafts and private articles shown',

@@ -191,6 +191,8 @@ export const dirs = {
   assets: (root: string) => join(root, ASSETS_DIR),
   /** The Pagefind index inside a deploy root (a private tree also has one per audience set). */
   searchIndex: (root: string, audiences: readonly string[] = []) => join(root, audienceIndexDir(audiences)),
+  /** What the build that wrote `out` was made from (`cli/build-stamp.ts`); outside every deploy root. */
+  buildStamp: (out: string) => join(out, '.signpost-build.json'),
 };
 
 /** Files at a brand's public root besides its pages. */
