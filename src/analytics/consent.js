@@ -63,6 +63,9 @@ export function start(setup) {
   /** @param {boolean} fromSettings */
   const ask = (fromSettings) => {
     banner.hidden = false;
+    // The banner sits over the bottom of the screen (in the flow it would push the page down):
+    // room after the page's end keeps its last lines reachable above it.
+    document.body.style.paddingBlockEnd = `${banner.offsetHeight}px`;
     if (fromSettings) banner.querySelector('button')?.focus();
   };
   banner.addEventListener('click', (event) => {
@@ -74,6 +77,7 @@ export function start(setup) {
     else deny();
     const hadFocus = banner.contains(document.activeElement);
     banner.hidden = true;
+    document.body.style.paddingBlockEnd = '';
     // The focused button just disappeared: put the visitor back where they were going.
     if (hadFocus) (settings?.querySelector('button') ?? document.getElementById('main'))?.focus();
   });
