@@ -46,11 +46,21 @@ export async function audit(
     for (const [page, pathname] of Object.entries(pages))
       for (const preset of ['mobile', 'desktop'] as const) {
         const url = `${gate.origin}${pathname}`;
-        const result = await lighthouse(
-          url,
-          { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
-          preset === 'desktop' ? desktopConfig : undefined,
-        );
+        const run = () =>
+          lighthouse(
+            url,
+            { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] },
+            preset === 'desktop' ? desktopConfig : undefined,
+          );
+        let result = await run();
+        // A trace Lighthouse could not read (seen now and then on the first audit of a page) scores
+        // nothing; one more run, and the error in the output if it fails again.
+        if (result && result.lhr.categories.performance?.score == null) {
+          console.error(
+            `lighthouse: ${url} (${preset}): ${result.lhr.runtimeError?.message ?? 'no score'}; running again`,
+          );
+          result = await run();
+        }
         if (!result) throw new Error(`lighthouse returned nothing for ${url}`);
         const { categories, audits } = result.lhr;
         const numeric = (id: string) => {
