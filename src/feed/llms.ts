@@ -45,7 +45,7 @@ export function llmsFullTxt(brand: Brand, site: BrandSite, entries: FeedEntry[])
   const articles = entries.flatMap((e) => {
     if (!e.public) return [];
     const copy = copies.get(urls.articleMarkdown(e.article.language, e.group.id));
-    return copy === undefined ? [] : [copy];
+    return copy === undefined ? [] : [copy()];
   });
   return [header(brand), ...articles].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { Nodes, Root } from 'mdast';
+import { detach } from './detach.ts';
 import { htmlHazards, jsxHazards, schemeProblem, type Hazard } from './hazards.ts';
 
 /** Where something sits in the body: `[start, end)` in UTF-16 code units, as `body.slice` takes them. */
@@ -57,7 +58,7 @@ const NOT_PROSE = /^\s*(#|>|[-*+] |\d+[.)] |\||<|!\[|```|~~~|import |export |:::
 export function outline(tree: Root, source: string): Outline {
   const found: Outline = { refs: [], hazards: [], comments: [], firstParagraph: '' };
   walk(tree, (node) => collect(node, source, found));
-  found.firstParagraph = firstParagraph(tree, source);
+  found.firstParagraph = detach(firstParagraph(tree, source));
   return found;
 }
 
@@ -68,17 +69,17 @@ function collect(node: Nodes, source: string, { refs, hazards, comments }: Outli
     case 'definition': {
       refs.push({
         kind: 'link',
-        url: node.url,
+        url: detach(node.url),
         line,
         span: destination(node, source),
-        title: node.title ?? undefined,
+        title: node.title == null ? undefined : detach(node.title),
       });
       const problem = schemeProblem(node.url, 'link');
       if (problem) hazards.push({ kind: 'error', line, message: problem });
       break;
     }
     case 'image': {
-      refs.push({ kind: 'image', url: node.url, line, span: destination(node, source) });
+      refs.push({ kind: 'image', url: detach(node.url), line, span: destination(node, source) });
       const problem = schemeProblem(node.url, 'image');
       if (problem) hazards.push({ kind: 'error', line, message: problem });
       break;
@@ -92,7 +93,7 @@ function collect(node: Nodes, source: string, { refs, hazards, comments }: Outli
       const start = node.position?.start.offset;
       const exact = start !== undefined && source.startsWith(node.value, start);
       for (const match of value.matchAll(HTML_REF)) {
-        const url = match[3] ?? match[4] ?? '';
+        const url = detach(match[3] ?? match[4] ?? '');
         const at = match.index + match[0].length - url.length - 1;
         refs.push({
           kind: match[1]?.toLowerCase() === 'img' ? 'image' : 'link',
@@ -105,12 +106,13 @@ function collect(node: Nodes, source: string, { refs, hazards, comments }: Outli
     }
     case 'mdxJsxFlowElement':
     case 'mdxJsxTextElement': {
-      if (node.name && /^[A-Z]/.test(node.name)) refs.push({ kind: 'component', name: node.name, line });
+      if (node.name && /^[A-Z]/.test(node.name))
+        refs.push({ kind: 'component', name: detach(node.name), line });
       jsxHazards(node, openingTag(node, source), line, hazards);
       const spans = jsxAttributeSpans(node, source);
       for (const attribute of node.attributes) {
         if (attribute.type !== 'mdxJsxAttribute' || typeof attribute.value !== 'string') continue;
-        const url = attribute.value;
+        const url = detach(attribute.value);
         const span = spans.get(attribute.name);
         const at = span && source.slice(span.start, span.end) === url ? span : undefined;
         if (attribute.name === 'src' && (node.name === 'img' || node.name === 'Image'))

@@ -29,11 +29,13 @@ const MAY_MATTER = /\]\(|\]:|\]\[|<[a-z!?/]/i;
  * How much source (UTF-16 units) the kept parses may cover, all bodies together. A kept native
  * tree costs about 15 bytes per source character: keeping every body of a 22,000-file help center
  * from load to render held ~450 MB more, and even rendered slower, to save ~20 µs of parsing a
- * body. Within this budget (~60 MB; a help center of ~1,100 average articles) every body is
- * parsed once; beyond it the oldest kept parses are freed, and those bodies are parsed again
- * when rendered.
+ * body. Within this budget (~15 MB; a help center of ~300 average articles) every body is parsed
+ * once; beyond it the oldest kept parses are freed, and those bodies are parsed again when
+ * rendered. It was 4,000,000 (~60 MB): at 1,000 × 3 articles that native memory stayed in the
+ * process's heap for the rest of the build (freed, but not given back to the system), ~20 MB
+ * more peak for ~40 ms less parsing.
  */
-const KEEP_BUDGET = 4_000_000;
+const KEEP_BUDGET = 1_000_000;
 
 /**
  * One article body's Markdown parse, shared by everything that reads the body: `check` reads its

@@ -5,6 +5,7 @@ import { toText } from 'hast-util-to-text';
 import { alertFromBlockquote } from './callouts.ts';
 import { htmlElement, renderComponent } from './components.ts';
 import type { ComponentContext, MdxElement } from './components.ts';
+import { detach } from './detach.ts';
 import { lineOf } from './errors.ts';
 import { classList, h, stringProperty, textContent, tokens } from './hast.ts';
 import { highlight } from './highlight.ts';
@@ -105,7 +106,7 @@ export async function renderTree(
     html: toHtml(tree, { allowDangerousHtml: true }).trim(),
     images: walk.images,
     headings: walk.headings.flatMap(({ depth, id, text }) =>
-      depth === 2 || depth === 3 ? [{ depth, id, text }] : [],
+      depth === 2 || depth === 3 ? [{ depth, id: detach(id), text: detach(text) }] : [],
     ),
     text,
   };
@@ -271,6 +272,9 @@ function image(element: Element, walk: Walk): ElementContent[] {
     return [element];
   }
   const title = stringProperty(element, 'title');
-  walk.images.push(title === undefined ? { file, alt } : { file, alt, title });
+  // Kept in the route data for the whole build: copies, not slices of the parse's strings.
+  walk.images.push(
+    title === undefined ? { file, alt: detach(alt) } : { file, alt: detach(alt), title: detach(title) },
+  );
   return [{ type: 'comment', value: IMAGE_MARKER(walk.images.length - 1) }];
 }

@@ -32,7 +32,7 @@ export async function writeBrandFiles(
     for (const [url, make] of Object.entries(brand.generated))
       await write(path.join(publicDir, fileOf(url)), await make());
     for (const { url, markdown } of brand.markdownCopies)
-      await write(path.join(publicDir, fileOf(url)), markdown);
+      await write(path.join(publicDir, fileOf(url)), markdown());
     await write(path.join(publicDir, rootFiles.sitemap), sitemap(brand));
     await write(path.join(publicDir, rootFiles.robots), robots(brand));
     await write(path.join(publicDir, rootFiles.cname), `${brand.domain}\n`);

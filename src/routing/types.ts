@@ -57,8 +57,11 @@ export interface BrandSite {
   pages: PageData[];
   /** Former article URLs and where they went. */
   redirects: { from: string; to: string }[];
-  /** Article Markdown copies for agents: URL → Markdown. */
-  markdownCopies: { url: string; markdown: string }[];
+  /**
+   * Article Markdown copies for agents: URL → Markdown, made when asked (each time), so the route
+   * data does not hold a second copy of every body for the whole build (~12 MB at 1,000 × 3).
+   */
+  markdownCopies: { url: string; markdown: () => string }[];
 }
 
 export interface BrandImages {

@@ -106,7 +106,7 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
     if (seen.publicFeed)
       out.markdownCopies.push({
         url: urls.articleMarkdown(lang, group.id),
-        markdown: markdownCopy(article, ctx.origin),
+        markdown: () => markdownCopy(article, ctx.origin),
       });
   }
   return out;
