@@ -72,10 +72,14 @@ describe('a build with nothing to do', () => {
     expect(again.stdout).toMatch(/✓ built \d+ pages/);
   });
 
-  it('writes its stamp outside every deploy root', () => {
-    const stamp = dirs.buildStamp(out);
-    expect(fs.existsSync(stamp)).toBe(true);
-    expect(path.dirname(stamp)).toBe(out);
-    expect(fs.readdirSync(out).filter((name) => name.startsWith('.'))).toEqual([path.basename(stamp)]);
+  it('writes its stamp and page manifest outside every deploy root', () => {
+    const files = [dirs.buildStamp(out), dirs.pageManifest(out)];
+    for (const file of files) expect(path.dirname(file)).toBe(out);
+    expect(
+      fs
+        .readdirSync(out)
+        .filter((name) => name.startsWith('.'))
+        .sort(),
+    ).toEqual(files.map((file) => path.basename(file)).sort());
   });
 });

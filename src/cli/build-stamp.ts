@@ -34,24 +34,38 @@ export function hashInputs(content: string, options: Record<string, unknown>): s
   const add = (...parts: (string | Buffer)[]) => {
     for (const part of parts) hash.update(part).update('\0');
   };
-  add('signpost-build-stamp 1', process.version, JSON.stringify(options));
+  add('signpost-build-stamp 1', JSON.stringify(options));
   const root = path.resolve(content);
   const trees = [
     ['content', root],
     ['themes', path.join(root, '..', 'themes')],
     ['built-in themes', path.join(PROJECT_ROOT, 'themes')],
-    ['code', path.join(PROJECT_ROOT, 'src')],
   ] as const;
   for (const [name, dir] of trees)
     for (const file of filesUnder(dir)) {
       const absolute = path.join(dir, file);
-      add(name, file, readOr(absolute));
-      if (name !== 'code') add(String(fs.lstatSync(absolute).mtimeMs));
+      add(name, file, readOr(absolute), String(fs.lstatSync(absolute).mtimeMs));
     }
-  for (const file of ['astro.config.mjs', 'package.json', 'package-lock.json'])
-    add(file, readOr(path.join(PROJECT_ROOT, file)));
+  add('code', codeVersion());
   add('last content commit', lastCommit(root));
   return hash.digest('hex');
+}
+
+let code: string | undefined;
+
+/**
+ * Signpost itself, as one hash: every file under `src/` (templates, styles, scripts, UI strings),
+ * `astro.config.mjs`, `package.json` and the lock file (the versions of Astro, Sätteri, Pagefind
+ * and the rest), and the Node version (dates and numbers are formatted by its ICU).
+ */
+export function codeVersion(): string {
+  if (code) return code;
+  const hash = createHash('sha256').update(process.version);
+  const src = path.join(PROJECT_ROOT, 'src');
+  for (const file of filesUnder(src)) hash.update(`\0${file}\0`).update(readOr(path.join(src, file)));
+  for (const file of ['astro.config.mjs', 'package.json', 'package-lock.json'])
+    hash.update(`\0${file}\0`).update(readOr(path.join(PROJECT_ROOT, file)));
+  return (code = hash.digest('hex'));
 }
 
 /**

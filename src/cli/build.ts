@@ -11,6 +11,7 @@ import { provideHandoff, type Handoff } from '../integration/handoff.ts';
 import { computeSite } from '../routing/site.ts';
 import { indexSite, type IndexStats } from '../search/index.ts';
 import { checkStamp, upToDateLine, writeStamp } from './build-stamp.ts';
+import { PageCache } from './page-cache.ts';
 import { report } from './check.ts';
 
 export interface BuildOptions {
@@ -37,6 +38,8 @@ export interface BuildResult {
   search?: IndexStats;
   /** Knowledge feed figures (absent when the build stopped early). */
   feed?: FeedStats;
+  /** Pages copied from the previous output instead of rendered (`page-cache.ts`). */
+  copied?: number;
   /** Wall seconds per phase (absent when the build stopped early); the bench prints them. */
   timings?: BuildTimings;
   /** True when nothing was built: `out` holds the build of these very inputs (`build-stamp.ts`). */
@@ -108,43 +111,34 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const temp = `${outDir}${PARTIAL}${process.pid}`;
   let search: IndexStats;
   let feed: FeedStats;
+  let copied: number;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
+    // Pages whose inputs are those of the previous build are copied from it, not rendered.
+    const cache = new PageCache(outDir, options.noCache === true);
+    const { reused, render } = cache.plan(site);
+    copied = reused.length;
     const handoff: Handoff = {
       content: loaded.model.root,
-      site: () => Promise.resolve(site),
+      site: () => Promise.resolve(render),
       invalidate: () => {},
       usedAssets: new Map(),
       inlineScripts: new Map(),
+      rendered: new Map(),
     };
     provideHandoff(handoff);
-    process.env.ASTRO_TELEMETRY_DISABLED = '1';
-    const { build } = await import('astro');
-    // Astro writes its server chunks to <cwd>/.astro/.prerender and deletes that folder when done,
-    // so two builds at once (tests, CI) would delete each other's. Each build works from a folder of
-    // its own inside the project (the chunks import packages from the project's node_modules).
-    const cwd = process.cwd();
-    const workDir = path.join(PROJECT_ROOT, '.astro', 'builds', String(process.pid));
-    fs.mkdirSync(workDir, { recursive: true });
-    process.chdir(workDir);
-    clock.start('bundle');
-    try {
-      await build({
-        root: PROJECT_ROOT,
-        outDir: temp,
-        logLevel: options.quiet ? 'error' : 'warn',
-        mode: 'production',
-        integrations: [phaseMarks(clock)],
-      });
-    } finally {
-      process.chdir(cwd);
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
+    if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
+    else cache.restoreBundle(temp, site);
+    cache.restore(temp, reused, handoff);
+    cache.write(temp, site, handoff.rendered);
     clock.start('brandFiles');
     await writeBrandFiles(temp, site, handoff.usedAssets);
     await writeGateManifests(temp, site, handoff);
     clock.start('searchIndex');
-    search = await indexSite(temp, site);
+    search = await indexSite(temp, site, {
+      out: outDir,
+      same: (brand, lang) => cache.sameSearch(brand, lang),
+    });
     // Internal articles are rendered here for the first time (they have no page): their
     // problems stop the build like any other, before the new output replaces the old.
     const known = problems.errors.length;
@@ -168,8 +162,37 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const brands = site.brands.map((b) => b.id).join(', ');
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB`;
   const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
-  log(`✓ built ${pages} pages for ${brands} into ${where}; ${index}; ${feeds} (${seconds().toFixed(2)} s)`);
-  return { code: 0, pages, seconds: seconds(), search, feed, timings: clock.timings() };
+  const unchanged = copied ? ` (${copied} unchanged since the last build, copied)` : '';
+  log(
+    `✓ built ${pages} pages${unchanged} for ${brands} into ${where}; ${index}; ${feeds} (${seconds().toFixed(2)} s)`,
+  );
+  return { code: 0, pages, copied, seconds: seconds(), search, feed, timings: clock.timings() };
+}
+
+/** Astro renders the pages handed over into `temp`. */
+async function astroBuild(temp: string, options: BuildOptions, clock: PhaseClock): Promise<void> {
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const { build } = await import('astro');
+  // Astro writes its server chunks to <cwd>/.astro/.prerender and deletes that folder when done,
+  // so two builds at once (tests, CI) would delete each other's. Each build works from a folder of
+  // its own inside the project (the chunks import packages from the project's node_modules).
+  const cwd = process.cwd();
+  const workDir = path.join(PROJECT_ROOT, '.astro', 'builds', String(process.pid));
+  fs.mkdirSync(workDir, { recursive: true });
+  process.chdir(workDir);
+  clock.start('bundle');
+  try {
+    await build({
+      root: PROJECT_ROOT,
+      outDir: temp,
+      logLevel: options.quiet ? 'error' : 'warn',
+      mode: 'production',
+      integrations: [phaseMarks(clock)],
+    });
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 const PARTIAL = '.partial-';

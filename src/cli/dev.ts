@@ -45,6 +45,7 @@ export async function runDev(options: {
     },
     usedAssets: new Map(),
     inlineScripts: new Map(),
+    rendered: new Map(),
   });
   const site = await (cached ??= compute());
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

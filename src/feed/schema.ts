@@ -152,7 +152,7 @@ export const knowledgeFeedSchema = z
   .strictObject({
     /** Format version: `1`. A change consumers must act on bumps it. */
     version: z.literal(1),
-    /** When the build ran (ISO 8601): the only field that differs between builds of the same content. */
+    /** When the newest article of the content last changed (its `updated`, ISO 8601): the same for every build of the same content. */
     generatedAt: z.iso.datetime(),
     /**
      * `public`: published public articles only, deployed at the brand's root. `full`: public,

@@ -21,6 +21,11 @@ export interface Handoff {
   usedAssets: Map<string, { public: Set<string>; private: Set<string> }>;
   /** Filled while pages render, by brand: the text of every inline script its pages run (for the gate's CSP hashes). */
   inlineScripts: Map<string, Set<string>>;
+  /**
+   * Filled while pages render, by output file (`treeFile`): the assets and inline scripts of each
+   * page, which the page cache keeps for the pages a later build copies instead of rendering.
+   */
+  rendered: Map<string, { assets: Set<string>; scripts: Set<string> }>;
 }
 
 const KEY = Symbol.for('signpost.handoff');

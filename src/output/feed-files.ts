@@ -33,7 +33,7 @@ export async function writeFeeds(
   renderer: ArticleRenderer,
 ): Promise<FeedStats> {
   const started = performance.now();
-  const generatedAt = new Date().toISOString();
+  const generatedAt = newestContent(model);
   const images = new ImageNames();
   const stats: FeedStats = { seconds: 0, bytes: 0, articles: 0 };
   await write(
@@ -145,4 +145,20 @@ class FeedFile {
 async function write(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, text);
+}
+
+/**
+ * The feeds' `generatedAt`: when the newest article they are made from last changed (its
+ * `updated`), not the wall clock, so the same content gives the same feed bytes, build after build
+ * (SPEC §6), and an incremental build the very feed a full one writes.
+ */
+function newestContent(model: Model): string {
+  let newest = 0;
+  const groups = [
+    ...[...model.helpCenters.values()].flatMap((hc) => [...hc.articles.values()]),
+    ...model.internal.articles.values(),
+  ];
+  for (const group of groups)
+    for (const article of group.translations.values()) newest = Math.max(newest, article.updated.getTime());
+  return new Date(newest).toISOString();
 }

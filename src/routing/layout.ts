@@ -193,6 +193,8 @@ export const dirs = {
   searchIndex: (root: string, audiences: readonly string[] = []) => join(root, audienceIndexDir(audiences)),
   /** What the build that wrote `out` was made from (`cli/build-stamp.ts`); outside every deploy root. */
   buildStamp: (out: string) => join(out, '.signpost-build.json'),
+  /** Each page's inputs and bytes, for the next build to copy what did not change (`cli/page-cache.ts`). */
+  pageManifest: (out: string) => join(out, '.signpost-pages.json'),
 };
 
 /** Files at a brand's public root besides its pages. */

@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Handoff } from '../integration/handoff.ts';
+import { dirs, treeFile } from '../routing/layout.ts';
+import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
+import { codeVersion } from './build-stamp.ts';
+
+/**
+ * The page cache of incremental builds: a page whose inputs are those it had in the previous
+ * build is copied from the previous output instead of being rendered again.
+ *
+ * A page's inputs, hashed into its key:
+ * - Signpost's code and dependencies (`codeVersion`): the templates, styles, scripts, UI strings;
+ *   a change there renders every page again;
+ * - its brand as route data (theme, chrome per language, images, fonts, search setup…), everything
+ *   of `BrandSite` but the lists of pages and files;
+ * - the page's own route data, which holds everything it shows (its rendered body, listings,
+ *   breadcrumbs, alternates…), and the bytes of every article image it shows.
+ * A page is copied only when its key is the one recorded AND the previous output still holds the
+ * very bytes recorded for it; otherwise it is rendered. So the cache is right by construction, and
+ * an incremental build is byte for byte a full one (a test builds both and compares).
+ *
+ * What a render also records (the optimised images a page uses, the inline scripts it runs) is
+ * kept per page, so copied pages still get their assets and the gate its script hashes.
+ */
+export interface PageManifest {
+  version: 1;
+  code: string;
+  /** Inline scripts, once each; pages name them by index. */
+  scripts: string[];
+  /** By output file (`acme/en/articles/x/index.html`, `_private/acme/…`). */
+  pages: Record<string, PageRecord>;
+  /**
+   * By brand and language: a hash of every page the public search index of that language reads
+   * (file and bytes). Pagefind makes the same index from the same pages, so a language whose hash
+   * is unchanged keeps its index from the previous output (see `search/index.ts`).
+   */
+  search: Record<string, Record<string, string>>;
+}
+
+interface PageRecord {
+  key: string;
+  /** SHA-256 of the page's HTML as written. */
+  sha: string;
+  /** Asset file names (`_astro/…`) the page uses. */
+  assets: string[];
+  scripts: number[];
+}
+
+/** A page the previous output can give as it is. */
+export interface Reused {
+  brand: string;
+  page: PageData;
+  file: string;
+  bytes: Buffer;
+  record: PageRecord;
+}
+
+/** Fields of `BrandSite` that list what the build writes rather than what a page shows. */
+const OUTPUT_LISTS = new Set<keyof BrandSite>(['pages', 'redirects', 'markdownCopies', 'generated', 'files']);
+
+const VERSION = 1;
+
+export class PageCache {
+  readonly code = codeVersion();
+  readonly #previous: PageManifest | undefined;
+  readonly #keys = new Map<PageData, string>();
+  readonly #imageHashes = new Map<string, string>();
+  #search: PageManifest['search'] = {};
+
+  readonly out: string;
+
+  /** The previous build's manifest in `out`, unless `fresh` (`--no-cache`) or the code changed. */
+  constructor(out: string, fresh: boolean) {
+    this.out = out;
+    if (fresh) return;
+    try {
+      const manifest = JSON.parse(fs.readFileSync(dirs.pageManifest(out), 'utf8')) as PageManifest;
+      if (manifest.version === VERSION && manifest.code === this.code) this.#previous = manifest;
+    } catch {
+      // no previous build, or not one this code can trust: render everything
+    }
+  }
+
+  /** Splits the site's pages into those the previous output gives as they are, and the rest. */
+  plan(site: SiteData): { reused: Reused[]; render: SiteData } {
+    const reused: Reused[] = [];
+    const brands: BrandSite[] = [];
+    for (const brand of site.brands) {
+      const brandKey = this.#brandKey(brand);
+      const render: PageData[] = [];
+      for (const page of brand.pages) {
+        const key = this.#pageKey(brandKey, page);
+        this.#keys.set(page, key);
+        const file = treeFile(brand.id, page.private, page.url);
+        const record = this.#previous?.pages[file];
+        const bytes = record?.key === key ? readOr(path.join(this.out, file)) : undefined;
+        if (record && bytes && sha(bytes) === record.sha)
+          reused.push({ brand: brand.id, page, file, bytes, record });
+        else render.push(page);
+      }
+      brands.push({ ...brand, pages: render });
+    }
+    return { reused, render: { ...site, brands } };
+  }
+
+  /**
+   * Copies the reused pages into the new output and their assets into Astro's shared assets
+   * folder (when this build's render did not make them), and adds what they record to the
+   * handoff, as if they had been rendered.
+   */
+  restore(temp: string, reused: Reused[], handoff: Handoff): void {
+    const shared = dirs.sharedAssets(temp);
+    for (const { brand, page, file, bytes, record } of reused) {
+      fs.mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
+      fs.writeFileSync(path.join(temp, file), bytes);
+      let used = handoff.usedAssets.get(brand);
+      if (!used) handoff.usedAssets.set(brand, (used = { public: new Set(), private: new Set() }));
+      for (const name of record.assets) {
+        used[page.private ? 'private' : 'public'].add(name);
+        const target = path.join(shared, name);
+        if (fs.existsSync(target)) continue;
+        // The previous output has it in the tree the page was in (assets are named by content).
+        const root = page.private ? dirs.private(this.out, brand) : dirs.public(this.out, brand);
+        fs.mkdirSync(shared, { recursive: true });
+        fs.copyFileSync(path.join(dirs.assets(root), name), target);
+      }
+      let scripts = handoff.inlineScripts.get(brand);
+      if (!scripts) handoff.inlineScripts.set(brand, (scripts = new Set()));
+      for (const index of record.scripts) scripts.add(this.#previous!.scripts[index]!);
+    }
+  }
+
+  /**
+   * The scripts and styles Astro's bundle gives every page, from the previous output, for a build
+   * that renders no page at all (and so runs no Astro build). The same code makes the same files.
+   */
+  restoreBundle(temp: string, site: SiteData): void {
+    const shared = dirs.sharedAssets(temp);
+    fs.mkdirSync(shared, { recursive: true });
+    for (const brand of site.brands) {
+      const assets = dirs.assets(dirs.public(this.out, brand.id));
+      for (const name of readdirOr(assets))
+        if (/\.(js|css|mjs)$/.test(name)) fs.copyFileSync(path.join(assets, name), path.join(shared, name));
+    }
+  }
+
+  /**
+   * Writes this build's manifest into `temp`: every page's key, the hash of its HTML as written,
+   * and what its render recorded, this time (`rendered`, by output file) or the last.
+   */
+  write(temp: string, site: SiteData, rendered: Handoff['rendered']): void {
+    const scripts: string[] = [];
+    const numbers = new Map<string, number>();
+    const number = (text: string) => {
+      let i = numbers.get(text);
+      if (i === undefined) numbers.set(text, (i = scripts.push(text) - 1));
+      return i;
+    };
+    const pages: Record<string, PageRecord> = {};
+    for (const brand of site.brands)
+      for (const page of brand.pages) {
+        const file = treeFile(brand.id, page.private, page.url);
+        const bytes = readOr(path.join(temp, file));
+        const key = this.#keys.get(page);
+        if (!bytes || !key) continue;
+        const made = rendered.get(file);
+        const before = this.#previous?.pages[file];
+        const texts = made
+          ? [...made.scripts]
+          : (before?.scripts ?? []).map((i) => this.#previous!.scripts[i]!);
+        pages[file] = {
+          key,
+          sha: sha(bytes),
+          assets: [...(made?.assets ?? before?.assets ?? [])].sort(),
+          scripts: texts.map(number),
+        };
+      }
+    this.#search = searchHashes(site, pages);
+    const manifest: PageManifest = {
+      version: VERSION,
+      code: this.code,
+      scripts,
+      pages,
+      search: this.#search,
+    };
+    fs.writeFileSync(dirs.pageManifest(temp), JSON.stringify(manifest));
+  }
+
+  /**
+   * Whether the public search index of `brand` in `lang` reads the very pages it read in the
+   * previous build, so that build's index can be kept (asked after `write`).
+   */
+  sameSearch(brand: string, lang: string): boolean {
+    const before = this.#previous?.search[brand]?.[lang];
+    return before !== undefined && before === this.#search[brand]?.[lang];
+  }
+
+  #brandKey(brand: BrandSite): string {
+    // The lists of pages, files and copies are outputs of their own; every other field is what a
+    // page of the brand may show. Functions (the generated files' makers) have no JSON.
+    const shown = Object.fromEntries(
+      Object.entries(brand).filter(([field]) => !OUTPUT_LISTS.has(field as keyof BrandSite)),
+    );
+    return sha(
+      JSON.stringify([
+        this.code,
+        shown,
+        Object.keys(brand.generated).sort(),
+        Object.keys(brand.files).sort(),
+      ]),
+    );
+  }
+
+  #pageKey(brandKey: string, page: PageData): string {
+    const images = page.kind === 'article' ? page.images.map((image) => this.#imageHash(image.file)) : [];
+    return sha(JSON.stringify([brandKey, page, images]));
+  }
+
+  #imageHash(file: string): string {
+    let hash = this.#imageHashes.get(file);
+    if (!hash) this.#imageHashes.set(file, (hash = sha(readOr(file) ?? Buffer.from('absent'))));
+    return hash;
+  }
+}
+
+/** See `PageManifest['search']`: the pages `search/index.ts` indexes per brand and language. */
+function searchHashes(site: SiteData, pages: Record<string, PageRecord>): PageManifest['search'] {
+  const out: PageManifest['search'] = {};
+  for (const brand of site.brands) {
+    const byLanguage = new Map<string, string[]>();
+    for (const page of brand.pages)
+      if (page.kind === 'article' && page.searchable && !page.private) {
+        const file = treeFile(brand.id, false, page.url);
+        const list = byLanguage.get(page.lang) ?? [];
+        list.push(`${file} ${pages[file]?.sha ?? 'missing'}`);
+        byLanguage.set(page.lang, list);
+      }
+    out[brand.id] = Object.fromEntries(
+      [...byLanguage].map(([lang, list]) => [lang, sha(list.sort().join('\n'))]),
+    );
+  }
+  return out;
+}
+
+function sha(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function readOr(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function readdirOr(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,97 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.ts';
+import { filesUnder } from './helpers/dist.ts';
+import { copyExample, type ExampleCopy } from './helpers/example.ts';
+
+/**
+ * Incremental builds: a build into an output that holds a previous build copies the pages whose
+ * inputs did not change instead of rendering them, and keeps the search index of every language
+ * whose pages did not change. The proof that it is right: after edits of every kind, the
+ * incremental build and a full one (`--no-cache`, into an empty folder) are the same, byte for byte.
+ */
+let copy: ExampleCopy;
+let incremental: string;
+let full: string;
+const build = (out: string, ...flags: string[]) =>
+  runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
+
+/** Every file of a tree with a hash of its bytes. */
+function tree(dir: string): string[] {
+  return filesUnder(dir).map(
+    (file) =>
+      `${file} ${crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, file)))
+        .digest('hex')}`,
+  );
+}
+
+const copiedOf = (stdout: string) =>
+  Number(/\((\d+) unchanged since the last build, copied\)/.exec(stdout)?.[1] ?? 0);
+const pagesOf = (stdout: string) => Number(/✓ built (\d+) pages/.exec(stdout)?.[1] ?? 0);
+
+beforeAll(async () => {
+  copy = copyExample();
+  incremental = path.join(copy.root, 'incremental');
+  full = path.join(copy.root, 'full');
+  const first = await build(incremental);
+  expect(first.code, first.stdout + first.stderr).toBe(0);
+  expect(copiedOf(first.stdout)).toBe(0);
+}, 180_000);
+afterAll(() => copy?.remove());
+
+describe('an incremental build', () => {
+  it.each([
+    [
+      'one article body edited',
+      () => copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne more paragraph.\n`),
+    ],
+    [
+      'one title changed (the article, its collection, related lists and featured articles show it)',
+      () =>
+        copy.edit('help-centers/main/billing/payments/cards/update-card.en.md', (t) =>
+          t.replace(/^title: .*$/m, 'title: Change your card'),
+        ),
+    ],
+    [
+      'an article image replaced',
+      () => fs.copyFileSync(copy.file('brands/assets/acme-social.png'), imageOf('download-invoices')),
+    ],
+    [
+      'a brand setting changed (every page of that brand shows it)',
+      () => copy.edit('brands/globex.yaml', (t) => t.replace('searchBar: short', 'searchBar: long')),
+    ],
+    [
+      'an unlisted article deleted (no other page shows it)',
+      () => fs.rmSync(copy.file('help-centers/main/integrations/webhooks-beta.en.md')),
+      'none',
+    ],
+  ])(
+    'after %s is the full build, byte for byte, and renders only what changed',
+    async (_change, change, renders = 'some') => {
+      change();
+      const inc = await build(incremental);
+      expect(inc.code, inc.stdout + inc.stderr).toBe(0);
+      fs.rmSync(full, { recursive: true, force: true });
+      const whole = await build(full, '--no-cache');
+      expect(whole.code, whole.stdout + whole.stderr).toBe(0);
+      expect(tree(incremental)).toEqual(tree(full));
+      // It copied most pages, and rendered those that show what changed.
+      expect(copiedOf(inc.stdout)).toBeGreaterThan(pagesOf(inc.stdout) / 2);
+      if (renders === 'some') expect(copiedOf(inc.stdout)).toBeLessThan(pagesOf(inc.stdout));
+      else expect(copiedOf(inc.stdout)).toBe(pagesOf(inc.stdout));
+    },
+  );
+});
+
+/** The image file an example article shows. */
+function imageOf(article: string): string {
+  const dir = copy.file('help-centers/main/billing');
+  const markdown = fs.readFileSync(path.join(dir, `${article}.en.md`), 'utf8');
+  const image = /!\[[^\]]*\]\(\.\/([^)\s]+)\)/.exec(markdown)?.[1];
+  if (!image) throw new Error(`${article} shows no image; the example content moved?`);
+  return path.join(dir, image);
+}
