@@ -53,7 +53,6 @@ export interface Reused {
   brand: string;
   page: PageData;
   file: string;
-  bytes: Buffer;
   record: PageRecord;
 }
 
@@ -68,6 +67,8 @@ export class PageCache {
   readonly #keys = new Map<PageData, string>();
   readonly #imageHashes = new Map<string, string>();
   #search: PageManifest['search'] = {};
+  /** Output files `plan` found unchanged, their bytes checked against the previous manifest. */
+  readonly #reused = new Set<string>();
 
   readonly out: string;
 
@@ -96,9 +97,10 @@ export class PageCache {
         const file = treeFile(brand.id, page.private, page.url);
         const record = this.#previous?.pages[file];
         const bytes = record?.key === key ? readOr(path.join(this.out, file)) : undefined;
-        if (record && bytes && sha(bytes) === record.sha)
-          reused.push({ brand: brand.id, page, file, bytes, record });
-        else render.push(page);
+        if (record && bytes && sha(bytes) === record.sha) {
+          reused.push({ brand: brand.id, page, file, record });
+          this.#reused.add(file);
+        } else render.push(page);
       }
       brands.push({ ...brand, pages: render });
     }
@@ -112,9 +114,9 @@ export class PageCache {
    */
   restore(temp: string, reused: Reused[], handoff: Handoff): void {
     const shared = dirs.sharedAssets(temp);
-    for (const { brand, page, file, bytes, record } of reused) {
+    for (const { brand, page, file, record } of reused) {
       fs.mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
-      fs.writeFileSync(path.join(temp, file), bytes);
+      fs.copyFileSync(path.join(this.out, file), path.join(temp, file));
       let used = handoff.usedAssets.get(brand);
       if (!used) handoff.usedAssets.set(brand, (used = { public: new Set(), private: new Set() }));
       for (const name of record.assets) {
@@ -162,17 +164,19 @@ export class PageCache {
     for (const brand of site.brands)
       for (const page of brand.pages) {
         const file = treeFile(brand.id, page.private, page.url);
-        const bytes = readOr(path.join(temp, file));
         const key = this.#keys.get(page);
-        if (!bytes || !key) continue;
-        const made = rendered.get(file);
         const before = this.#previous?.pages[file];
+        // A copied page's bytes were checked against the hash recorded for them; a rendered one is read.
+        const bytes = this.#reused.has(file) ? undefined : readOr(path.join(temp, file));
+        const hash = bytes ? sha(bytes) : this.#reused.has(file) ? before?.sha : undefined;
+        if (!hash || !key) continue;
+        const made = rendered.get(file);
         const texts = made
           ? [...made.scripts]
           : (before?.scripts ?? []).map((i) => this.#previous!.scripts[i]!);
         pages[file] = {
           key,
-          sha: sha(bytes),
+          sha: hash,
           assets: [...(made?.assets ?? before?.assets ?? [])].sort(),
           scripts: texts.map(number),
         };
