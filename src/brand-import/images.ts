@@ -1,6 +1,6 @@
 /** Downloads image candidates and keeps the first real image that fits the brand-file key. */
 import sharp from 'sharp';
-import { FetchError, fetchLimited } from './fetch.ts';
+import { FetchError, fetchLimited } from '../import/fetch.ts';
 import type { ImageCandidate } from './page.ts';
 
 /** The largest image file accepted, in bytes. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeBrandFile, type BrandUpdate } from './brand-file.ts';
-import { FetchError, fetchLimited, sameSite } from './fetch.ts';
+import { FetchError, fetchLimited, sameSite } from '../import/fetch.ts';
 import { formatName, pickImage, rankIcons, type FetchedImage, type ImageRule } from './images.ts';
 import { readManifest, readPage, type PageFacts } from './page.ts';
 

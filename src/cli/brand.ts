@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { isHttp } from '../brand-import/fetch.ts';
+import { isHttp } from '../import/fetch.ts';
 import { importBrand } from '../brand-import/import.ts';
 
 /** `signpost brand`'s command line, as `main.ts` parsed it. */

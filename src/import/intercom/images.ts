@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { ImageRequest } from './map.ts';
+import { FetchError, fetchLimited, isHttp } from '../fetch.ts';
 import { hashOf, type ImportState } from './write.ts';
 
 /**
@@ -73,62 +75,32 @@ function unchanged(request: ImageRequest, { content, state }: ImageOptions): Uin
 /** The image's bytes, or why it could not be saved. */
 async function download(request: ImageRequest, fetcher: typeof fetch): Promise<Uint8Array | string> {
   const url = URL.parse(request.url);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'not an http(s) address';
+  if (!url || !isHttp(url)) return 'not an http(s) address';
   let body: Buffer;
   try {
-    const response = await fetcher(url, {
-      signal: AbortSignal.timeout(30_000),
-      headers: { 'user-agent': 'signpost-import', accept: 'image/*' },
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return `download failed: ${response.status} ${response.statusText}`.trim();
-    }
-    if (Number(response.headers.get('content-length')) > MAX_IMAGE_BYTES) {
-      await response.body?.cancel();
-      return `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`;
-    }
-    body = Buffer.from(await response.arrayBuffer());
+    ({ body } = await fetchLimited(url, {
+      maxBytes: MAX_IMAGE_BYTES,
+      timeoutMs: 30_000,
+      accept: 'image/*',
+      fetch: fetcher,
+    }));
   } catch (error) {
-    return `download failed: ${networkError(error)}`;
+    if (error instanceof FetchError) return `download failed: ${error.message}`;
+    throw error;
   }
-  if (body.length > MAX_IMAGE_BYTES) return `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`;
-  const format = formatOf(body);
+  const format = await formatOf(body);
   const wanted = request.path.split('.').at(-1)?.toLowerCase();
-  if (!format) return 'the download is not a PNG, JPEG, GIF, WebP or AVIF image';
+  if (!format || !['png', 'jpeg', 'gif', 'webp', 'heif', 'svg'].includes(format))
+    return 'the download is not a PNG, JPEG, GIF, WebP or AVIF image';
   if (format === 'svg' && wanted !== 'svg') return 'the download is an SVG, which an article may not show';
   return body;
 }
 
-/** `no such host`, `timed out`: the useful part of a network error. */
-function networkError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return 'timed out';
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'no such host',
-    ECONNRESET: 'connection reset',
-    EAI_AGAIN: 'DNS lookup failed',
-  };
-  return (
-    (cause?.code && words[cause.code]) ??
-    cause?.code ??
-    cause?.message ??
-    (error instanceof Error ? error.message : String(error))
-  );
-}
-
-/** The format the first bytes say, as sharp would tell it. */
-function formatOf(bytes: Buffer): string | undefined {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return 'png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (/^GIF8[79]a/.test(bytes.toString('latin1', 0, 6))) return 'gif';
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  if (bytes.toString('latin1', 4, 8) === 'ftyp' && /^avi[fs]$/.test(bytes.toString('latin1', 8, 12)))
-    return 'avif';
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i.test(bytes.toString('utf8', 0, 1024)))
-    return 'svg';
-  return undefined;
+/** The image format sharp reads in the bytes (`png`, `jpeg`, `gif`, `webp`, `heif` for AVIF, `svg`). */
+async function formatOf(bytes: Buffer): Promise<string | undefined> {
+  try {
+    return (await sharp(bytes).metadata()).format;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,7 @@
-/** One careful GET: http(s) only, a few redirects, a timeout and a size cap. */
+/**
+ * One careful GET for the import commands (`brand import`, `import intercom`): http(s) only, a
+ * few redirects, a timeout and a size cap, and failures in words for their reports.
+ */
 
 /** Why a fetch failed, in words for the report (`404 Not Found`, `larger than 2 MB`, …). */
 export class FetchError extends Error {}
@@ -11,6 +14,10 @@ export interface FetchLimits {
   timeoutMs?: number;
   /** Follow a redirect only when this accepts its target (e.g. "same site"). Default: any http(s) URL. */
   allowRedirect?: (from: URL, to: URL) => boolean;
+  /** The `Accept` header. Default: any type. */
+  accept?: string;
+  /** How to fetch. Default: the global `fetch` (tests pass one that reaches a loopback server). */
+  fetch?: typeof fetch;
 }
 
 /** What a GET returned: the final URL (after redirects), its content type and body. */
@@ -34,10 +41,10 @@ export async function fetchLimited(url: URL, limits: FetchLimits): Promise<Fetch
       throw new FetchError(`${current.protocol} URLs are not fetched (http or https only)`);
     let response: Response;
     try {
-      response = await fetch(current, {
+      response = await (limits.fetch ?? fetch)(current, {
         redirect: 'manual',
         signal,
-        headers: { 'user-agent': 'signpost-brand-import', accept: '*/*' },
+        headers: { 'user-agent': 'signpost-import', accept: limits.accept ?? '*/*' },
       });
     } catch (error) {
       throw new FetchError(describeNetworkError(error));
