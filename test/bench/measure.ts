@@ -3,7 +3,7 @@
  * stdout, so the bench measures each step in a fresh process (run.ts samples the memory of this
  * process and its children from outside):
  *   node test/bench/measure.ts check --content DIR
- *   node test/bench/measure.ts build --content DIR --out DIR
+ *   node test/bench/measure.ts build --content DIR --out DIR [--no-cache]
  */
 import { runBuild } from '../../src/cli/build.ts';
 import { runCheck } from '../../src/cli/check.ts';
@@ -21,7 +21,12 @@ console.log = () => {}; // the bench wants figures, not thousands of warning lin
 let figures: Record<string, unknown>;
 if (command === 'check') figures = { exitCode: await runCheck({ content }) };
 else if (command === 'build') {
-  const result = await runBuild({ content, out: flag('out') ?? 'dist', quiet: true });
+  const result = await runBuild({
+    content,
+    out: flag('out') ?? 'dist',
+    quiet: true,
+    noCache: args.includes('--no-cache'),
+  });
   figures = {
     exitCode: result.code,
     pages: result.pages,
