@@ -62,6 +62,8 @@ export interface BuildTimings {
   render: number;
   /** Astro's optimised article images (a copy from the image cache when it has them). */
   images: number;
+  /** Copying the pages that did not change from the previous output, and recording every page's inputs. */
+  pageCache: number;
   /** Brand files, favicons and assets per deploy root, and the gate's manifests. */
   brandFiles: number;
   /** Pagefind: every brand's public and private indexes. */
@@ -129,6 +131,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     provideHandoff(handoff);
     if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
     else cache.restoreBundle(temp, site);
+    clock.start('pageCache');
     cache.restore(temp, reused, handoff);
     cache.write(temp, site, handoff.rendered);
     clock.start('brandFiles');
@@ -283,6 +286,7 @@ class PhaseClock {
     bundle: 0,
     render: 0,
     images: 0,
+    pageCache: 0,
     brandFiles: 0,
     searchIndex: 0,
     feeds: 0,

@@ -116,7 +116,7 @@ export class PageCache {
     const shared = dirs.sharedAssets(temp);
     for (const { brand, page, file, record } of reused) {
       fs.mkdirSync(path.dirname(path.join(temp, file)), { recursive: true });
-      fs.copyFileSync(path.join(this.out, file), path.join(temp, file));
+      linkOrCopy(path.join(this.out, file), path.join(temp, file));
       let used = handoff.usedAssets.get(brand);
       if (!used) handoff.usedAssets.set(brand, (used = { public: new Set(), private: new Set() }));
       for (const name of record.assets) {
@@ -246,6 +246,18 @@ function searchHashes(site: SiteData, pages: Record<string, PageRecord>): PageMa
     );
   }
   return out;
+}
+
+/**
+ * The previous output's file in the new one: a hard link (the two trees are siblings on one disk,
+ * and the old tree is deleted after the swap, leaving the new name), else a copy.
+ */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+  }
 }
 
 function sha(bytes: Buffer | string): string {
