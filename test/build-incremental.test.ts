@@ -65,6 +65,15 @@ describe('an incremental build', () => {
       () => copy.edit('brands/globex.yaml', (t) => t.replace('searchBar: short', 'searchBar: long')),
     ],
     [
+      'an optimised image deleted from the previous output by hand',
+      () => {
+        const assets = path.join(incremental, 'acme', '_astro');
+        const image = fs.readdirSync(assets).find((name) => name.endsWith('.webp'));
+        if (!image) throw new Error('the example shows no optimised image any more?');
+        fs.rmSync(path.join(assets, image));
+      },
+    ],
+    [
       'an unlisted article deleted (no other page shows it)',
       () => fs.rmSync(copy.file('help-centers/main/integrations/webhooks-beta.en.md')),
       'none',

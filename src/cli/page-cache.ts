@@ -97,7 +97,7 @@ export class PageCache {
         const file = treeFile(brand.id, page.private, page.url);
         const record = this.#previous?.pages[file];
         const bytes = record?.key === key ? readOr(path.join(this.out, file)) : undefined;
-        if (record && bytes && sha(bytes) === record.sha) {
+        if (record && bytes && sha(bytes) === record.sha && this.#hasAssets(brand.id, page, record)) {
           reused.push({ brand: brand.id, page, file, record });
           this.#reused.add(file);
         } else render.push(page);
@@ -105,6 +105,12 @@ export class PageCache {
       brands.push({ ...brand, pages: render });
     }
     return { reused, render: { ...site, brands } };
+  }
+
+  /** Whether the previous output still holds every asset the page uses, for `restore` to take. */
+  #hasAssets(brand: string, page: PageData, record: PageRecord): boolean {
+    const root = page.private ? dirs.private(this.out, brand) : dirs.public(this.out, brand);
+    return record.assets.every((name) => fs.existsSync(path.join(dirs.assets(root), name)));
   }
 
   /**
@@ -123,7 +129,7 @@ export class PageCache {
         used[page.private ? 'private' : 'public'].add(name);
         const target = path.join(shared, name);
         if (fs.existsSync(target)) continue;
-        // The previous output has it in the tree the page was in (assets are named by content).
+        // The previous output has it in the tree the page was in (`plan` checked; named by content).
         const root = page.private ? dirs.private(this.out, brand) : dirs.public(this.out, brand);
         fs.mkdirSync(shared, { recursive: true });
         fs.copyFileSync(path.join(dirs.assets(root), name), target);
