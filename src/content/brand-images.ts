@@ -4,8 +4,8 @@ import sharp, { type Metadata } from 'sharp';
 import type { BrandConfig } from '../schemas/brand.ts';
 import { BUILTIN_ICONS } from '../schemas/common.ts';
 import type { Brand, Model } from './model.ts';
-import { realPath, type Problems } from './problems.ts';
-import { isInside } from './files.ts';
+import type { Problems } from './problems.ts';
+import { locateInside } from './files.ts';
 
 type Format = 'png' | 'jpeg' | 'webp' | 'svg';
 
@@ -152,20 +152,9 @@ export async function readImage(
   report: (message: string) => void,
 ): Promise<CheckedImage | undefined> {
   const { key } = rule;
-  const absolute = path.resolve(where.from, where.written);
-  const shown = path.relative(where.from, absolute);
-  const outside = `${key}: ${where.written} is outside ${where.rootName}; move the file inside it and name it relative to ${where.relativeTo}`;
-  // First by name, so a path out of the folder is refused without saying whether it exists…
-  if (!isInside(absolute, path.resolve(where.root))) return void report(outside);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(absolute);
-  } catch {
-    return void report(`${key}: file ${shown} not found; fix the path (relative to ${where.relativeTo})`);
-  }
-  // …then by real path, so a symlink inside cannot point outside.
-  const file = realPath(absolute);
-  if (!isInside(file, realPath(where.root))) return void report(outside);
+  const found = locateInside({ ...where, key, noun: 'file' }, report);
+  if (!found) return undefined;
+  const { file, shown, stat } = found;
   const unreadable = `${key}: ${shown} is not an image (sharp cannot read it); use a ${formatList(rule.formats)} file`;
   if (!stat.isFile()) return void report(unreadable);
   // From the bytes, not the path: an SVG rendered without a base path cannot pull in other files.

@@ -324,3 +324,47 @@ export function isInside(file: string, dir: string): boolean {
     !path.isAbsolute(relative)
   );
 }
+
+/** Where a content file names another file (an image, a font), for `locateInside`. */
+export interface NamedFile {
+  /** The path as written. */
+  written: string;
+  /** The folder it is relative to. */
+  from: string;
+  /** The folder it must stay in, and how messages call it (`the brands folder`). */
+  root: string;
+  rootName: string;
+  /** How messages call what it is relative to (`this brand file`). */
+  relativeTo: string;
+  /** The key that names it, for messages: `header.logo`. */
+  key: string;
+  /** How messages call the file: `file`, `font file`. */
+  noun: string;
+}
+
+/**
+ * Finds a file a content file names, or reports why not: its path must stay inside `root` first
+ * by name, so a path out of the folder is refused without saying whether it exists, then by real
+ * path, so a symlink inside cannot point outside; and it must exist. Returns its real path, the
+ * path as messages show it, and its `stat`.
+ */
+export function locateInside(
+  where: NamedFile,
+  report: (message: string) => void,
+): { file: string; shown: string; stat: fs.Stats } | undefined {
+  const absolute = path.resolve(where.from, where.written);
+  const shown = path.relative(where.from, absolute);
+  const outside = `${where.key}: ${where.written} is outside ${where.rootName}; move the ${where.noun} inside it and name it relative to ${where.relativeTo}`;
+  if (!isInside(absolute, path.resolve(where.root))) return void report(outside);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absolute);
+  } catch {
+    return void report(
+      `${where.key}: ${where.noun} ${shown} not found; fix the path (relative to ${where.relativeTo})`,
+    );
+  }
+  const file = realPath(absolute);
+  if (!isInside(file, realPath(where.root))) return void report(outside);
+  return { file, shown, stat };
+}

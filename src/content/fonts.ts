@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fontace } from 'fontace';
-import { isInside } from './files.ts';
-import { realPath } from './problems.ts';
+import { locateInside } from './files.ts';
 
 /** Largest font file a theme may name: a whole Latin + Cyrillic + Greek family is a few hundred KB. */
 export const FONT_MAX_BYTES = 2 * 1024 * 1024;
@@ -36,18 +34,9 @@ export function readFontFile(
   report: (message: string) => void,
 ): CheckedFont | undefined {
   const { key } = where;
-  const absolute = path.resolve(where.from, where.written);
-  const shown = path.relative(where.from, absolute);
-  const outside = `${key}: ${where.written} is outside ${where.rootName}; move the font file inside it and name it relative to this theme file`;
-  if (!isInside(absolute, path.resolve(where.root))) return void report(outside);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(absolute);
-  } catch {
-    return void report(`${key}: font file ${shown} not found; fix the path (relative to this theme file)`);
-  }
-  const file = realPath(absolute);
-  if (!isInside(file, realPath(where.root))) return void report(outside);
+  const found = locateInside({ ...where, relativeTo: 'this theme file', noun: 'font file' }, report);
+  if (!found) return undefined;
+  const { file, shown, stat } = found;
   const notFont = `${key}: ${shown} is not a font file (it cannot be read as WOFF2, WOFF or TrueType); use a .woff2 file`;
   if (!stat.isFile()) return void report(notFont);
   if (stat.size > FONT_MAX_BYTES)
