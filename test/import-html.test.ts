@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { calloutKind, convertBody, rewriteAnchors } from '../src/import/intercom/html.ts';
 import type { LinkResolver } from '../src/import/intercom/types.ts';
 import { renderMarkdown } from '../src/markdown/render.ts';
-import type { RenderOptions } from '../src/markdown/render.ts';
+import { markdownLabels } from '../src/routing/render.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/intercom-html');
 
@@ -19,15 +19,7 @@ const resolveLink: LinkResolver = (href) => {
 const convert = (html: string) => convertBody(html, { resolveLink, lang: 'en', imagePrefix: 'refunds' });
 const markdown = (html: string) => convert(html).markdown;
 
-const labels: RenderOptions['labels'] = {
-  note: 'Note',
-  tip: 'Tip',
-  important: 'Important',
-  warning: 'Warning',
-  caution: 'Caution',
-  footnotes: 'Footnotes',
-  anchor: 'Link to this section',
-};
+const labels = markdownLabels('en');
 
 /** Renders with Signpost's own pipeline: article links to `/articles/<id>/`, local images to files. */
 function render(body: string, format: 'md' | 'mdx') {
