@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Handoff } from '../integration/handoff.ts';
+import { isBundleAsset } from '../output/brand-files.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { codeVersion } from './build-stamp.ts';
@@ -150,7 +151,7 @@ export class PageCache {
     for (const brand of site.brands) {
       const assets = dirs.assets(dirs.public(this.out, brand.id));
       for (const name of readdirOr(assets))
-        if (/\.(js|css|mjs)$/.test(name)) fs.copyFileSync(path.join(assets, name), path.join(shared, name));
+        if (isBundleAsset(name)) fs.copyFileSync(path.join(assets, name), path.join(shared, name));
     }
   }
 

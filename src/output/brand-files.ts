@@ -18,9 +18,7 @@ export async function writeBrandFiles(
 ): Promise<void> {
   const shared = dirs.sharedAssets(outDir);
   // Scripts and styles serve every page; images only the pages that show them.
-  const common = (await fs.readdir(shared).catch(() => [] as string[])).filter((n) =>
-    /\.(js|css|mjs)$/.test(n),
-  );
+  const common = (await fs.readdir(shared).catch(() => [] as string[])).filter(isBundleAsset);
   for (const brand of site.brands) {
     const publicDir = dirs.public(outDir, brand.id);
     const publicAssets = new Set([...(used.get(brand.id)?.public ?? []), ...common]);
@@ -42,6 +40,11 @@ export async function writeBrandFiles(
     );
   }
   await fs.rm(shared, { recursive: true, force: true });
+}
+
+/** A script or style of Astro's bundle, which every page of a brand may load (images are per page). */
+export function isBundleAsset(name: string): boolean {
+  return /\.(js|css|mjs)$/.test(name);
 }
 
 /** `sitemap.xml`: the pages visibility puts there, each with its language alternates. */
