@@ -42,6 +42,11 @@ export const urls = {
   fontFile: (name: string) => `/${BRAND_FILES}/fonts/${name}.woff2`,
   /** The public search index; result URLs in it are brand-relative. */
   searchIndex: () => `/${SEARCH_INDEX}/`,
+  /**
+   * One more bundle of a language whose public index is split (`searchIndexParts`): part 1 is in
+   * the public index itself, parts 2… beside it, merged in the browser.
+   */
+  searchIndexPart: (lang: string, part: number) => `/${SEARCH_INDEX}/${searchPartDir(lang, part)}/`,
   /** The private search index, as the gate serves it to a signed-in visitor. */
   privateSearchIndex: () => `/${PRIVATE}/${SEARCH_INDEX}/`,
   /**
@@ -85,6 +90,28 @@ export function audienceIndexDir(audiences: readonly string[]): string {
 }
 
 /** Is this URL path under a private search index (`/_private/pagefind…/`)? */
+/** Pagefind names its own files and folders in a bundle otherwise; `part-` is never one of them. */
+function searchPartDir(lang: string, part: number): string {
+  return `part-${lang}-${part}`;
+}
+
+/**
+ * How many searchable pages one Pagefind pass may index: Pagefind holds every page of a pass in
+ * memory until it writes the index, about 0.9 MB per page for Chinese, Japanese and Korean (its
+ * segmentation) and about 0.1 MB for other scripts (measured with Pagefind 1.6). A language with
+ * more pages than this gets several bundles, so a pass never needs much more than 1 GB.
+ * `SIGNPOST_SEARCH_PAGES_PER_PASS` sets one figure for every language, for smaller machines.
+ */
+export function searchPagesPerPass(lang: string, override?: number): number {
+  if (override) return override;
+  return /^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000;
+}
+
+/** How many bundles a language's public index has: parts of at most `searchPagesPerPass` pages. */
+export function searchIndexParts(lang: string, pages: number, override?: number): number {
+  return Math.max(1, Math.ceil(pages / searchPagesPerPass(lang, override)));
+}
+
 export function isPrivateSearchIndexUrl(url: string): boolean {
   return url.startsWith(`/${PRIVATE}/${SEARCH_INDEX}`);
 }
@@ -191,6 +218,9 @@ export const dirs = {
   assets: (root: string) => join(root, ASSETS_DIR),
   /** The Pagefind index inside a deploy root (a private tree also has one per audience set). */
   searchIndex: (root: string, audiences: readonly string[] = []) => join(root, audienceIndexDir(audiences)),
+  /** A further bundle of a split language inside a public index (`urls.searchIndexPart`). */
+  searchIndexPart: (root: string, lang: string, part: number) =>
+    join(root, SEARCH_INDEX, searchPartDir(lang, part)),
   /** What the build that wrote `out` was made from (`cli/build-stamp.ts`); outside every deploy root. */
   buildStamp: (out: string) => join(out, '.signpost-build.json'),
   /** Each page's inputs and bytes, for the next build to copy what did not change (`cli/page-cache.ts`). */

@@ -1,7 +1,7 @@
 import type { Model } from '../content/model.ts';
 import { Problems } from '../content/problems.ts';
 import { BrandContext } from './context.ts';
-import { urls } from './layout.ts';
+import { searchIndexParts, urls } from './layout.ts';
 import { articlePages } from './pages/articles.ts';
 import { brandChrome, brandFonts, brandHero, brandImages } from './pages/brand.ts';
 import { collectionPages, collectionRedirects } from './pages/collections.ts';
@@ -9,13 +9,15 @@ import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
 import { ArticleRenderer } from './render.ts';
-import type { BrandSite, PageData, SiteData } from './types.ts';
+import type { BrandSite, PageData, SearchSetup, SiteData } from './types.ts';
 import type { Mode } from './visibility.ts';
 
 export interface ComputeOptions {
   mode: Mode;
   /** Only this brand (dev). */
   brand?: string | undefined;
+  /** Searchable pages per Pagefind pass for every language (`searchPagesPerPass`), when set. */
+  searchPagesPerPass?: number | undefined;
 }
 
 /**
@@ -36,7 +38,9 @@ export async function computeSite(
   const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts);
   const sites: BrandSite[] = [];
   for (const brand of brands)
-    sites.push(await computeBrand(new BrandContext(model, brand, options.mode, renderer)));
+    sites.push(
+      await computeBrand(new BrandContext(model, brand, options.mode, renderer), options.searchPagesPerPass),
+    );
   const audiences = Object.fromEntries([...model.audiences].map(([key, a]) => [key, { rules: a.rules }]));
   const embedHosts = [...model.workspace.embeds.hosts];
   return {
@@ -46,8 +50,26 @@ export async function computeSite(
   };
 }
 
+/**
+ * Where a page's search client finds the public index, and the further bundles of each language
+ * too large for one Pagefind pass (`searchIndexParts`); `parts` is absent when there are none.
+ */
+function searchSetup(pages: PageData[], perPass: number | undefined): SearchSetup {
+  const counts = new Map<string, number>();
+  for (const page of pages)
+    if (page.kind === 'article' && page.searchable && !page.private)
+      counts.set(page.lang, (counts.get(page.lang) ?? 0) + 1);
+  const parts: Record<string, string[]> = {};
+  for (const [lang, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const n = searchIndexParts(lang, count, perPass);
+    if (n > 1) parts[lang] = Array.from({ length: n - 1 }, (_, i) => urls.searchIndexPart(lang, i + 2));
+  }
+  const setup: SearchSetup = { index: urls.searchIndex(), session: urls.authSession() };
+  return Object.keys(parts).length ? { ...setup, parts } : setup;
+}
+
 /** One brand's site: its images and chrome, then every page kind, language by language. */
-export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
+export async function computeBrand(ctx: BrandContext, searchPagesPerPass?: number): Promise<BrandSite> {
   const { brand, model } = ctx;
   const images = brandImages(ctx);
   const pages: PageData[] = [];
@@ -82,7 +104,7 @@ export async function computeBrand(ctx: BrandContext): Promise<BrandSite> {
     fonts: brandFonts(ctx),
     hero: brandHero(ctx),
     chrome: Object.fromEntries(brand.languages.map((lang) => [lang, brandChrome(ctx, images, lang)])),
-    search: { index: urls.searchIndex(), session: urls.authSession() },
+    search: searchSetup(pages, searchPagesPerPass),
     privacy: brand.config.privacy,
     ga4: brand.config.analytics?.ga4,
     pages,

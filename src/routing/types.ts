@@ -143,6 +143,11 @@ export interface SearchSetup {
   index: string;
   /** Where the gate says which private indexes a signed-in visitor may merge. */
   session: string;
+  /**
+   * Per language, the public index's further bundles (`urls.searchIndexPart`), when the language
+   * has more searchable pages than one Pagefind pass takes; the client merges them.
+   */
+  parts?: Record<string, string[]>;
 }
 
 export interface Link {

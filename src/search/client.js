@@ -38,7 +38,8 @@ const ANALYTICS_SETTLE_MS = 1000;
 
 /** @type {Promise<Pagefind> | undefined} */
 let pagefind;
-/** @type {{ index: string; session: string } | undefined} */
+/** @typedef {{ index: string; session: string; parts?: Record<string, string[]> }} Setup */
+/** @type {Setup | undefined} */
 let indexes;
 /** @type {WeakSet<HTMLFormElement>} */
 const enhanced = new WeakSet();
@@ -48,9 +49,10 @@ let uid = 0;
  * Called by the loader with the form the visitor reached for: enhances every search form on the
  * page (once), and catches up with what was typed while this module loaded.
  * @param {HTMLFormElement | null} [form]
- * @param {{ index: string; session: string }} [setup] the public index (result URLs in it are
- *   brand-relative, hence `baseUrl: '/'`) and the gate's session endpoint, which names the private
- *   indexes a signed-in visitor may merge. Written into the loader by the build.
+ * @param {Setup} [setup] the public index (result URLs in it are brand-relative, hence
+ *   `baseUrl: '/'`), per language the further bundles of a language indexed in several passes, and
+ *   the gate's session endpoint, which names the private indexes a signed-in visitor may merge.
+ *   Written into the loader by the build.
  */
 export function start(form, setup) {
   if (!form || !setup || enhanced.has(form)) return;
@@ -75,12 +77,15 @@ export function start(form, setup) {
 function loadPagefind() {
   pagefind ??= (async () => {
     if (!indexes) throw new Error('search was not started');
-    const { index, session } = indexes;
+    const { index, session, parts } = indexes;
     const url = `${index}pagefind.js`;
     /** @type {Pagefind} */
     const pf = await import(/* @vite-ignore */ url);
     await pf.options({ baseUrl: '/' });
     await pf.init();
+    // A language too large for one indexing pass has further bundles; results span them all.
+    for (const part of parts?.[document.documentElement.lang] ?? [])
+      await pf.mergeIndex(part, { baseUrl: '/' }).catch(() => {});
     if (SESSION.test(document.cookie))
       for (const privateIndex of await readableIndexes(session))
         if (await privateIndexHas(privateIndex, document.documentElement.lang))
