@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AstroIntegration, AstroPrerenderer } from 'astro';
+import { loadContent } from '../content/load.ts';
+import { writeBrandFiles } from '../output/brand-files.ts';
+import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
+import { writeGateManifests } from '../output/gate-manifest.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { provideHandoff, type Handoff } from '../integration/handoff.ts';
+import { computeSite } from '../routing/site.ts';
+import { searchPlan, type SearchPlan } from '../search/index.ts';
+import type { BuildOptions } from './build.ts';
+import { PageCache } from './page-cache.ts';
+import { PhaseClock, type BuildTimings } from './phases.ts';
+import { report } from './check.ts';
+
+/**
+ * The site build, the part of `signpost build` that needs the content in memory: check, route data,
+ * Astro's pages, brand files, gate manifests and feeds, written into `temp`. `build.ts` runs it in
+ * a process of its own (`runSiteBuild`): everything it held is returned to the system when that
+ * process exits, before Pagefind, which takes as much again, starts indexing.
+ */
+export interface SiteBuild {
+  code: number;
+  pages: number;
+  brands: string[];
+  /** Pages copied from the previous output instead of rendered (`page-cache.ts`). */
+  copied: number;
+  feed?: FeedStats;
+  /** What the search index is to hold (absent when the build stopped early). */
+  search?: SearchPlan;
+  timings: BuildTimings;
+}
+
+export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 'noCache' | 'unchecked'>;
+
+/** Builds the site into `temp`; `before` is how many seconds the command had run already (its report lines count from its start). */
+export async function buildSite(options: SiteBuildOptions, temp: string, before: number): Promise<SiteBuild> {
+  const started = performance.now();
+  const seconds = () => before + (performance.now() - started) / 1000;
+  const log = options.quiet ? () => {} : console.log;
+  const clock = new PhaseClock();
+  const stopped = (): SiteBuild => {
+    console.log('build stopped: fix the errors above; the previous output was left as it was');
+    return { code: 1, pages: 0, brands: [], copied: 0, timings: clock.timings() };
+  };
+  clock.start('checkAndLoad');
+  const loaded = await loadContent(options.content);
+  if (!loaded.model || (loaded.problems.errors.length && !options.unchecked)) {
+    report(loaded, seconds(), console.log);
+    return stopped();
+  }
+  if (!options.quiet) report(loaded, seconds(), log);
+
+  clock.start('routeData');
+  const perPass = Number(process.env.SIGNPOST_SEARCH_PAGES_PER_PASS) || undefined;
+  const { site, problems, renderer } = await computeSite(loaded.model, {
+    mode: 'build',
+    searchPagesPerPass: perPass,
+  });
+  if (problems.errors.length && !options.unchecked) {
+    report({ ...loaded, problems }, seconds(), console.log);
+    return stopped();
+  }
+
+  const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
+  // Pages whose inputs are those of the previous build are copied from it, not rendered.
+  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
+  const { reused, render } = cache.plan(site);
+  const handoff: Handoff = {
+    content: loaded.model.root,
+    site: () => Promise.resolve(render),
+    invalidate: () => {},
+    usedAssets: new Map(),
+    inlineScripts: new Map(),
+    rendered: new Map(),
+  };
+  provideHandoff(handoff);
+  if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
+  else cache.restoreBundle(temp, site);
+  clock.start('pageCache');
+  cache.restore(temp, reused, handoff);
+  cache.write(temp, site, handoff.rendered);
+  clock.start('brandFiles');
+  await writeBrandFiles(temp, site, handoff.usedAssets);
+  await writeGateManifests(temp, site, handoff);
+  // Internal articles are rendered here for the first time (they have no page): their
+  // problems stop the build like any other, before the new output replaces the old.
+  const known = problems.errors.length;
+  clock.start('feeds');
+  const feed = await writeFeeds(temp, loaded.model, site, renderer);
+  if (problems.errors.length > known && !options.unchecked) {
+    report({ ...loaded, problems }, seconds(), console.log);
+    return stopped();
+  }
+  clock.stop();
+  return {
+    code: 0,
+    pages,
+    brands: site.brands.map((b) => b.id),
+    copied: reused.length,
+    feed,
+    search: searchPlan(site, (brand, lang) => cache.sameSearch(brand, lang)),
+    timings: clock.timings(),
+  };
+}
+
+/** Astro renders the pages handed over into `temp`. */
+async function astroBuild(temp: string, options: SiteBuildOptions, clock: PhaseClock): Promise<void> {
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const { build } = await import('astro');
+  // Astro writes its server chunks to <cwd>/.astro/.prerender and deletes that folder when done,
+  // so two builds at once (tests, CI) would delete each other's. Each build works from a folder of
+  // its own inside the project (the chunks import packages from the project's node_modules).
+  const cwd = process.cwd();
+  const workDir = path.join(PROJECT_ROOT, '.astro', 'builds', String(process.pid));
+  fs.mkdirSync(workDir, { recursive: true });
+  process.chdir(workDir);
+  clock.start('bundle');
+  try {
+    await build({
+      root: PROJECT_ROOT,
+      outDir: temp,
+      logLevel: options.quiet ? 'error' : 'warn',
+      mode: 'production',
+      integrations: [phaseMarks(clock)],
+    });
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Marks Astro's phases on the clock through its public hooks: the prerenderer's `setup` comes once
+ * the bundle is written, its `teardown` once every page is; optimised images are generated after
+ * that and before `astro:build:generated`.
+ */
+function phaseMarks(clock: PhaseClock): AstroIntegration {
+  return {
+    name: 'signpost:phase-marks',
+    hooks: {
+      'astro:build:start': ({ setPrerenderer }) =>
+        setPrerenderer(
+          (inner: AstroPrerenderer): AstroPrerenderer =>
+            new Proxy(inner, {
+              get(target, key, receiver) {
+                if (key === 'setup')
+                  return async () => {
+                    clock.start('render');
+                    await target.setup?.();
+                  };
+                if (key === 'teardown')
+                  return async () => {
+                    await target.teardown?.();
+                    clock.start('images');
+                  };
+                return Reflect.get(target, key, receiver) as unknown;
+              },
+            }),
+        ),
+      'astro:build:generated': () => clock.start('bundle'),
+    },
+  };
+}
+
+/** What `build.ts` sends the process it forks from this file, and what comes back. */
+export interface SiteBuildRequest {
+  options: SiteBuildOptions;
+  temp: string;
+  before: number;
+}
+export type SiteBuildReply = { result: SiteBuild } | { error: Error };
+
+if (import.meta.main)
+  process.once('message', (request: SiteBuildRequest) => {
+    buildSite(request.options, request.temp, request.before)
+      .then(
+        (result): SiteBuildReply => ({ result }),
+        (error: unknown): SiteBuildReply => ({
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+      )
+      .then((reply) => process.send!(reply, () => process.exit(0)));
+  });
