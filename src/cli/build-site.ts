@@ -32,7 +32,10 @@ export interface SiteBuild {
   timings: BuildTimings;
 }
 
-export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 'noCache' | 'unchecked'>;
+export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 'noCache' | 'unchecked'> & {
+  /** Searchable pages per Pagefind pass for every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`). */
+  searchPagesPerPass?: number | undefined;
+};
 
 /** Builds the site into `temp`; `before` is how many seconds the command had run already (its report lines count from its start). */
 export async function buildSite(options: SiteBuildOptions, temp: string, before: number): Promise<SiteBuild> {
@@ -53,10 +56,9 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   if (!options.quiet) report(loaded, seconds(), log);
 
   clock.start('routeData');
-  const perPass = Number(process.env.SIGNPOST_SEARCH_PAGES_PER_PASS) || undefined;
   const { site, problems, renderer } = await computeSite(loaded.model, {
     mode: 'build',
-    searchPagesPerPass: perPass,
+    searchPagesPerPass: options.searchPagesPerPass,
   });
   if (problems.errors.length && !options.unchecked) {
     report({ ...loaded, problems }, seconds(), console.log);

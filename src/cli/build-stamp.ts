@@ -81,10 +81,17 @@ export function checkStamp(options: {
   unchecked?: boolean | undefined;
   noCache?: boolean | undefined;
 }): { inputs: string; upToDate?: BuildStamp } {
-  const inputs = hashInputs(options.content, { unchecked: options.unchecked === true });
+  const inputs = hashInputs(options.content, {
+    unchecked: options.unchecked === true,
+    // How search indexes are split is written into every page (`runBuild` checks the value).
+    searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
+  });
   const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out));
   return stamp?.inputs === inputs ? { inputs, upToDate: stamp } : { inputs };
 }
+
+/** Searchable pages per Pagefind pass for every language, when set (`layout.ts` `searchPagesPerPass`). */
+export const SEARCH_PAGES_PER_PASS = 'SIGNPOST_SEARCH_PAGES_PER_PASS';
 
 /** The line that says there was nothing to build. */
 export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeedStats } from '../output/feed-files.ts';
 import { indexSite, type IndexStats } from '../search/index.ts';
-import { checkStamp, upToDateLine, writeStamp } from './build-stamp.ts';
+import { checkStamp, SEARCH_PAGES_PER_PASS, upToDateLine, writeStamp } from './build-stamp.ts';
 import type { SiteBuild, SiteBuildReply, SiteBuildRequest } from './build-site.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
 
@@ -54,6 +54,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.out);
   clock.start('outputSwap');
   removeLeftovers(outDir);
+  const perPass = process.env[SEARCH_PAGES_PER_PASS];
+  const searchPagesPerPass = perPass === undefined || perPass === '' ? undefined : Number(perPass);
+  if (searchPagesPerPass !== undefined && !(Number.isInteger(searchPagesPerPass) && searchPagesPerPass > 0)) {
+    console.log(
+      `build stopped: ${SEARCH_PAGES_PER_PASS} is "${perPass}"; set it to a whole number of pages above 0, or unset it`,
+    );
+    return { code: 1, pages: 0, seconds: seconds() };
+  }
   clock.start('checkAndLoad');
   const { inputs, upToDate } = options.stamp ?? checkStamp(options);
   if (upToDate) {
@@ -70,7 +78,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const { stamp: _, ...siteOptions } = options;
     clock.stop();
     const forked = performance.now();
-    built = await runSiteBuild({ options: siteOptions, temp, before: seconds() });
+    built = await runSiteBuild({ options: { ...siteOptions, searchPagesPerPass }, temp, before: seconds() });
     // The site build's own phases; starting its process and loading its modules count as loading.
     const phases = Object.values(built.timings).reduce((sum, s) => sum + s, 0);
     clock.add({

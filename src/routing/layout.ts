@@ -89,7 +89,6 @@ export function audienceIndexDir(audiences: readonly string[]): string {
   return audiences.length ? `${SEARCH_INDEX}-${[...audiences].sort().join('+')}` : SEARCH_INDEX;
 }
 
-/** Is this URL path under a private search index (`/_private/pagefind…/`)? */
 /** Pagefind names its own files and folders in a bundle otherwise; `part-` is never one of them. */
 function searchPartDir(lang: string, part: number): string {
   return `part-${lang}-${part}`;
@@ -112,6 +111,7 @@ export function searchIndexParts(lang: string, pages: number, override?: number)
   return Math.max(1, Math.ceil(pages / searchPagesPerPass(lang, override)));
 }
 
+/** Is this URL path under a private search index (`/_private/pagefind…/`)? */
 export function isPrivateSearchIndexUrl(url: string): boolean {
   return url.startsWith(`/${PRIVATE}/${SEARCH_INDEX}`);
 }
