@@ -65,6 +65,18 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     return stopped();
   }
 
+  // The feeds first: their renders and strings are garbage by the time Astro needs the memory.
+  // Internal articles are rendered here for the first time (they have no page): their problems
+  // stop the build like any other, before the new output replaces the old.
+  const known = problems.errors.length;
+  clock.start('feeds');
+  const feed = await writeFeeds(temp, loaded.model, site, renderer);
+  if (problems.errors.length > known && !options.unchecked) {
+    report({ ...loaded, problems }, seconds(), console.log);
+    return stopped();
+  }
+  renderer.forget();
+
   const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
   // Pages whose inputs are those of the previous build are copied from it, not rendered.
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
@@ -86,15 +98,6 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   clock.start('brandFiles');
   await writeBrandFiles(temp, site, handoff.usedAssets);
   await writeGateManifests(temp, site, handoff);
-  // Internal articles are rendered here for the first time (they have no page): their
-  // problems stop the build like any other, before the new output replaces the old.
-  const known = problems.errors.length;
-  clock.start('feeds');
-  const feed = await writeFeeds(temp, loaded.model, site, renderer);
-  if (problems.errors.length > known && !options.unchecked) {
-    report({ ...loaded, problems }, seconds(), console.log);
-    return stopped();
-  }
   clock.stop();
   return {
     code: 0,
@@ -126,6 +129,8 @@ async function astroBuild(temp: string, options: SiteBuildOptions, clock: PhaseC
       logLevel: options.quiet ? 'error' : 'warn',
       mode: 'production',
       integrations: [phaseMarks(clock)],
+      // The feeds are in `temp` already.
+      vite: { build: { emptyOutDir: false } },
     });
   } finally {
     process.chdir(cwd);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeedStats } from '../output/feed-files.ts';
-import { indexSite, type IndexStats } from '../search/index.ts';
+import type { IndexStats } from '../search/index.ts';
 import { checkStamp, SEARCH_PAGES_PER_PASS, upToDateLine, writeStamp } from './build-stamp.ts';
 import type { SiteBuild, SiteBuildReply, SiteBuildRequest } from './build-site.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
@@ -91,6 +91,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     }
     feed = built.feed;
     clock.start('searchIndex');
+    // Loaded now, not while the site build runs: this process waits small.
+    const { indexSite } = await import('../search/index.ts');
     search = await indexSite(temp, built.search, outDir);
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
@@ -120,6 +122,11 @@ function runSiteBuild(request: SiteBuildRequest): Promise<SiteBuild> {
     const child = fork(fileURLToPath(new URL('./build-site.ts', import.meta.url)), {
       serialization: 'advanced',
       stdio: 'inherit',
+      // A smaller young generation and two malloc arenas that give freed memory back: the site
+      // build's peak (and with it the machine a build needs) drops by ~100 MB at 3,000 pages,
+      // measured with the bench; the time it costs was within the machine's noise.
+      execArgv: [...process.execArgv, '--max-semi-space-size=4'],
+      env: { MALLOC_ARENA_MAX: '2', MALLOC_TRIM_THRESHOLD_: '131072', ...process.env },
     });
     let reply: SiteBuildReply | undefined;
     child.on('message', (message: SiteBuildReply) => (reply = message));

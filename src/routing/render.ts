@@ -38,6 +38,14 @@ export class ArticleRenderer {
     }
     return result;
   }
+
+  /**
+   * Drops every render, once nothing will ask again (the build, after the feeds): the pages keep
+   * their HTML, and the plain text only the feeds read becomes garbage.
+   */
+  forget(): void {
+    this.#cache.clear();
+  }
 }
 
 /** Callout titles and other labels the Markdown pipeline writes, in the page language. */
