@@ -39,8 +39,11 @@ export function searchPlan(site: SiteData, same: (brand: string, lang: string) =
     brands: site.brands.map((brand) => {
       const files = new Map<string, string[]>();
       for (const page of brand.pages)
-        if (page.kind === 'article' && page.searchable && !page.private)
-          files.set(page.lang, [...(files.get(page.lang) ?? []), fileOf(page.url)]);
+        if (page.kind === 'article' && page.searchable && !page.private) {
+          let list = files.get(page.lang);
+          if (!list) files.set(page.lang, (list = []));
+          list.push(fileOf(page.url));
+        }
       return {
         id: brand.id,
         languages: [...files]
