@@ -5,6 +5,7 @@ import type { Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
+import { inPublicSearch } from '../routing/visibility.ts';
 import { codeVersion } from './build-stamp.ts';
 
 /**
@@ -242,7 +243,7 @@ function searchHashes(site: SiteData, pages: Record<string, PageRecord>): PageMa
   for (const brand of site.brands) {
     const byLanguage = new Map<string, string[]>();
     for (const page of brand.pages)
-      if (page.kind === 'article' && page.searchable && !page.private) {
+      if (inPublicSearch(page)) {
         const file = treeFile(brand.id, false, page.url);
         const list = byLanguage.get(page.lang) ?? [];
         list.push(`${file} ${pages[file]?.sha ?? 'missing'}`);

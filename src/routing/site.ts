@@ -10,7 +10,7 @@ import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
 import { ArticleRenderer } from './render.ts';
 import type { BrandSite, PageData, SearchSetup, SiteData } from './types.ts';
-import type { Mode } from './visibility.ts';
+import { inPublicSearch, type Mode } from './visibility.ts';
 
 export interface ComputeOptions {
   mode: Mode;
@@ -56,9 +56,7 @@ export async function computeSite(
  */
 function searchSetup(pages: PageData[], perPass: number | undefined): SearchSetup {
   const counts = new Map<string, number>();
-  for (const page of pages)
-    if (page.kind === 'article' && page.searchable && !page.private)
-      counts.set(page.lang, (counts.get(page.lang) ?? 0) + 1);
+  for (const page of pages) if (inPublicSearch(page)) counts.set(page.lang, (counts.get(page.lang) ?? 0) + 1);
   const parts: Record<string, string[]> = {};
   for (const [lang, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const n = searchIndexParts(lang, count, perPass);

@@ -1,4 +1,5 @@
 import type { Article, ArticleGroup, Collection, HelpCenter } from '../content/model.ts';
+import type { ArticlePage, PageData } from './types.ts';
 
 /**
  * Who sees what: the one place that decides, for an article translation on a brand's site,
@@ -163,4 +164,14 @@ export function pageNoindex(scope: VisibilityScope): boolean {
 /** Home and collection pages are in the sitemap unless the brand is kept out of search engines. */
 export function inSitemap(scope: VisibilityScope): boolean {
   return scope.indexing;
+}
+
+/** A page the brand's public search index reads (`search` was `'public'`). */
+export function inPublicSearch(page: PageData): page is ArticlePage {
+  return page.kind === 'article' && page.searchable && !page.private;
+}
+
+/** A page one of the brand's private search indexes reads (`search` was `'private'`). */
+export function inPrivateSearch(page: PageData): page is ArticlePage {
+  return page.kind === 'article' && page.searchable && page.private;
 }

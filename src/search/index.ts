@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { dirs, fileOf } from '../routing/layout.ts';
 import type { ArticlePage, BrandSite, SiteData } from '../routing/types.ts';
+import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
 
 /**
  * Everything indexing needs to know of a site, as plain data: the build indexes after the process
@@ -39,7 +40,7 @@ export function searchPlan(site: SiteData, same: (brand: string, lang: string) =
     brands: site.brands.map((brand) => {
       const files = new Map<string, string[]>();
       for (const page of brand.pages)
-        if (page.kind === 'article' && page.searchable && !page.private) {
+        if (inPublicSearch(page)) {
           let list = files.get(page.lang);
           if (!list) files.set(page.lang, (list = []));
           list.push(fileOf(page.url));
@@ -282,9 +283,11 @@ async function mergeBundle(pass: string, output: string): Promise<void> {
 function privateSets(brand: BrandSite): Map<string, ArticlePage[]> {
   const sets = new Map<string, ArticlePage[]>();
   for (const page of brand.pages)
-    if (page.kind === 'article' && page.private && page.searchable) {
+    if (inPrivateSearch(page)) {
       const key = [...page.audiences].sort().join('\n');
-      sets.set(key, [...(sets.get(key) ?? []), page]);
+      let set = sets.get(key);
+      if (!set) sets.set(key, (set = []));
+      set.push(page);
     }
   return sets;
 }
