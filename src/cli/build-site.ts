@@ -43,16 +43,15 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   const seconds = () => before + (performance.now() - started) / 1000;
   const log = options.quiet ? () => {} : console.log;
   const clock = new PhaseClock();
-  const stopped = (): SiteBuild => {
+  clock.start('checkAndLoad');
+  const loaded = await loadContent(options.content);
+  /** Every problem found so far, and the line that says nothing was replaced. */
+  const stopped = (problems = loaded.problems): SiteBuild => {
+    report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
     return { code: 1, pages: 0, brands: [], copied: 0, timings: clock.timings() };
   };
-  clock.start('checkAndLoad');
-  const loaded = await loadContent(options.content);
-  if (!loaded.model || (loaded.problems.errors.length && !options.unchecked)) {
-    report(loaded, seconds(), console.log);
-    return stopped();
-  }
+  if (!loaded.model || (loaded.problems.errors.length && !options.unchecked)) return stopped();
   if (!options.quiet) report(loaded, seconds(), log);
 
   clock.start('routeData');
@@ -60,10 +59,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     mode: 'build',
     searchPagesPerPass: options.searchPagesPerPass,
   });
-  if (problems.errors.length && !options.unchecked) {
-    report({ ...loaded, problems }, seconds(), console.log);
-    return stopped();
-  }
+  if (problems.errors.length && !options.unchecked) return stopped(problems);
 
   // The feeds first: their renders and strings are garbage by the time Astro needs the memory.
   // Internal articles are rendered here for the first time (they have no page): their problems
@@ -71,10 +67,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   const known = problems.errors.length;
   clock.start('feeds');
   const feed = await writeFeeds(temp, loaded.model, site, renderer);
-  if (problems.errors.length > known && !options.unchecked) {
-    report({ ...loaded, problems }, seconds(), console.log);
-    return stopped();
-  }
+  if (problems.errors.length > known && !options.unchecked) return stopped(problems);
   renderer.forget();
 
   const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);

@@ -90,7 +90,7 @@ export function checkStamp(options: {
   return stamp?.inputs === inputs ? { inputs, upToDate: stamp } : { inputs };
 }
 
-/** Searchable pages per Pagefind pass for every language, when set (`layout.ts` `searchPagesPerPass`). */
+/** Searchable pages per Pagefind pass for every language, when set (`layout.ts` `searchIndexParts`). */
 export const SEARCH_PAGES_PER_PASS = 'SIGNPOST_SEARCH_PAGES_PER_PASS';
 
 /** The line that says there was nothing to build. */

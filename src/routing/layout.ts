@@ -95,20 +95,15 @@ function searchPartDir(lang: string, part: number): string {
 }
 
 /**
- * How many searchable pages one Pagefind pass may index: Pagefind holds every page of a pass in
- * memory until it writes the index, about 0.9 MB per page for Chinese, Japanese and Korean (its
- * segmentation) and about 0.1 MB for other scripts (measured with Pagefind 1.6). A language with
- * more pages than this gets several bundles, so a pass never needs much more than 1 GB.
- * `SIGNPOST_SEARCH_PAGES_PER_PASS` sets one figure for every language, for smaller machines.
+ * How many bundles a language's public index has: one per 1,000 searchable pages for Chinese,
+ * Japanese and Korean, one per 8,000 otherwise. Pagefind holds every page of a pass in memory until
+ * it writes the index, about 0.9 MB a page for those three (its segmentation) and about 0.1 MB for
+ * other scripts (measured with Pagefind 1.6), so a pass never needs much more than 1 GB.
+ * `override` (`SIGNPOST_SEARCH_PAGES_PER_PASS`) sets one figure for every language.
  */
-export function searchPagesPerPass(lang: string, override?: number): number {
-  if (override) return override;
-  return /^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000;
-}
-
-/** How many bundles a language's public index has: parts of at most `searchPagesPerPass` pages. */
 export function searchIndexParts(lang: string, pages: number, override?: number): number {
-  return Math.max(1, Math.ceil(pages / searchPagesPerPass(lang, override)));
+  const perPass = override ?? (/^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000);
+  return Math.max(1, Math.ceil(pages / perPass));
 }
 
 /** Is this URL path under a private search index (`/_private/pagefind…/`)? */

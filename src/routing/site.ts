@@ -16,7 +16,7 @@ export interface ComputeOptions {
   mode: Mode;
   /** Only this brand (dev). */
   brand?: string | undefined;
-  /** Searchable pages per Pagefind pass for every language (`searchPagesPerPass`), when set. */
+  /** Searchable pages per Pagefind pass for every language (`searchIndexParts`), when set. */
   searchPagesPerPass?: number | undefined;
 }
 
