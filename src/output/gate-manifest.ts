@@ -5,6 +5,7 @@ import type { GateManifest } from '../gate/manifest.ts';
 import type { Handoff } from '../integration/handoff.ts';
 import { audienceIndexDir, gateManifestFile, urls } from '../routing/layout.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
+import { inPrivateSearch } from '../routing/visibility.ts';
 
 /**
  * The gate manifest of one brand (its schema, the contract, is `src/gate/manifest.ts`): which URLs
@@ -14,9 +15,8 @@ import type { BrandSite, SiteData } from '../routing/types.ts';
 export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable<string>): GateManifest {
   const privatePages = brand.pages.filter((p) => p.private && p.kind === 'article');
   const sets = new Map<string, string[]>();
-  for (const page of privatePages)
-    if (page.kind === 'article' && page.searchable)
-      sets.set(audienceIndexDir(page.audiences), [...page.audiences].sort());
+  for (const page of brand.pages)
+    if (inPrivateSearch(page)) sets.set(audienceIndexDir(page.audiences), [...page.audiences].sort());
   return {
     version: 1,
     brand: brand.id,
