@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { loadContent } from '../content/load.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
@@ -12,6 +14,7 @@ import { searchPlan, type SearchPlan } from '../search/index.ts';
 import type { BuildOptions } from './build.ts';
 import { PageCache } from './page-cache.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
+import { serveApart } from './apart.ts';
 import { report } from './check.ts';
 
 /**
@@ -148,6 +151,7 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
                 if (key === 'setup')
                   return async () => {
                     clock.start('render');
+                    stopEsbuild();
                     await target.setup?.();
                   };
                 if (key === 'teardown')
@@ -164,22 +168,22 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
   };
 }
 
+/**
+ * Astro's bundle starts esbuild's service (a process of its own, ~15 MB) to replace
+ * `import.meta.env`, and leaves it running; nothing needs it while the pages render. The esbuild
+ * Astro itself loads is stopped (it starts again if asked again).
+ */
+function stopEsbuild(): void {
+  const fromAstro = createRequire(fileURLToPath(import.meta.resolve('astro')));
+  (fromAstro('esbuild') as { stop(): void }).stop();
+}
+
 /** What `build.ts` sends the process it forks from this file, and what comes back. */
 export interface SiteBuildRequest {
   options: SiteBuildOptions;
   temp: string;
   before: number;
 }
-export type SiteBuildReply = { result: SiteBuild } | { error: Error };
 
 if (import.meta.main)
-  process.once('message', (request: SiteBuildRequest) => {
-    buildSite(request.options, request.temp, request.before)
-      .then(
-        (result): SiteBuildReply => ({ result }),
-        (error: unknown): SiteBuildReply => ({
-          error: error instanceof Error ? error : new Error(String(error)),
-        }),
-      )
-      .then((reply) => process.send!(reply, () => process.exit(0)));
-  });
+  serveApart((request: SiteBuildRequest) => buildSite(request.options, request.temp, request.before));

@@ -3,6 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths.ts';
+import { runApart, serveApart } from './apart.ts';
 import { dirs } from '../routing/layout.ts';
 
 /**
@@ -29,7 +30,10 @@ export interface BuildStamp {
 }
 
 /** The hash of a build's inputs (see `BuildStamp`); about a tenth of a second at 3,000 articles. */
-export function hashInputs(content: string, options: Record<string, unknown>): string {
+export function hashInputs(
+  content: string,
+  options: Record<string, unknown>,
+): { hash: string; articles: number } {
   const hash = createHash('sha256');
   const add = (...parts: (string | Buffer)[]) => {
     for (const part of parts) hash.update(part).update('\0');
@@ -41,16 +45,18 @@ export function hashInputs(content: string, options: Record<string, unknown>): s
     ['themes', path.join(root, '..', 'themes')],
     ['built-in themes', path.join(PROJECT_ROOT, 'themes')],
   ] as const;
+  let articles = 0;
   for (const [name, dir] of trees)
     for (const file of filesUnder(dir)) {
       const absolute = path.join(dir, file);
+      if (name === 'content' && /\.mdx?$/.test(file)) articles += 1;
       add(name, file);
       hashFile(hash, absolute);
       add(String(fs.lstatSync(absolute).mtimeMs));
     }
   add('code', codeVersion());
   add('last content commit', lastCommit(root));
-  return hash.digest('hex');
+  return { hash: hash.digest('hex'), articles };
 }
 
 let code: string | undefined;
@@ -75,19 +81,40 @@ export function codeVersion(): string {
  * for the build to stamp otherwise. The command line asks before it loads the build's modules
  * (Astro, Pagefind, sharp), which take longer to load than this takes to answer.
  */
-export function checkStamp(options: {
-  content: string;
-  out: string;
-  unchecked?: boolean | undefined;
-  noCache?: boolean | undefined;
-}): { inputs: string; upToDate?: BuildStamp } {
-  const inputs = hashInputs(options.content, {
+export function checkStamp(options: StampOptions): StampCheck {
+  const { hash: inputs, articles } = hashInputs(options.content, {
     unchecked: options.unchecked === true,
     // How search indexes are split is written into every page (`runBuild` checks the value).
     searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
   });
   const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out));
-  return stamp?.inputs === inputs ? { inputs, upToDate: stamp } : { inputs };
+  return stamp?.inputs === inputs ? { inputs, articles, upToDate: stamp } : { inputs, articles };
+}
+
+export interface StampOptions {
+  content: string;
+  out: string;
+  unchecked?: boolean | undefined;
+  noCache?: boolean | undefined;
+}
+
+/**
+ * `checkStamp` in a process of its own: listing and hashing 25,000 content files leaves ~50 MB in
+ * the process that did it, and the command waits for the site build with what it holds.
+ */
+export function checkStampApart(options: StampOptions): Promise<StampCheck> {
+  return runApart(new URL(import.meta.url), 'the build stamp check', options);
+}
+
+if (import.meta.main) serveApart(checkStamp);
+
+export interface StampCheck {
+  /** The hash of the inputs, for the build to stamp. */
+  inputs: string;
+  /** Article files (`.md`, `.mdx`) in the content folder: how large a build this is. */
+  articles: number;
+  /** The stamp of the build in `out`, when it is the build of these very inputs. */
+  upToDate?: BuildStamp;
 }
 
 /** Searchable pages per Pagefind pass for every language, when set (`layout.ts` `searchIndexParts`). */

@@ -70,8 +70,8 @@ options:
         noCache: v['no-cache'] === true,
       };
       // Asked before the build's modules load: when nothing changed, that is most of the time.
-      const { checkStamp, upToDateLine } = await import('./build-stamp.ts');
-      const stamp = checkStamp(options);
+      const { checkStampApart, upToDateLine } = await import('./build-stamp.ts');
+      const stamp = await checkStampApart(options);
       if (stamp.upToDate) {
         console.log(upToDateLine(stamp.upToDate, options.out, (performance.now() - started) / 1000));
         return 0;

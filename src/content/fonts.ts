@@ -167,8 +167,11 @@ export function unicodeRangeOf(range: FontRange, points: readonly number[]): str
 
 const require = createRequire(import.meta.url);
 type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'woff2' }) => Promise<Buffer>;
-// subset-font is CommonJS without types.
-const subsetFont = require('subset-font') as SubsetFont;
+/**
+ * subset-font (CommonJS without types), loaded on the first subset: it sets up harfbuzz and two
+ * WOFF2 WebAssembly instances of ~17 MB each, which a help center without font files never uses.
+ */
+let subsetFont: SubsetFont | undefined;
 const SUBSETTER = (require('subset-font/package.json') as { version: string }).version;
 
 /**
@@ -195,6 +198,7 @@ export function makeSubset(
   const name = subsetName(font, range);
   let made = subsets.get(name);
   if (!made) {
+    subsetFont ??= require('subset-font') as SubsetFont;
     made = subsetFont(fs.readFileSync(font.file), points.map((c) => String.fromCodePoint(c)).join(''), {
       targetFormat: 'woff2',
     }).then((woff2) => new Uint8Array(woff2));

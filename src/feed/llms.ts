@@ -38,16 +38,18 @@ export function llmsTxt(brand: Brand, site: BrandSite, all: FeedEntry[]): string
 
 /**
  * `llms-full.txt`: the same header, then every public article's `.md` copy (front matter and
- * all, so each article still says where it lives), in feed order.
+ * all, so each article still says where it lives), in feed order, separated by a newline. Yields
+ * the file piece by piece: at 25,000 pages it is hundreds of megabytes, which the writer streams
+ * rather than holds.
  */
-export function llmsFullTxt(brand: Brand, site: BrandSite, entries: FeedEntry[]): string {
+export function* llmsFullTxt(brand: Brand, site: BrandSite, entries: FeedEntry[]): Generator<string> {
   const copies = new Map(site.markdownCopies.map((c) => [c.url, c.markdown]));
-  const articles = entries.flatMap((e) => {
-    if (!e.public) return [];
+  yield header(brand);
+  for (const e of entries) {
+    if (!e.public) continue;
     const copy = copies.get(urls.articleMarkdown(e.article.language, e.group.id));
-    return copy === undefined ? [] : [copy()];
-  });
-  return [header(brand), ...articles].join('\n');
+    if (copy !== undefined) yield `\n${copy()}`;
+  }
 }
 
 /** `# Name` and `> summary`: the hero's welcome in the default language, else the brand's name. */

@@ -74,7 +74,12 @@ export async function writeFeeds(
     }
     stats.articles += plan.entries.length;
     await write(path.join(publicDir, rootFiles.llms), llmsTxt(brand, brandSite, plan.entries));
-    await write(path.join(publicDir, rootFiles.llmsFull), llmsFullTxt(brand, brandSite, plan.entries));
+    const llmsFull = await TextFile.open(path.join(publicDir, rootFiles.llmsFull));
+    try {
+      for (const part of llmsFullTxt(brand, brandSite, plan.entries)) await llmsFull.push(part);
+    } finally {
+      await llmsFull.close();
+    }
     for (const [to, from] of copies) {
       await fs.mkdir(path.dirname(to), { recursive: true });
       await fs.copyFile(from, to);
@@ -90,55 +95,80 @@ export async function writeFeeds(
  * 2)` plus a newline, as if it had been written at once.
  */
 class FeedFile {
-  /** Flushed to the file past this many characters: few writes, little held. */
-  static readonly #chunk = 1 << 20;
-  readonly #handle: FileHandle;
-  #pending: string[] = [];
-  #pendingLength = 0;
+  readonly #file: TextFile;
   #count = 0;
-  #bytes = 0;
-  #closed = false;
 
-  private constructor(handle: FileHandle) {
-    this.#handle = handle;
+  private constructor(file: TextFile) {
+    this.#file = file;
   }
 
   /** Creates the file and writes everything before the first article. */
   static async open(file: string, head: Omit<KnowledgeFeed, 'articles'>): Promise<FeedFile> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    const feed = new FeedFile(await fs.open(file, 'w'));
+    const feed = new FeedFile(await TextFile.open(file));
     // `articles` is the last key, so the feed written whole ends in `"articles": []\n}`.
     const whole = JSON.stringify({ ...head, articles: [] }, null, 2);
-    await feed.#push(`${whole.slice(0, -'[]\n}'.length)}[`);
+    await feed.#file.push(`${whole.slice(0, -'[]\n}'.length)}[`);
     return feed;
   }
 
   async add(article: FeedArticle): Promise<void> {
     const json = JSON.stringify(article, null, 2).replace(/\n/g, '\n    ');
-    await this.#push(`${this.#count++ ? ',' : ''}\n    ${json}`);
+    await this.#file.push(`${this.#count++ ? ',' : ''}\n    ${json}`);
   }
 
   /** Ends the document and closes the file; returns its size in bytes. Safe to call twice. */
   async close(): Promise<number> {
-    if (this.#closed) return this.#bytes;
-    this.#closed = true;
+    if (this.#file.closed) return this.#file.bytes;
     try {
-      await this.#push(this.#count ? '\n  ]\n}\n' : ']\n}\n', true);
+      await this.#file.push(this.#count ? '\n  ]\n}\n' : ']\n}\n');
+    } finally {
+      await this.#file.close();
+    }
+    return this.#file.bytes;
+  }
+}
+
+/** A UTF-8 file written piece by piece, in writes of about a megabyte: little is held at once. */
+class TextFile {
+  static readonly #chunk = 1 << 20;
+  readonly #handle: FileHandle;
+  #pending: string[] = [];
+  #pendingLength = 0;
+  bytes = 0;
+  closed = false;
+
+  private constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  static async open(file: string): Promise<TextFile> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    return new TextFile(await fs.open(file, 'w'));
+  }
+
+  async push(text: string): Promise<void> {
+    this.#pending.push(text);
+    this.#pendingLength += text.length;
+    if (this.#pendingLength >= TextFile.#chunk) await this.#flush();
+  }
+
+  /** Writes what is pending and closes the file. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.#flush();
     } finally {
       await this.#handle.close();
     }
-    return this.#bytes;
   }
 
-  async #push(text: string, flush = false): Promise<void> {
-    this.#pending.push(text);
-    this.#pendingLength += text.length;
-    if (!flush && this.#pendingLength < FeedFile.#chunk) return;
+  async #flush(): Promise<void> {
     const bytes = Buffer.from(this.#pending.join(''), 'utf8');
     this.#pending = [];
     this.#pendingLength = 0;
     await this.#handle.write(bytes);
-    this.#bytes += bytes.length;
+    this.bytes += bytes.length;
   }
 }
 
