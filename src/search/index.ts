@@ -118,10 +118,14 @@ function indexError(brand: string, errors: string[]): Error {
 
 /** Writes an index and reports what it holds (`addDirectory` counts every HTML file it read). */
 async function finish(brand: string, index: pagefind.PagefindIndex, output: string) {
+  await writeIndex(brand, index, output);
+  return { pages: await pagesIn(output), bytes: await sizeOf(output) };
+}
+
+async function writeIndex(brand: string, index: pagefind.PagefindIndex, output: string): Promise<void> {
   const written = await index.writeFiles({ outputPath: output });
   if (written.errors.length) throw indexError(brand, written.errors);
   await index.deleteIndex();
-  return { pages: await pagesIn(output), bytes: await sizeOf(output) };
 }
 
 /**
@@ -160,9 +164,15 @@ async function indexPublicTree(brand: BrandSearch, root: string, previousOut: st
       const added = await index.addDirectory({ path: root, glob });
       if (added.errors.length) throw indexError(brand.id, added.errors);
       if (part === 1) {
-        const pass = `${output}.${lang}`;
-        await finish(brand.id, index, pass);
-        await mergeBundle(pass, output);
+        // Written straight into the bundle: Pagefind names every file of a language by language
+        // and content hash (the scripts and styles are the same in every pass) and leaves the
+        // files it did not write, so only its entry file, which lists this pass's language alone,
+        // is merged with the languages the bundle held before. Pagefind has no API that merges
+        // bundles at build time (its `mergeIndex` joins them in the browser, at the cost of a
+        // request per bundle), hence this.
+        const before = await readEntry(output);
+        await writeIndex(brand.id, index, output);
+        if (before) await addLanguages(output, before);
       } else {
         const bundle = dirs.searchIndexPart(root, lang, part);
         await finish(brand.id, index, bundle);
@@ -233,16 +243,23 @@ type Entry = { languages: Record<string, unknown> } & Record<string, unknown>;
  * file is the same whichever passes made the bundle.
  */
 async function addLanguages(output: string, added: Entry): Promise<void> {
-  const file = path.join(output, ENTRY);
-  const current = await fs.readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as Entry,
-    () => ({ ...added, languages: {} }),
-  );
+  const current = (await readEntry(output)) ?? { ...added, languages: {} };
   const languages = Object.entries({ ...current.languages, ...added.languages }).sort(([a], [b]) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
   await fs.mkdir(output, { recursive: true });
-  await fs.writeFile(file, JSON.stringify({ ...current, languages: Object.fromEntries(languages) }));
+  await fs.writeFile(
+    path.join(output, ENTRY),
+    JSON.stringify({ ...current, languages: Object.fromEntries(languages) }),
+  );
+}
+
+/** The entry file of the bundle in `output`, if there is one yet. */
+function readEntry(output: string): Promise<Entry | undefined> {
+  return fs.readFile(path.join(output, ENTRY), 'utf8').then(
+    (text) => JSON.parse(text) as Entry,
+    () => undefined,
+  );
 }
 
 /** How many pages a written bundle holds, by its entry file. */
@@ -259,21 +276,6 @@ async function publicPages(root: string, brand: BrandSearch): Promise<number> {
   for (const { lang, parts } of brand.languages)
     for (let n = 2; n <= parts; n++) pages += await pagesIn(dirs.searchIndexPart(root, lang, n));
   return pages;
-}
-
-/**
- * Moves one language's Pagefind bundle into `output`, adding its language to the entry file.
- * Pagefind names every per-language file by language and content hash, so bundles of different
- * languages never share a file name; the scripts and styles are the same in each. Pagefind has
- * no API that merges bundles at build time (its `mergeIndex` joins them in the browser, at the
- * cost of a request per bundle), hence this.
- */
-async function mergeBundle(pass: string, output: string): Promise<void> {
-  const added = JSON.parse(await fs.readFile(path.join(pass, ENTRY), 'utf8')) as Entry;
-  await fs.rm(path.join(pass, ENTRY));
-  await fs.cp(pass, output, { recursive: true, force: true });
-  await addLanguages(output, added);
-  await fs.rm(pass, { recursive: true, force: true });
 }
 
 /**
