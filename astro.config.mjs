@@ -12,6 +12,10 @@ export default defineConfig({
     format: 'preserve',
     // Every brand is deployed from its own folder, so a page must not depend on shared CSS files.
     inlineStylesheets: 'always',
+    // Pages rendered at once. One at a time, the render waited for each page's file to be written
+    // and sat idle more than half the time: 8 took 3,000 pages from 6.7–8.4 s to 3.2–4.5 s on two
+    // cores, with the same bytes written.
+    concurrency: 8,
   },
   compressHTML: true,
   // Optimised article images are kept here between builds (by the hash of the image and its
