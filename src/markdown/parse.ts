@@ -51,8 +51,9 @@ export class BodyParse {
   static readonly #kept = new Set<BodyParse>();
   static #keptSize = 0;
 
-  readonly #source: string;
+  #source: string;
   readonly #format: 'md' | 'mdx';
+  #disposed = false;
   #handle: MdastHandle | undefined;
   #outline: Outline | undefined;
   #error: MarkdownError | undefined;
@@ -121,6 +122,18 @@ export class BodyParse {
     }
   }
 
+  /**
+   * Lets go of the source and everything read from it, once nothing will read this body again
+   * (the site build, after the feeds and `.md` copies, its last readers). A later render is a bug
+   * and throws rather than render nothing.
+   */
+  dispose(): void {
+    this.#release();
+    this.#source = '';
+    this.#outline = undefined;
+    this.#disposed = true;
+  }
+
   /** Markdown with nothing to read for references, hazards or comments, so not parsed for them. */
   #plain(): boolean {
     return this.#format === 'md' && this.#outline === undefined && !MAY_MATTER.test(this.#source);
@@ -147,6 +160,7 @@ export class BodyParse {
 
   /** Positions cost time and memory; only the outline (lines, spans) needs them. */
   #parse(positions: boolean): MdastHandle {
+    if (this.#disposed) throw new Error('this article body was disposed of and cannot be parsed again');
     return this.#format === 'mdx'
       ? createMdxMdastHandle(this.#source, FEATURES, positions)
       : createMdastHandle(this.#source, FEATURES, positions);

@@ -7,9 +7,10 @@ import type { BrandSite, SiteData } from '../routing/types.ts';
 import { escapeHtml } from './escape.ts';
 
 /**
- * Everything a brand's deploy folder needs besides the Astro pages: the assets its pages use,
- * brand images and the generated favicons and manifest, `sitemap.xml`, `robots.txt`, `CNAME`, `_redirects` and the Markdown copies of
- * public articles. Private pages' assets go to the private tree only.
+ * Everything a brand's deploy folder needs besides the Astro pages and the Markdown copies
+ * ({@link writeMarkdownCopies}): the assets its pages use, brand images and the generated favicons
+ * and manifest, `sitemap.xml`, `robots.txt`, `CNAME` and `_redirects`. Private pages' assets go to
+ * the private tree only.
  */
 export async function writeBrandFiles(
   outDir: string,
@@ -30,7 +31,6 @@ export async function writeBrandFiles(
       await copy(file, path.join(publicDir, fileOf(url)));
     for (const [url, make] of Object.entries(brand.generated))
       await write(path.join(publicDir, fileOf(url)), await make());
-    writeMany(brand.markdownCopies.map(({ url, markdown }) => [path.join(publicDir, fileOf(url)), markdown]));
     await write(path.join(publicDir, rootFiles.sitemap), sitemap(brand));
     await write(path.join(publicDir, rootFiles.robots), robots(brand));
     await write(path.join(publicDir, rootFiles.cname), `${brand.domain}\n`);
@@ -40,6 +40,14 @@ export async function writeBrandFiles(
     );
   }
   await fs.rm(shared, { recursive: true, force: true });
+}
+
+/** The `.md` copy of every public article, for agents, in each brand's deploy folder. */
+export function writeMarkdownCopies(outDir: string, site: SiteData): void {
+  for (const brand of site.brands) {
+    const publicDir = dirs.public(outDir, brand.id);
+    writeMany(brand.markdownCopies.map(({ url, markdown }) => [path.join(publicDir, fileOf(url)), markdown]));
+  }
 }
 
 /** A script or style of Astro's bundle, which every page of a brand may load (images are per page). */
