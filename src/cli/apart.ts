@@ -1,19 +1,19 @@
-import { fork, type ForkOptions } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
 /**
  * Work done in a process of its own, so that the memory it leaves behind goes back to the system
  * when it ends, not to the process that waits for it (V8 and malloc keep what a process once
  * held). `build.ts` runs the site build so, and the build stamp's check: listing and hashing
  * 25,000 files left ~50 MB in the process that then waited for the site build.
  */
+import { fork, type ForkOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 type Reply<T> = { result: T } | { error: Error };
 
 /**
  * Runs `module`'s {@link serveApart} handler on `request` in a child process (same Node, same
  * flags unless `options` says more) and resolves with its answer; `what` names the work in the
- * error when the child dies without one. The child's output goes where
- * this process's goes; an exception there is thrown here, as if it ran here.
+ * error when the child dies without one. The child's output goes where this process's goes; an
+ * exception there is thrown here, as if it ran here.
  */
 export function runApart<Request, Result>(
   module: URL,

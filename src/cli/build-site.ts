@@ -192,8 +192,13 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
  * Astro itself loads is stopped (it starts again if asked again).
  */
 function stopEsbuild(): void {
-  const fromAstro = createRequire(fileURLToPath(import.meta.resolve('astro')));
-  (fromAstro('esbuild') as { stop(): void }).stop();
+  let esbuild: { stop?: () => void };
+  try {
+    esbuild = createRequire(fileURLToPath(import.meta.resolve('astro')))('esbuild') as typeof esbuild;
+  } catch {
+    return; // an Astro without esbuild has no service to stop
+  }
+  esbuild.stop?.();
 }
 
 /** What `build.ts` sends the process it forks from this file, and what comes back. */
