@@ -6,6 +6,7 @@ import { sitemap } from '../src/output/brand-files.ts';
 import { BrandContext } from '../src/routing/context.ts';
 import { fileOf, routeOf } from '../src/routing/layout.ts';
 import { ArticleRenderer } from '../src/routing/render.ts';
+import { computeRelated } from '../src/routing/related.ts';
 import { computeBrand } from '../src/routing/site.ts';
 import type { ArticlePage, BrandSite, HomePage, PageData } from '../src/routing/types.ts';
 import { visibilityOf, type Mode } from '../src/routing/visibility.ts';
@@ -279,5 +280,28 @@ describe('layout', () => {
       });
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('computed related articles', () => {
+  it('break ties in score by title in the locale order, not by code point', () => {
+    const titles = ['Zebra stripes', 'apple pie', 'Éclair recipe', 'banana bread', 'Target one'];
+    const { model } = tinyModel({
+      languages: ['en'],
+      collections: ['food'],
+      articles: titles.map((title, i) => ({ id: `a${i}`, lang: 'en', collection: 'food', title })),
+    });
+    const candidates = [...model.helpCenters.get('main')!.articles.values()].map((group) => ({
+      group,
+      article: group.translations.get('en')!,
+    }));
+    // Every other article shares the collection and no word: all tie.
+    const related = computeRelated(candidates, 4).get('a4')!;
+    expect(related.map((id) => titles[Number(id.slice(1))])).toEqual([
+      'apple pie',
+      'banana bread',
+      'Éclair recipe',
+      'Zebra stripes',
+    ]);
   });
 });

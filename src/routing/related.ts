@@ -44,6 +44,22 @@ export function computeRelated(
   termSets.forEach((set, i) => set.forEach((term) => push(index, term, i)));
   const byCollection = new Map<unknown, number[]>();
   candidates.forEach(({ group }, i) => push(byCollection, group.collection, i));
+  // Ties go to the title first in the locale's order. Each title's place in that order, computed
+  // once, orders them as `localeCompare` would (equal titles share a place) without comparing
+  // strings for every pair of every article's candidates: that was a fifth of the route data's
+  // time at 3,000 pages.
+  const collator = new Intl.Collator();
+  const byTitle = candidates.map((_, i) => i);
+  byTitle.sort((a, b) => collator.compare(candidates[a]!.article.title, candidates[b]!.article.title));
+  const place = new Array<number>(candidates.length);
+  byTitle.forEach((i, k) => {
+    const previous = byTitle[k - 1];
+    place[i] =
+      previous !== undefined &&
+      collator.compare(candidates[previous]!.article.title, candidates[i]!.article.title) === 0
+        ? place[previous]!
+        : k;
+  });
 
   const result = new Map<string, string[]>();
   candidates.forEach(({ group }, i) => {
@@ -56,10 +72,7 @@ export function computeRelated(
     for (const j of byCollection.get(group.collection) ?? [])
       if (j !== i) scores.set(j, (scores.get(j) ?? 0) + 2);
     const best = [...scores]
-      .sort(
-        (a, b) =>
-          b[1] - a[1] || candidates[a[0]]!.article.title.localeCompare(candidates[b[0]]!.article.title),
-      )
+      .sort((a, b) => b[1] - a[1] || place[a[0]]! - place[b[0]]!)
       .slice(0, limit)
       .map(([j]) => candidates[j]!.group.id);
     result.set(group.id, best);
