@@ -1,27 +1,15 @@
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROJECT, copyExample, type ExampleCopy } from './helpers/example.ts';
-import { filesUnder } from './helpers/dist.ts';
+import { fingerprint } from './helpers/dist.ts';
 
 const run = promisify(execFile);
 let example: ExampleCopy | undefined;
 afterEach(() => example?.remove());
-
-/** A fingerprint of a folder: every file with a hash of its bytes. */
-function fingerprint(dir: string): string[] {
-  return filesUnder(dir).map(
-    (f) =>
-      `${f} ${crypto
-        .createHash('sha1')
-        .update(fs.readFileSync(path.join(dir, f)))
-        .digest('hex')}`,
-  );
-}
 
 it.each([
   [

@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { filesUnder } from './helpers/dist.ts';
+import { fingerprint } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
 /**
@@ -17,17 +16,6 @@ let incremental: string;
 let full: string;
 const build = (out: string, ...flags: string[]) =>
   runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
-
-/** Every file of a tree with a hash of its bytes. */
-function tree(dir: string): string[] {
-  return filesUnder(dir).map(
-    (file) =>
-      `${file} ${crypto
-        .createHash('sha256')
-        .update(fs.readFileSync(path.join(dir, file)))
-        .digest('hex')}`,
-  );
-}
 
 const copiedOf = (stdout: string) =>
   Number(/\((\d+) unchanged since the last build, copied\)/.exec(stdout)?.[1] ?? 0);
@@ -87,7 +75,7 @@ describe('an incremental build', () => {
       fs.rmSync(full, { recursive: true, force: true });
       const whole = await build(full, '--no-cache');
       expect(whole.code, whole.stdout + whole.stderr).toBe(0);
-      expect(tree(incremental)).toEqual(tree(full));
+      expect(fingerprint(incremental)).toEqual(fingerprint(full));
       // It copied most pages, and rendered those that show what changed.
       expect(copiedOf(inc.stdout)).toBeGreaterThan(pagesOf(inc.stdout) / 2);
       if (renders === 'some') expect(copiedOf(inc.stdout)).toBeLessThan(pagesOf(inc.stdout));

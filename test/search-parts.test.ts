@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uiStrings } from '../src/i18n/index.ts';
 import { launchBrowser, serveStatic } from './helpers/browser.ts';
 import { runCli } from './helpers/cli.ts';
-import { filesUnder, read } from './helpers/dist.ts';
+import { filesUnder, fingerprint, read } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
 /**
@@ -89,16 +88,6 @@ function titleOf(dist: string, file: string): string {
 
 /** `en/articles/refunds/index.html` → `/en/articles/refunds/`. */
 const urlOf = (file: string) => `/${file.replace(/index\.html$/, '')}`;
-
-/** Every file of a folder with a hash of its bytes. */
-const tree = (dir: string) =>
-  filesUnder(dir).map(
-    (file) =>
-      `${file} ${crypto
-        .createHash('sha256')
-        .update(fs.readFileSync(path.join(dir, file)))
-        .digest('hex')}`,
-  );
 
 describe('a language with more searchable pages than one pass holds is split into parts', () => {
   it('acme en: part folders beside the index, and the loader of the en home page names exactly them', () => {
@@ -269,7 +258,7 @@ describe('an incremental build of a split index', () => {
     const before = Object.fromEntries(
       Object.entries(partFolders(split)).map(([lang, names]) => [
         lang,
-        names.map((name) => tree(path.join(indexOf(split), name))),
+        names.map((name) => fingerprint(path.join(indexOf(split), name))),
       ]),
     );
     const pagesBefore = Object.fromEntries(
@@ -298,7 +287,7 @@ describe('an incremental build of a split index', () => {
     expect(unchanged.length).toBeGreaterThan(0);
     for (const lang of unchanged)
       expect(
-        after[lang]!.map((name) => tree(path.join(indexOf(split), name))),
+        after[lang]!.map((name) => fingerprint(path.join(indexOf(split), name))),
         lang,
       ).toEqual(before[lang]);
     expect(after.en).toHaveLength(before.en!.length);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,6 +9,20 @@ export function filesUnder(dir: string): string[] {
     .filter((f) => fs.statSync(path.join(dir, f)).isFile())
     .map((f) => f.split(path.sep).join('/'))
     .sort();
+}
+
+/**
+ * A fingerprint of a folder: every file under it with a hash of its bytes, for telling whether two
+ * trees (or one tree before and after) are the same, byte for byte.
+ */
+export function fingerprint(dir: string): string[] {
+  return filesUnder(dir).map(
+    (file) =>
+      `${file} ${crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, file)))
+        .digest('hex')}`,
+  );
 }
 
 /** Reads a built file as text. */
