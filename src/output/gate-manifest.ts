@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { GateManifest } from '../gate/manifest.ts';
 import type { Handoff } from '../integration/handoff.ts';
 import { audienceIndexDir, gateManifestFile, urls } from '../routing/layout.ts';
-import type { BrandSite, SiteData } from '../routing/types.ts';
+import type { ArticlePage, BrandSite, SiteData } from '../routing/types.ts';
 import { inPrivateSearch } from '../routing/visibility.ts';
 
 /**
@@ -13,7 +13,7 @@ import { inPrivateSearch } from '../routing/visibility.ts';
  * and the inline scripts its CSP allows by hash, so the gate never reads `content/`.
  */
 export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable<string>): GateManifest {
-  const privatePages = brand.pages.filter((p) => p.private && p.kind === 'article');
+  const privatePages = brand.pages.filter((p): p is ArticlePage => p.private && p.kind === 'article');
   const sets = new Map<string, string[]>();
   for (const page of brand.pages)
     if (inPrivateSearch(page)) sets.set(audienceIndexDir(page.audiences), [...page.audiences].sort());
@@ -23,9 +23,7 @@ export function gateManifest(site: SiteData, brand: BrandSite, scripts: Iterable
     domain: brand.domain,
     defaultLanguage: brand.defaultLanguage,
     languages: brand.languages,
-    private: Object.fromEntries(
-      privatePages.map((p) => [p.url, { audiences: p.kind === 'article' ? [...p.audiences].sort() : [] }]),
-    ),
+    private: Object.fromEntries(privatePages.map((p) => [p.url, { audiences: [...p.audiences].sort() }])),
     audiences: site.audiences,
     searchIndexes: [...sets].sort().map(([dir, audiences]) => ({
       url: audiences.length ? urls.audienceSearchIndex(audiences) : urls.privateSearchIndex(),
