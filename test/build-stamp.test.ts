@@ -12,6 +12,9 @@ import { copyExample, type ExampleCopy } from './helpers/example.ts';
  */
 let copy: ExampleCopy;
 let out: string;
+/** How many language indexes the first build copied: into an empty folder, only between brands. */
+let firstCopied: string | undefined;
+const copiedOf = (stdout: string) => /search index: [^;]*\((\d+) language indexes copied\)/.exec(stdout)?.[1];
 const build = (...flags: string[]) =>
   runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
   out = path.join(copy.root, 'dist');
   const first = await build();
   expect(first.stdout).toMatch(/✓ built \d+ pages/);
+  firstCopied = copiedOf(first.stdout);
 }, 180_000);
 afterAll(() => copy?.remove());
 
@@ -67,13 +71,17 @@ describe('a build with nothing to do', () => {
     expect((await build()).stdout).toMatch(/nothing to build/);
   });
 
-  it('builds anyway with --no-cache', async () => {
+  it('builds anyway with --no-cache, taking no page and no search index from the output it replaces', async () => {
     const again = await build('--no-cache');
-    expect(again.stdout).toMatch(/✓ built \d+ pages/);
+    expect(again.stdout).toMatch(/✓ built \d+ pages for/);
+    expect(again.stdout).not.toMatch(/unchanged since the last build/);
+    // The language indexes it copies, brands that share a help center copy from each other, as the first build did.
+    expect(firstCopied).toBeDefined();
+    expect(copiedOf(again.stdout)).toBe(firstCopied);
   });
 
-  it('writes its stamp and page manifest outside every deploy root', () => {
-    const files = [dirs.buildStamp(out), dirs.pageManifest(out)];
+  it('writes its stamp, page manifest and search keys outside every deploy root', () => {
+    const files = [dirs.buildStamp(out), dirs.pageManifest(out), dirs.searchKeys(out)];
     for (const file of files) expect(path.dirname(file)).toBe(out);
     expect(
       fs

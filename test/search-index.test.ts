@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_BODY_END } from '../src/routing/layout.ts';
+import { pageSearchInput } from '../src/search/index.ts';
 import { copyExample, PROJECT, type ExampleCopy } from './helpers/example.ts';
 import { execFileSync } from 'node:child_process';
 
 let example: ExampleCopy;
 let dist: string;
+/** What the build printed. */
+let built: string;
 
 // A brand whose help center holds only root articles: reachable by URL, searchable nowhere.
 beforeAll(() => {
@@ -16,13 +20,10 @@ beforeAll(() => {
     '---\ntitle: Service status\n---\n\nEvery system is up; the TPS report server is flaky.\n',
   );
   dist = path.join(example.root, 'dist');
-  execFileSync(
+  built = execFileSync(
     path.join(PROJECT, 'node_modules/.bin/node'),
     ['src/cli/main.ts', 'build', '--content', example.content, '--out', dist],
-    {
-      cwd: PROJECT,
-      stdio: 'ignore',
-    },
+    { cwd: PROJECT, encoding: 'utf8' },
   );
 });
 afterAll(() => example?.remove());
@@ -46,4 +47,65 @@ it('a brand with searchable articles still indexes them', () => {
     languages: Record<string, { page_count: number }>;
   };
   expect(entry.languages.en?.page_count).toBeGreaterThan(5);
+});
+
+/** A language's files in a brand's public index, by name relative to it, with their bytes. */
+function languageFiles(brand: string, lang: string): Map<string, Buffer> {
+  const index = path.join(dist, brand, 'pagefind');
+  const entry = JSON.parse(fs.readFileSync(path.join(index, 'pagefind-entry.json'), 'utf8')) as {
+    languages: Record<string, { hash: string; wasm: string | null }>;
+  };
+  const { hash, wasm } = entry.languages[lang]!;
+  const names = [`pagefind.${hash}.pf_meta`, `wasm.${wasm}.pagefind`];
+  for (const folder of ['index', 'fragment', 'filter'])
+    for (const name of fs.readdirSync(path.join(index, folder)))
+      if (name.startsWith(`${lang}_`)) names.push(`${folder}/${name}`);
+  return new Map(names.map((name) => [name, fs.readFileSync(path.join(index, name))]));
+}
+
+it('brands that share a help center share its index of a language they both publish: the pages differ only around the article', () => {
+  // acme and acme-eu share `main` (en, de); their headers, footers and analytics differ.
+  const acme = fs.readFileSync(path.join(dist, 'acme/de/articles/refunds/index.html'), 'utf8');
+  const eu = fs.readFileSync(path.join(dist, 'acme-eu/de/articles/refunds/index.html'), 'utf8');
+  expect(acme).not.toBe(eu);
+  // Indexed once, copied for the other brand: the build says so.
+  expect(
+    Number(/search index: [^;]*\((\d+) language indexes copied\)/.exec(built)?.[1]),
+  ).toBeGreaterThanOrEqual(2);
+  for (const lang of ['en', 'de']) {
+    const shared = languageFiles('acme-eu', lang);
+    expect(shared.size).toBeGreaterThan(3);
+    expect(shared).toEqual(languageFiles('acme', lang));
+  }
+});
+
+describe('pageSearchInput: what Pagefind reads of a page, which decides whether two indexes are alike', () => {
+  /** A page as `Article.astro` lays it out: the brand's chrome around, and in the article's foot. */
+  const page = (lang: string, header: string, article: string, footer: string) =>
+    `<!DOCTYPE html><html lang="${lang}"><head><title>T</title></head><body><header>${header}</header>` +
+    `<main><article class="article" data-pagefind-body>${article}${SEARCH_BODY_END}` +
+    `<footer data-pagefind-ignore="all">${footer}</footer></article></main>` +
+    `<footer>${footer}</footer></body></html>`;
+
+  it('ignores the chrome around the article, and its foot', () => {
+    expect(pageSearchInput(page('en', 'Acme', '<h1>Refunds</h1>', 'Was this helpful? © Acme'))).toBe(
+      pageSearchInput(page('en', 'Globex <img src="/logo.png">', '<h1>Refunds</h1>', '© Globex')),
+    );
+  });
+
+  it('tells apart pages whose article or language differ', () => {
+    const base = pageSearchInput(page('en', 'Acme', '<h1>Refunds</h1>', ''));
+    expect(pageSearchInput(page('en', 'Acme', '<h1>Refund</h1>', ''))).not.toBe(base);
+    expect(pageSearchInput(page('de', 'Acme', '<h1>Refunds</h1>', ''))).not.toBe(base);
+  });
+
+  it('is cut short by no marker written inside the article', () => {
+    const forged = (tail: string) =>
+      pageSearchInput(page('en', '', `<p title="${SEARCH_BODY_END}">x</p><p>${tail}</p>`, ''));
+    expect(forged('one ending')).not.toBe(forged('another ending'));
+  });
+
+  it('is empty for a page Pagefind leaves out, whatever its chrome', () => {
+    expect(pageSearchInput('<html lang="en"><body><h1>Home</h1></body></html>')).toBe('');
+  });
 });

@@ -60,6 +60,22 @@ describe('search finds the right article in every language', () => {
   });
 });
 
+// acme-eu shares acme's help center, and with it the index of each language both publish.
+const eu = useBrowserOn('acme-eu');
+
+describe('a brand that shares a help center searches it as well as the other', () => {
+  it.each([
+    ['de', 'Erstattung', 'Erstattung beantragen'],
+    ['en', 'refund', 'Request a refund'],
+  ])('acme-eu, %s: "%s" returns "%s" first', async (lang, query, title) => {
+    const page = await eu.browser.newPage();
+    await page.goto(`${eu.url}/${lang}/`);
+    const results = await search(page, query, lang);
+    expect(results[0]).toContain(title);
+    await page.close();
+  });
+});
+
 describe('search is reachable with the keyboard alone', () => {
   it('"/" focuses the search box, arrows pick a result, Enter opens it', async () => {
     const { page } = await open('/en/articles/reset-password/');

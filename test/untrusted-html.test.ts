@@ -34,8 +34,8 @@ const page = (id: string) => fs.readFileSync(path.join(out, `hostile/en/articles
 
 /** The article body on its page: everything Signpost renders from the writer's file. */
 function prose(id: string): string {
-  const match =
-    /<div class="prose"[^>]*>([\s\S]*?)<\/div>\s*(?:<footer class="article-foot"|<\/article>)/.exec(page(id));
+  // The body ends where search's reading of the page does (`SEARCH_BODY_END`), before the article's foot.
+  const match = /<div class="prose"[^>]*>([\s\S]*?)<\/div>\s*<!--\/search-->/.exec(page(id));
   if (!match) throw new Error(`no .prose on the page of ${id}`);
   return match[1]!;
 }

@@ -106,7 +106,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
     feed,
-    search: searchPlan(site, (brand, lang) => cache.sameSearch(brand, lang)),
+    search: searchPlan(site),
     timings: clock.timings(),
   };
 }

@@ -6,6 +6,7 @@ import type { IndexStats } from '../search/index.ts';
 import { runApart } from './apart.ts';
 import {
   checkStampApart,
+  codeVersion,
   SEARCH_PAGES_PER_PASS,
   upToDateLine,
   writeStamp,
@@ -102,7 +103,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     clock.start('searchIndex');
     // Loaded now, not while the site build runs: this process waits small.
     const { indexSite } = await import('../search/index.ts');
-    search = await indexSite(temp, built.search, outDir);
+    // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
+    search = await indexSite(temp, built.search, codeVersion(), options.noCache ? undefined : outDir);
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
     swapInto(temp, outDir);
@@ -113,7 +115,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   }
   const { pages, copied } = built;
   const where = path.relative(process.cwd(), outDir) || '.';
-  const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB`;
+  const shared = search.copied
+    ? ` (${search.copied} language ${search.copied === 1 ? 'index' : 'indexes'} copied)`
+    : '';
+  const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB${shared}`;
   const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
   const unchanged = copied ? ` (${copied} unchanged since the last build, copied)` : '';
   log(

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
+import { linkOrCopy } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
-import { inPublicSearch } from '../routing/visibility.ts';
 import { codeVersion } from './build-stamp.ts';
 
 /**
@@ -33,12 +33,6 @@ export interface PageManifest {
   scripts: string[];
   /** By output file (`acme/en/articles/x/index.html`, `_private/acme/…`). */
   pages: Record<string, PageRecord>;
-  /**
-   * By brand and language: a hash of every page the public search index of that language reads
-   * (file and bytes). Pagefind makes the same index from the same pages, so a language whose hash
-   * is unchanged keeps its index from the previous output (see `search/index.ts`).
-   */
-  search: Record<string, Record<string, string>>;
 }
 
 interface PageRecord {
@@ -68,7 +62,6 @@ export class PageCache {
   readonly #previous: PageManifest | undefined;
   readonly #keys = new Map<PageData, string>();
   readonly #imageHashes = new Map<string, string>();
-  #search: PageManifest['search'] = {};
   /** Output files `plan` found unchanged, their bytes checked against the previous manifest. */
   readonly #reused = new Set<string>();
 
@@ -189,24 +182,13 @@ export class PageCache {
           scripts: texts.map(number),
         };
       }
-    this.#search = searchHashes(site, pages);
     const manifest: PageManifest = {
       version: VERSION,
       code: this.code,
       scripts,
       pages,
-      search: this.#search,
     };
     fs.writeFileSync(dirs.pageManifest(temp), JSON.stringify(manifest));
-  }
-
-  /**
-   * Whether the public search index of `brand` in `lang` reads the very pages it read in the
-   * previous build, so that build's index can be kept (asked after `write`).
-   */
-  sameSearch(brand: string, lang: string): boolean {
-    const before = this.#previous?.search[brand]?.[lang];
-    return before !== undefined && before === this.#search[brand]?.[lang];
   }
 
   #brandKey(brand: BrandSite): string {
@@ -234,37 +216,6 @@ export class PageCache {
     let hash = this.#imageHashes.get(file);
     if (!hash) this.#imageHashes.set(file, (hash = sha(readOr(file) ?? Buffer.from('absent'))));
     return hash;
-  }
-}
-
-/** See `PageManifest['search']`: the pages `search/index.ts` indexes per brand and language. */
-function searchHashes(site: SiteData, pages: Record<string, PageRecord>): PageManifest['search'] {
-  const out: PageManifest['search'] = {};
-  for (const brand of site.brands) {
-    const byLanguage = new Map<string, string[]>();
-    for (const page of brand.pages)
-      if (inPublicSearch(page)) {
-        const file = treeFile(brand.id, false, page.url);
-        const list = byLanguage.get(page.lang) ?? [];
-        list.push(`${file} ${pages[file]?.sha ?? 'missing'}`);
-        byLanguage.set(page.lang, list);
-      }
-    out[brand.id] = Object.fromEntries(
-      [...byLanguage].map(([lang, list]) => [lang, sha(list.sort().join('\n'))]),
-    );
-  }
-  return out;
-}
-
-/**
- * The previous output's file in the new one: a hard link (the two trees are siblings on one disk,
- * and the old tree is deleted after the swap, leaving the new name), else a copy.
- */
-function linkOrCopy(from: string, to: string): void {
-  try {
-    fs.linkSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to);
   }
 }
 

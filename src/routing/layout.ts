@@ -106,6 +106,15 @@ export function searchIndexParts(lang: string, pages: number, override?: number)
   return Math.max(1, Math.ceil(pages / perPass));
 }
 
+/**
+ * The comment an article page writes where what Pagefind reads of its searchable element (the one
+ * with `data-pagefind-body`) ends: after it comes only the article's foot, which Pagefind is told
+ * to ignore all of. What the search index reads of a page ends before the last one on the page, so
+ * the brand's chrome after it does not decide whether two pages index alike (`search/index.ts`).
+ * One written inside the article body would come before it, and so could not cut that short.
+ */
+export const SEARCH_BODY_END = '<!--/search-->';
+
 /** Is this URL path under a private search index (`/_private/pagefind…/`)? */
 export function isPrivateSearchIndexUrl(url: string): boolean {
   return url.startsWith(`/${PRIVATE}/${SEARCH_INDEX}`);
@@ -220,6 +229,8 @@ export const dirs = {
   buildStamp: (out: string) => join(out, '.signpost-build.json'),
   /** Each page's inputs and bytes, for the next build to copy what did not change (`cli/page-cache.ts`). */
   pageManifest: (out: string) => join(out, '.signpost-pages.json'),
+  /** What each language's public search index was made from, for the next build to keep (`search/index.ts`). */
+  searchKeys: (out: string) => join(out, '.signpost-search.json'),
 };
 
 /** Files at a brand's public root besides its pages. */

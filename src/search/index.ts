@@ -1,7 +1,10 @@
+import { createHash, type Hash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
-import { dirs, fileOf } from '../routing/layout.ts';
+import { linkOrCopy, linkTree } from '../output/link.ts';
+import { dirs, fileOf, SEARCH_BODY_END } from '../routing/layout.ts';
 import type { ArticlePage, BrandSite, SiteData } from '../routing/types.ts';
 import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
 
@@ -27,15 +30,10 @@ export interface LanguageSearch {
   files: string[];
   /** How many bundles the pages are split over (`searchIndexParts`); part 1 is the index itself. */
   parts: number;
-  /** The previous build's index of this language reads these very pages: copy it. */
-  keep: boolean;
 }
 
-/**
- * The plan of a computed site. `same(brand, lang)` says the previous build's public index of a
- * language read the very pages this one would (the page cache knows, `cli/page-cache.ts`).
- */
-export function searchPlan(site: SiteData, same: (brand: string, lang: string) => boolean): SearchPlan {
+/** The plan of a computed site. */
+export function searchPlan(site: SiteData): SearchPlan {
   return {
     brands: site.brands.map((brand) => {
       const files = new Map<string, string[]>();
@@ -53,7 +51,6 @@ export function searchPlan(site: SiteData, same: (brand: string, lang: string) =
             lang,
             files: list.sort(),
             parts: (brand.search.parts?.[lang]?.length ?? 0) + 1,
-            keep: same(brand.id, lang),
           })),
         private: [...privateSets(brand)].map(([key, list]) => ({
           audiences: key ? key.split('\n') : [],
@@ -71,43 +68,132 @@ export interface IndexStats {
   bytes: number;
   /** Pages in the indexes. */
   pages: number;
+  /** Public language indexes copied (from another brand, or the previous build) rather than made. */
+  copied: number;
 }
 
 /**
  * Indexes every brand with Pagefind: its searchable public pages into the public tree's index and
  * its searchable private pages into the private tree, one index per audience set, never one inside
  * the other. A tree with nothing searchable gets an empty index rather than Pagefind's fallback of
- * indexing every page. `previous` is the output of the last build, whose indexes of unchanged
- * languages are copied.
- * Pagefind splits each index by the pages' `lang`, and reads only article title and body (the
- * pages mark them with `data-pagefind-body`); one index is held in memory at a time.
+ * indexing every page.
+ * Pagefind splits each index by the pages' `lang`, and reads only the article (`ROOT`); one index is
+ * held in memory at a time. A language whose pages give Pagefind the very bytes another brand's
+ * did in this build, or its own in the previous build (`previous`, the output the new one
+ * replaces), has that index copied: brands that share a help center differ only around the article.
+ * `code` is Signpost's version (`codeVersion`): another Signpost may index the same bytes otherwise.
  */
-export async function indexSite(outDir: string, plan: SearchPlan, previous?: string): Promise<IndexStats> {
+export async function indexSite(
+  outDir: string,
+  plan: SearchPlan,
+  code: string,
+  previous?: string,
+): Promise<IndexStats> {
   const started = performance.now();
-  let pages = 0;
-  let bytes = 0;
+  const stats = { pages: 0, bytes: 0, copied: 0 };
+  const sources = await previousSources(previous);
+  const keys: SearchKeys = { version: KEYS_VERSION, brands: {} };
   try {
     for (const brand of plan.brands) {
-      const counted = await indexPublicTree(brand, dirs.public(outDir, brand.id), previous);
-      pages += counted.pages;
-      bytes += counted.bytes;
+      const root = dirs.public(outDir, brand.id);
+      const counted = await indexPublicTree(brand, root, code, sources);
+      keys.brands[brand.id] = counted.keys;
+      stats.pages += counted.pages;
+      stats.bytes += counted.bytes;
+      stats.copied += counted.copied;
       for (const { audiences, urls } of brand.private) {
         const written = await indexPrivateSet(brand.id, dirs.private(outDir, brand.id), audiences, urls);
-        pages += written.pages;
-        bytes += written.bytes;
+        stats.pages += written.pages;
+        stats.bytes += written.bytes;
       }
     }
   } finally {
     await pagefind.close();
   }
-  return { seconds: (performance.now() - started) / 1000, bytes, pages };
+  await fs.writeFile(dirs.searchKeys(outDir), JSON.stringify(keys));
+  return { seconds: (performance.now() - started) / 1000, ...stats };
 }
+
+/**
+ * The element of a page Pagefind reads: the article, which `Article.astro` marks with
+ * `data-pagefind-body` (Pagefind reads nothing else of the page but the `lang` of its `<html>` tag).
+ * The rest is the brand's chrome: headers, footers, scripts, styles.
+ */
+const ROOT = 'article[data-pagefind-body]';
 
 /** Pagefind's bundle manifest: its version and each language's index. */
 const ENTRY = 'pagefind-entry.json';
 
+/** What each brand's language indexes were made from (`languageKey`), kept beside the output. */
+interface SearchKeys {
+  version: number;
+  brands: Record<string, Record<string, string>>;
+}
+
+const KEYS_VERSION = 1;
+
+/** The public trees of the previous output, by the key of each language index they hold. */
+async function previousSources(previous: string | undefined): Promise<Map<string, string>> {
+  const sources = new Map<string, string>();
+  if (!previous) return sources;
+  let keys: SearchKeys;
+  try {
+    keys = JSON.parse(await fs.readFile(dirs.searchKeys(previous), 'utf8')) as SearchKeys;
+  } catch {
+    return sources; // no previous build, or one from before keys were kept
+  }
+  if (keys.version !== KEYS_VERSION) return sources;
+  for (const [brand, languages] of Object.entries(keys.brands))
+    for (const key of Object.values(languages)) sources.set(key, dirs.public(previous, brand));
+  return sources;
+}
+
+/**
+ * What a language's index is made from, as one hash: Signpost's version, how the language is split
+ * into parts, and for every page Pagefind reads in its passes, the page's file and what Pagefind
+ * reads of it (`pageSearchInput`). Pagefind makes the same index of the same input, so two indexes
+ * of one key are the same, byte for byte.
+ */
+function languageKey(root: string, { lang, files, parts }: LanguageSearch, code: string): string {
+  const hash = createHash('sha256').update(`${code}\0${parts}\0`);
+  // What the passes read (see `indexPublicTree`): every page under the language's folder, or the
+  // pages each part names. Read one by one, in order: nothing else runs meanwhile, and a promise
+  // per page took four times as long.
+  const read =
+    parts === 1
+      ? readdirSync(path.join(root, lang), { recursive: true, encoding: 'utf8' })
+          .filter((name) => name.endsWith('.html'))
+          .map((name) => path.posix.join(lang, name.split(path.sep).join('/')))
+          .sort()
+      : files;
+  for (const file of read) addPage(hash, file, readFileSync(path.join(root, file), 'utf8'));
+  return hash.digest('hex');
+}
+
+/** A page's part of its language's key (see `pageSearchInput`). */
+function addPage(hash: Hash, file: string, html: string): void {
+  hash.update(`${file}\0${pageSearchInput(html)}\0`);
+}
+
+/**
+ * What Pagefind reads of a page, or more: nothing when no element carries `data-pagefind-body`
+ * (no `ROOT`, so Pagefind leaves the page out); else the `<html>` tag (its `lang`) and the page from
+ * the first `<article` (where `ROOT` starts, at the latest) to the last `SEARCH_BODY_END` after it,
+ * or to the end. `Article.astro` writes that marker inside `ROOT`, followed only by the article's
+ * foot, which carries `data-pagefind-ignore="all"`: Pagefind reads nothing of it (no text, filter,
+ * metadata, heading or image), so the reactions a brand shows there do not count.
+ */
+export function pageSearchInput(html: string): string {
+  if (!/data-pagefind-body/i.test(html)) return '';
+  const start = html.search(/<article/i);
+  if (start < 0) return html;
+  const end = html.lastIndexOf(SEARCH_BODY_END);
+  const htmlTag = /<html\b[^>]*>/i.exec(html)?.[0] ?? '';
+  return `${htmlTag}\0${html.slice(start, end > start ? end : html.length)}`;
+}
+
 async function newIndex(brand: string) {
-  const { index, errors } = await pagefind.createIndex({ rootSelector: 'html' });
+  const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
   if (!index) throw indexError(brand, errors);
   return index;
 }
@@ -137,22 +223,45 @@ async function writeIndex(brand: string, index: pagefind.PagefindIndex, output: 
  * ~0.9 MB a page) is split: its first part goes into the index, each further part is a bundle of
  * its own beside it, which the search client merges in the browser. Pagefind skips pages without
  * `data-pagefind-body`, but indexes every page when none has one: a tree with nothing searchable
- * gets an empty index.
+ * gets an empty index. A language whose key (`languageKey`) is in `sources` is copied from that
+ * tree instead; the languages this tree indexes join `sources`.
  */
-async function indexPublicTree(brand: BrandSearch, root: string, previousOut: string | undefined) {
+async function indexPublicTree(brand: BrandSearch, root: string, code: string, sources: Map<string, string>) {
   const output = dirs.searchIndex(root);
-  if (brand.languages.length === 0) return finish(brand.id, await newIndex(brand.id), output);
-  const previousRoot = previousOut && dirs.public(previousOut, brand.id);
-  const previous = previousRoot && dirs.searchIndex(previousRoot);
-  const kept = previous ? brand.languages.filter((l) => l.keep) : [];
-  if (previous && kept.length === brand.languages.length) {
-    // Not one page changed: the whole bundle, as it was (further parts are inside it).
-    await fs.cp(previous, output, { recursive: true });
-    return { pages: await publicPages(root, brand), bytes: await sizeOf(output) };
+  const keys: Record<string, string> = {};
+  const done = async (copied: number) => {
+    for (const key of Object.values(keys)) sources.set(key, root);
+    return { keys, copied, pages: await publicPages(root, brand), bytes: await sizeOf(output) };
+  };
+  if (brand.languages.length === 0) {
+    await finish(brand.id, await newIndex(brand.id), output);
+    return done(0);
   }
-  // The languages to index first: a kept language is copied into the bundle their passes wrote.
-  const fresh = brand.languages.filter((l) => !kept.includes(l));
-  for (const language of kept) if (!(await keepLanguage(previousRoot!, root, language))) fresh.push(language);
+  const from = new Map<LanguageSearch, string>();
+  for (const language of brand.languages) {
+    const key = (keys[language.lang] = languageKey(root, language, code));
+    const source = sources.get(key);
+    if (source) from.set(language, source);
+  }
+  // Every language from one tree whose index holds just these languages: that whole bundle.
+  const whole = new Set(from.values());
+  if (from.size === brand.languages.length && whole.size === 1) {
+    const [source] = whole as Set<string>;
+    const entry = await readEntry(dirs.searchIndex(source!));
+    const languages = Object.keys(entry?.languages ?? {}).map((l) => l.toLowerCase());
+    if (languages.sort().join() === brand.languages.map((l) => l.lang.toLowerCase()).join()) {
+      linkTree(dirs.searchIndex(source!), output);
+      return done(brand.languages.length);
+    }
+  }
+  // The copied languages first: the passes of the others write into the bundle they are in.
+  const fresh = brand.languages.filter((l) => !from.has(l));
+  let copied = 0;
+  for (const [language, source] of from)
+    if (await keepLanguage(source, root, language)) copied++;
+    else fresh.push(language);
+  // Pagefind's scripts and styles come with every pass; with none, from a tree copied from.
+  if (fresh.length === 0) await copyScripts(dirs.searchIndex([...from.values()][0]!), output);
   for (const { lang, files, parts } of fresh) {
     const size = Math.ceil(files.length / parts);
     for (let part = 1; part <= parts; part++) {
@@ -185,36 +294,36 @@ async function indexPublicTree(brand: BrandSearch, root: string, previousOut: st
       await pagefind.close();
     }
   }
-  return { pages: await publicPages(root, brand), bytes: await sizeOf(output) };
+  return done(copied);
 }
 
 /**
- * Copies one language's index from the previous build's public tree: its files in the index
- * (`keepLanguageFiles`) and its further parts, when the previous build split it the same way.
- * False when it did not, so the language is indexed instead.
+ * Copies one language's index from another public tree (another brand's in this build, or the
+ * previous build's): its files in the index (`keepLanguageFiles`) and its further parts, when that
+ * tree split it the same way. False when it did not, so the language is indexed instead.
  */
-async function keepLanguage(previousRoot: string, root: string, { lang, parts }: LanguageSearch) {
+async function keepLanguage(sourceRoot: string, root: string, { lang, parts }: LanguageSearch) {
   const part = (tree: string, n: number) => dirs.searchIndexPart(tree, lang, n);
   const exists = (dir: string) =>
     fs.access(path.join(dir, ENTRY)).then(
       () => true,
       () => false,
     );
-  for (let n = 2; n <= parts; n++) if (!(await exists(part(previousRoot, n)))) return false;
-  if (await exists(part(previousRoot, parts + 1))) return false;
-  const copied = await keepLanguageFiles(dirs.searchIndex(previousRoot), dirs.searchIndex(root), lang).catch(
+  for (let n = 2; n <= parts; n++) if (!(await exists(part(sourceRoot, n)))) return false;
+  if (await exists(part(sourceRoot, parts + 1))) return false;
+  const copied = await keepLanguageFiles(dirs.searchIndex(sourceRoot), dirs.searchIndex(root), lang).catch(
     () => false,
   );
   if (!copied) return false;
-  for (let n = 2; n <= parts; n++) await fs.cp(part(previousRoot, n), part(root, n), { recursive: true });
+  for (let n = 2; n <= parts; n++) linkTree(part(sourceRoot, n), part(root, n));
   return true;
 }
 
 /**
- * Copies one language's files from a previous bundle into `output`: those named by the language
+ * Copies one language's files from another bundle into `output`: those named by the language
  * (`en_…` in `index/`, `fragment/` and `filter/`, the language's `pf_meta` and
- * `wasm.<lang>.pagefind`), and its entry. False when the previous bundle has no such language.
- * Pagefind's scripts come from the passes of the languages indexed afresh.
+ * `wasm.<lang>.pagefind`), and its entry. False when that bundle has no such language.
+ * Pagefind's scripts come from the passes of the languages indexed afresh (or `copyScripts`).
  */
 async function keepLanguageFiles(previous: string, output: string, lang: string): Promise<boolean> {
   const entry = JSON.parse(await fs.readFile(path.join(previous, ENTRY), 'utf8')) as {
@@ -229,10 +338,25 @@ async function keepLanguageFiles(previous: string, output: string, lang: string)
       if (name.startsWith(`${key}_`)) files.push(path.join(folder, name));
   for (const file of files) {
     await fs.mkdir(path.dirname(path.join(output, file)), { recursive: true });
-    await fs.copyFile(path.join(previous, file), path.join(output, file));
+    linkOrCopy(path.join(previous, file), path.join(output, file));
   }
   await addLanguages(output, { ...entry, languages: { [key]: entry.languages[key] } });
   return true;
+}
+
+/**
+ * Copies what every Pagefind pass writes whatever its language (the scripts, styles and the
+ * WebAssembly for text in no known language) from another bundle into `output`.
+ */
+async function copyScripts(source: string, output: string): Promise<void> {
+  const entry = (await readEntry(source)) as
+    { languages: Record<string, { wasm: string | null }> } | undefined;
+  const wasm = new Set(Object.values(entry?.languages ?? {}).map((l) => `wasm.${l.wasm}.pagefind`));
+  const perLanguage = (name: string) => name === ENTRY || name.endsWith('.pf_meta') || wasm.has(name);
+  await fs.mkdir(output, { recursive: true });
+  for (const item of await fs.readdir(source, { withFileTypes: true }))
+    if (item.isFile() && !perLanguage(item.name))
+      linkOrCopy(path.join(source, item.name), path.join(output, item.name));
 }
 
 type Entry = { languages: Record<string, unknown> } & Record<string, unknown>;
@@ -248,10 +372,10 @@ async function addLanguages(output: string, added: Entry): Promise<void> {
     a < b ? -1 : a > b ? 1 : 0,
   );
   await fs.mkdir(output, { recursive: true });
-  await fs.writeFile(
-    path.join(output, ENTRY),
-    JSON.stringify({ ...current, languages: Object.fromEntries(languages) }),
-  );
+  // A new file in its place: the entry may be a link to another bundle's (`linkTree`).
+  const temporary = path.join(output, `${ENTRY}.${process.pid}`);
+  await fs.writeFile(temporary, JSON.stringify({ ...current, languages: Object.fromEntries(languages) }));
+  await fs.rename(temporary, path.join(output, ENTRY));
 }
 
 /** The entry file of the bundle in `output`, if there is one yet. */

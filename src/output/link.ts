@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * A file of another output tree (the previous build's, or another brand's in this one) in the new
+ * output: a hard link, since output files are written once and never changed in place and both
+ * trees are on one disk; else (another disk, a file system without links) a copy.
+ */
+export function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+  }
+}
+
+/** `linkOrCopy` of every file under `from` to the same place under `to` (`fs.cp` copies, slowly). */
+export function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const item of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, item.name);
+    const target = path.join(to, item.name);
+    if (item.isDirectory()) linkTree(source, target);
+    else linkOrCopy(source, target);
+  }
+}
