@@ -3,8 +3,9 @@
  * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`, `import`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
+import './compile-cache.ts';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { suggest } from '../content/validate.ts';
+import type { suggest } from '../content/validate.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -291,6 +292,7 @@ async function main(argv: string[]): Promise<number> {
   if (name.startsWith('-')) return wrongUsage(`unknown option ${name}`, 'signpost --help');
   const command = COMMANDS[name];
   if (!command) {
+    const { suggest } = await import('../content/validate.ts');
     const hint = suggest(name, Object.keys(COMMANDS), '');
     return wrongUsage(`unknown command "${name}"${hint ? ` (${hint})` : ''}`, 'signpost --help');
   }
@@ -304,7 +306,11 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: command.positionals === true,
     }));
   } catch (error) {
-    return wrongUsage(describeArgsError(error, Object.keys(command.options)), `signpost ${name} --help`);
+    const { suggest } = await import('../content/validate.ts');
+    return wrongUsage(
+      describeArgsError(error, Object.keys(command.options), suggest),
+      `signpost ${name} --help`,
+    );
   }
   if (values.help) {
     console.log(command.usage);
@@ -313,6 +319,8 @@ async function main(argv: string[]): Promise<number> {
   return command.run(values, positionals);
 }
 
+type Suggest = typeof suggest;
+
 /** One line on stderr, no stack: a wrong command line is the writer's to fix, not a bug. */
 function wrongUsage(what: string, help: string): number {
   console.error(`signpost: ${what}; see ${help}`);
@@ -320,7 +328,7 @@ function wrongUsage(what: string, help: string): number {
 }
 
 /** parseArgs' errors, in the words of this CLI. */
-function describeArgsError(error: unknown, known: string[]): string {
+function describeArgsError(error: unknown, known: string[], suggest: Suggest): string {
   const { code, message } = error as { code?: string; message?: string };
   const option = /'(-[^' ]+)/.exec(message ?? '')?.[1] ?? '';
   switch (code) {
