@@ -91,9 +91,12 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     rendered: new Map(),
   };
   provideHandoff(handoff);
+  const linking = cache.linkPages(temp, reused);
+  linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
   if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
   else cache.restoreBundle(temp, site);
   clock.start('pageCache');
+  await linking;
   cache.restore(temp, reused, handoff);
   cache.write(temp, site, handoff.rendered);
   clock.start('brandFiles');
