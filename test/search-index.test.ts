@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_BODY_END } from '../src/routing/layout.ts';
-import { pageSearchInput } from '../src/search/index.ts';
+import { pageSearchInput } from '../src/search/input.ts';
 import { copyExample, PROJECT, type ExampleCopy } from './helpers/example.ts';
 import { execFileSync } from 'node:child_process';
 

@@ -109,7 +109,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
     feed,
-    search: searchPlan(site),
+    search: searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)),
     timings: clock.timings(),
   };
 }

@@ -6,6 +6,7 @@ import type { Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
+import { searchInputHash } from '../search/input.ts';
 import { codeVersion } from './build-stamp.ts';
 
 /**
@@ -27,7 +28,7 @@ import { codeVersion } from './build-stamp.ts';
  * kept per page, so copied pages still get their assets and the gate its script hashes.
  */
 export interface PageManifest {
-  version: 1;
+  version: 2;
   code: string;
   /** Inline scripts, once each; pages name them by index. */
   scripts: string[];
@@ -39,6 +40,8 @@ interface PageRecord {
   key: string;
   /** SHA-256 of the page's HTML as written. */
   sha: string;
+  /** `searchInputHash` of that HTML: what the search index reads of it (`search/index.ts`). */
+  search: string;
   /** Asset file names (`_astro/…`) the page uses. */
   assets: string[];
   scripts: number[];
@@ -55,7 +58,7 @@ export interface Reused {
 /** Fields of `BrandSite` that list what the build writes rather than what a page shows. */
 const OUTPUT_LISTS = new Set<keyof BrandSite>(['pages', 'redirects', 'markdownCopies', 'generated', 'files']);
 
-const VERSION = 1;
+const VERSION = 2;
 
 export class PageCache {
   readonly code = codeVersion();
@@ -64,6 +67,8 @@ export class PageCache {
   readonly #imageHashes = new Map<string, string>();
   /** Output files `plan` found unchanged, their bytes checked against the previous manifest. */
   readonly #reused = new Set<string>();
+  /** This build's records, once `write` made them. */
+  #written: Record<string, PageRecord> = {};
 
   readonly out: string;
 
@@ -188,7 +193,8 @@ export class PageCache {
         // A copied page's bytes were checked against the hash recorded for them; a rendered one is read.
         const bytes = this.#reused.has(file) ? undefined : readOr(path.join(temp, file));
         const hash = bytes ? sha(bytes) : this.#reused.has(file) ? before?.sha : undefined;
-        if (!hash || !key) continue;
+        const search = bytes ? searchInputHash(bytes.toString('utf8')) : before?.search;
+        if (!hash || !key || search === undefined) continue;
         const made = rendered.get(file);
         const texts = made
           ? [...made.scripts]
@@ -196,10 +202,12 @@ export class PageCache {
         pages[file] = {
           key,
           sha: hash,
+          search,
           assets: [...(made?.assets ?? before?.assets ?? [])].sort(),
           scripts: texts.map(number),
         };
       }
+    this.#written = pages;
     const manifest: PageManifest = {
       version: VERSION,
       code: this.code,
@@ -207,6 +215,11 @@ export class PageCache {
       pages,
     };
     fs.writeFileSync(dirs.pageManifest(temp), JSON.stringify(manifest));
+  }
+
+  /** The `searchInputHash` of a page as this build wrote it (asked after `write`). */
+  searchInput(brand: string, page: PageData): string | undefined {
+    return this.#written[treeFile(brand, page.private, page.url)]?.search;
   }
 
   #brandKey(brand: BrandSite): string {

@@ -1,12 +1,13 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { linkOrCopy, linkTree } from '../output/link.ts';
-import { dirs, fileOf, SEARCH_BODY_END } from '../routing/layout.ts';
-import type { ArticlePage, BrandSite, SiteData } from '../routing/types.ts';
+import { dirs, fileOf } from '../routing/layout.ts';
+import type { ArticlePage, BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
+import { ROOT, searchInputHash } from './input.ts';
 
 /**
  * Everything indexing needs to know of a site, as plain data: the build indexes after the process
@@ -30,12 +31,31 @@ export interface LanguageSearch {
   files: string[];
   /** How many bundles the pages are split over (`searchIndexParts`); part 1 is the index itself. */
   parts: number;
+  /**
+   * `searchInputHash` of the pages of the language the site build wrote, by file under the public
+   * tree (the page cache had their bytes at hand); any other page is read to get it.
+   */
+  inputs: Record<string, string>;
 }
 
-/** The plan of a computed site. */
-export function searchPlan(site: SiteData): SearchPlan {
+/**
+ * The plan of a computed site; `inputHash(brand, page)` is the `searchInputHash` of a public page
+ * as written, where known.
+ */
+export function searchPlan(
+  site: SiteData,
+  inputHash: (brand: BrandSite, page: PageData) => string | undefined,
+): SearchPlan {
   return {
     brands: site.brands.map((brand) => {
+      const inputs = new Map<string, Record<string, string>>();
+      for (const page of brand.pages) {
+        const hash = page.private ? undefined : inputHash(brand, page);
+        if (hash === undefined) continue;
+        let list = inputs.get(page.lang);
+        if (!list) inputs.set(page.lang, (list = {}));
+        list[fileOf(page.url)] = hash;
+      }
       const files = new Map<string, string[]>();
       for (const page of brand.pages)
         if (inPublicSearch(page)) {
@@ -51,6 +71,7 @@ export function searchPlan(site: SiteData): SearchPlan {
             lang,
             files: list.sort(),
             parts: (brand.search.parts?.[lang]?.length ?? 0) + 1,
+            inputs: inputs.get(lang) ?? {},
           })),
         private: [...privateSets(brand)].map(([key, list]) => ({
           audiences: key ? key.split('\n') : [],
@@ -114,13 +135,6 @@ export async function indexSite(
   return { seconds: (performance.now() - started) / 1000, ...stats };
 }
 
-/**
- * The element of a page Pagefind reads: the article, which `Article.astro` marks with
- * `data-pagefind-body` (Pagefind reads nothing else of the page but the `lang` of its `<html>` tag).
- * The rest is the brand's chrome: headers, footers, scripts, styles.
- */
-const ROOT = 'article[data-pagefind-body]';
-
 /** Pagefind's bundle manifest: its version and each language's index. */
 const ENTRY = 'pagefind-entry.json';
 
@@ -130,7 +144,7 @@ interface SearchKeys {
   brands: Record<string, Record<string, string>>;
 }
 
-const KEYS_VERSION = 1;
+const KEYS_VERSION = 2;
 
 /** The public trees of the previous output, by the key of each language index they hold. */
 async function previousSources(previous: string | undefined): Promise<Map<string, string>> {
@@ -151,14 +165,14 @@ async function previousSources(previous: string | undefined): Promise<Map<string
 /**
  * What a language's index is made from, as one hash: Signpost's version, how the language is split
  * into parts, and for every page Pagefind reads in its passes, the page's file and what Pagefind
- * reads of it (`pageSearchInput`). Pagefind makes the same index of the same input, so two indexes
+ * reads of it (`searchInputHash`). Pagefind makes the same index of the same input, so two indexes
  * of one key are the same, byte for byte.
  */
-function languageKey(root: string, { lang, files, parts }: LanguageSearch, code: string): string {
+function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearch, code: string): string {
   const hash = createHash('sha256').update(`${code}\0${parts}\0`);
   // What the passes read (see `indexPublicTree`): every page under the language's folder, or the
-  // pages each part names. Read one by one, in order: nothing else runs meanwhile, and a promise
-  // per page took four times as long.
+  // pages each part names. A page the plan has no hash of (none, so far) is read, one by one:
+  // nothing else runs meanwhile, and a promise per page took four times as long.
   const read =
     parts === 1
       ? readdirSync(path.join(root, lang), { recursive: true, encoding: 'utf8' })
@@ -166,30 +180,11 @@ function languageKey(root: string, { lang, files, parts }: LanguageSearch, code:
           .map((name) => path.posix.join(lang, name.split(path.sep).join('/')))
           .sort()
       : files;
-  for (const file of read) addPage(hash, file, readFileSync(path.join(root, file), 'utf8'));
+  for (const file of read) {
+    const input = inputs[file] ?? searchInputHash(readFileSync(path.join(root, file), 'utf8'));
+    hash.update(`${file}\0${input}\0`);
+  }
   return hash.digest('hex');
-}
-
-/** A page's part of its language's key (see `pageSearchInput`). */
-function addPage(hash: Hash, file: string, html: string): void {
-  hash.update(`${file}\0${pageSearchInput(html)}\0`);
-}
-
-/**
- * What Pagefind reads of a page, or more: nothing when no element carries `data-pagefind-body`
- * (no `ROOT`, so Pagefind leaves the page out); else the `<html>` tag (its `lang`) and the page from
- * the first `<article` (where `ROOT` starts, at the latest) to the last `SEARCH_BODY_END` after it,
- * or to the end. `Article.astro` writes that marker inside `ROOT`, followed only by the article's
- * foot, which carries `data-pagefind-ignore="all"`: Pagefind reads nothing of it (no text, filter,
- * metadata, heading or image), so the reactions a brand shows there do not count.
- */
-export function pageSearchInput(html: string): string {
-  if (!/data-pagefind-body/i.test(html)) return '';
-  const start = html.search(/<article/i);
-  if (start < 0) return html;
-  const end = html.lastIndexOf(SEARCH_BODY_END);
-  const htmlTag = /<html\b[^>]*>/i.exec(html)?.[0] ?? '';
-  return `${htmlTag}\0${html.slice(start, end > start ? end : html.length)}`;
 }
 
 async function newIndex(brand: string) {

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { SEARCH_BODY_END } from '../routing/layout.ts';
+
+/**
+ * The element of a page Pagefind reads: the article, which `Article.astro` marks with
+ * `data-pagefind-body` (Pagefind reads nothing else of the page but the `lang` of its `<html>` tag).
+ * The rest is the brand's chrome: headers, footers, scripts, styles.
+ */
+export const ROOT = 'article[data-pagefind-body]';
+
+/**
+ * What Pagefind reads of a page, or more: nothing when no element carries `data-pagefind-body`
+ * (no `ROOT`, so Pagefind leaves the page out); else the `<html>` tag (its `lang`) and the page from
+ * the first `<article` (where `ROOT` starts, at the latest) to the last `SEARCH_BODY_END` after it,
+ * or to the end. `Article.astro` writes that marker inside `ROOT`, followed only by the article's
+ * foot, which carries `data-pagefind-ignore="all"`: Pagefind reads nothing of it (no text, filter,
+ * metadata, heading or image), so the reactions a brand shows there do not count.
+ */
+export function pageSearchInput(html: string): string {
+  if (!/data-pagefind-body/i.test(html)) return '';
+  const start = html.search(/<article/i);
+  if (start < 0) return html;
+  const end = html.lastIndexOf(SEARCH_BODY_END);
+  const htmlTag = /<html\b[^>]*>/i.exec(html)?.[0] ?? '';
+  return `${htmlTag}\0${html.slice(start, end > start ? end : html.length)}`;
+}
+
+/** A hash of `pageSearchInput`: what decides, page by page, whether two search indexes are alike. */
+export function searchInputHash(html: string): string {
+  return createHash('sha256').update(pageSearchInput(html)).digest('hex');
+}
