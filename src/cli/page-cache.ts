@@ -4,6 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
+import { linkOrCopyAsync } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { searchInputHash } from '../search/input.ts';
@@ -125,9 +126,7 @@ export class PageCache {
       while (next < reused.length) {
         const { file } = reused[next++]!;
         await fsp.mkdir(path.dirname(path.join(temp, file)), { recursive: true });
-        await fsp
-          .link(path.join(this.out, file), path.join(temp, file))
-          .catch(() => fsp.copyFile(path.join(this.out, file), path.join(temp, file)));
+        await linkOrCopyAsync(path.join(this.out, file), path.join(temp, file));
       }
     };
     await Promise.all([link(), link(), link(), link()]);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -12,6 +13,11 @@ export function linkOrCopy(from: string, to: string): void {
   } catch {
     fs.copyFileSync(from, to);
   }
+}
+
+/** `linkOrCopy` through libuv's threads, so the process goes on meanwhile. */
+export async function linkOrCopyAsync(from: string, to: string): Promise<void> {
+  await fsp.link(from, to).catch(() => fsp.copyFile(from, to));
 }
 
 /** `linkOrCopy` of every file under `from` to the same place under `to` (`fs.cp` copies, slowly). */
