@@ -21,7 +21,7 @@ import { report } from './check.ts';
 /**
  * The site build, the part of `signpost build` that needs the content in memory: check, route data,
  * Astro's pages, brand files, gate manifests and feeds, written into `temp`. `build.ts` runs it in
- * a process of its own (`runSiteBuild`): everything it held is returned to the system when that
+ * a process of its own (`startSiteBuild`): everything it held is returned to the system when that
  * process exits, before Pagefind, which takes as much again, starts indexing.
  */
 export interface SiteBuild {

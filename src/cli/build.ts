@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FeedStats } from '../output/feed-files.ts';
 import type { IndexStats } from '../search/index.ts';
-import { runApart } from './apart.ts';
+import { startApart, type Apart } from './apart.ts';
 import {
   checkStampApart,
   codeVersion,
@@ -70,25 +70,36 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     return { code: 1, pages: 0, seconds: seconds() };
   }
   clock.start('checkAndLoad');
-  const { inputs, upToDate, articles } = options.stamp ?? (await checkStampApart(options));
+  // The site build's process starts beside the stamp check and loads its modules meanwhile. An
+  // answer of "up to date" ends it; a large site ends it and starts one with its own flags.
+  const early = options.stamp ? undefined : startSiteBuild(false);
+  let stamp: StampCheck;
+  try {
+    stamp = options.stamp ?? (await checkStampApart(options));
+  } catch (error) {
+    early?.cancel();
+    throw error;
+  }
+  const { inputs, upToDate, articles } = stamp;
   if (upToDate) {
+    early?.cancel();
     log(upToDateLine(upToDate, options.out, seconds()));
     return { code: 0, pages: upToDate.pages, seconds: seconds(), upToDate: true };
   }
+  const large = articles >= LARGE_SITE_ARTICLES;
+  if (early && large) early.cancel();
+  const siteBuild = early && !large ? early : startSiteBuild(large);
 
   const temp = `${outDir}${PARTIAL}${process.pid}`;
-  fs.rmSync(temp, { recursive: true, force: true });
   let search: IndexStats;
   let feed: FeedStats;
   let built: SiteBuild;
   try {
+    fs.rmSync(temp, { recursive: true, force: true });
     const { stamp: _, ...siteOptions } = options;
     clock.stop();
     const forked = performance.now();
-    built = await runSiteBuild(
-      { options: { ...siteOptions, searchPagesPerPass }, temp, before: seconds() },
-      articles >= LARGE_SITE_ARTICLES,
-    );
+    built = await siteBuild.run({ options: { ...siteOptions, searchPagesPerPass }, temp, before: seconds() });
     // The site build's own phases; starting its process and loading its modules count as loading.
     const phases = Object.values(built.timings).reduce((sum, s) => sum + s, 0);
     clock.add({
@@ -110,6 +121,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     swapInto(temp, outDir);
     clock.stop();
   } catch (error) {
+    siteBuild.cancel(); // not given its request yet: it would wait for one forever
     fs.rmSync(temp, { recursive: true, force: true });
     throw error;
   }
@@ -128,11 +140,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
 }
 
 /**
- * Runs `build-site.ts` in a process of its own and waits for its answer: what it held goes back to
- * the system before Pagefind starts.
+ * Starts `build-site.ts` in a process of its own, to be given its request: what it held goes back
+ * to the system before Pagefind starts.
  */
-function runSiteBuild(request: SiteBuildRequest, large: boolean): Promise<SiteBuild> {
-  return runApart(new URL('./build-site.ts', import.meta.url), 'the site build', request, {
+function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild> {
+  return startApart(new URL('./build-site.ts', import.meta.url), 'the site build', {
     // V8 lets the heap grow up to four times what a collection left before the next one, which
     // at 25,000 pages is hundreds of megabytes of room above the route data. A large site's
     // heap grows by 30 % at a time instead: ~130 MB less there, no slower. Not for smaller
@@ -155,7 +167,7 @@ function runSiteBuild(request: SiteBuildRequest, large: boolean): Promise<SiteBu
   });
 }
 
-/** Article files from which the site build trades some speed for memory (see `runSiteBuild`). */
+/** Article files from which the site build trades some speed for memory (see `startSiteBuild`). */
 const LARGE_SITE_ARTICLES = 8_000;
 
 const PARTIAL = '.partial-';
