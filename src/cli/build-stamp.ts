@@ -78,8 +78,8 @@ export function codeVersion(): string {
 
 /**
  * Whether the build in `out` is the build of `content` as it is now, and the hash of the inputs
- * for the build to stamp otherwise. The command line asks before it loads the build's modules
- * (Astro, Pagefind, sharp), which take longer to load than this takes to answer.
+ * for the build to stamp otherwise. The command line asks while the site build's process loads
+ * its modules (Astro's, sharp's), which take about as long as this takes to answer.
  */
 export function checkStamp(options: StampOptions): StampCheck {
   const { hash: inputs, articles } = hashInputs(options.content, {

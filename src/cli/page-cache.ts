@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
-import { linkOrCopyAsync } from '../output/link.ts';
+import { linkOrCopy, linkOrCopyAsync } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { searchInputHash } from '../search/input.ts';
@@ -149,7 +149,7 @@ export class PageCache {
         // The previous output has it in the tree the page was in (`plan` checked; named by content).
         const root = page.private ? dirs.private(this.out, brand) : dirs.public(this.out, brand);
         fs.mkdirSync(shared, { recursive: true });
-        fs.copyFileSync(path.join(dirs.assets(root), name), target);
+        linkOrCopy(path.join(dirs.assets(root), name), target);
       }
       let scripts = handoff.inlineScripts.get(brand);
       if (!scripts) handoff.inlineScripts.set(brand, (scripts = new Set()));
@@ -167,7 +167,7 @@ export class PageCache {
     for (const brand of site.brands) {
       const assets = dirs.assets(dirs.public(this.out, brand.id));
       for (const name of readdirOr(assets))
-        if (isBundleAsset(name)) fs.copyFileSync(path.join(assets, name), path.join(shared, name));
+        if (isBundleAsset(name)) linkOrCopy(path.join(assets, name), path.join(shared, name));
     }
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
@@ -331,10 +331,9 @@ async function keepLanguageFiles(previous: string, output: string, lang: string)
   for (const folder of ['index', 'fragment', 'filter'])
     for (const name of await fs.readdir(path.join(previous, folder)).catch(() => [] as string[]))
       if (name.startsWith(`${key}_`)) files.push(path.join(folder, name));
-  for (const file of files) {
-    await fs.mkdir(path.dirname(path.join(output, file)), { recursive: true });
-    linkOrCopy(path.join(previous, file), path.join(output, file));
-  }
+  for (const folder of new Set(files.map((file) => path.dirname(path.join(output, file)))))
+    mkdirSync(folder, { recursive: true });
+  for (const file of files) linkOrCopy(path.join(previous, file), path.join(output, file));
   await addLanguages(output, { ...entry, languages: { [key]: entry.languages[key] } });
   return true;
 }
