@@ -18,7 +18,12 @@ const build = (out: string, ...flags: string[]) =>
   runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
 
 const copiedOf = (stdout: string) =>
-  Number(/\((\d+) unchanged since the last build, copied\)/.exec(stdout)?.[1] ?? 0);
+  Number(/\((\d+) unchanged since the last build, copied[;)]/.exec(stdout)?.[1] ?? 0);
+/** Article bodies the build took from the render cache, and all it rendered or took. */
+const bodiesOf = (stdout: string) => {
+  const [, kept, all] = /(\d+) of (\d+) article bodies not rendered again/.exec(stdout) ?? [];
+  return { kept: Number(kept ?? 0), all: Number(all ?? 0) };
+};
 const pagesOf = (stdout: string) => Number(/✓ built (\d+) pages/.exec(stdout)?.[1] ?? 0);
 
 beforeAll(async () => {
@@ -28,14 +33,20 @@ beforeAll(async () => {
   const first = await build(incremental);
   expect(first.code, first.stdout + first.stderr).toBe(0);
   expect(copiedOf(first.stdout)).toBe(0);
+  expect(first.stdout).not.toMatch(/not rendered again/);
 }, 180_000);
 afterAll(() => copy?.remove());
 
+/** A change, then which pages and which article bodies the incremental build renders again. */
+type Change = [name: string, change: () => void, pages?: 'some' | 'none', bodies?: 'none' | 'one' | 'some'];
+
 describe('an incremental build', () => {
-  it.each([
+  it.each<Change>([
     [
       'one article body edited',
       () => copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne more paragraph.\n`),
+      'some',
+      'one',
     ],
     [
       'one title changed (the article, its collection, related lists and featured articles show it)',
@@ -66,9 +77,15 @@ describe('an incremental build', () => {
       () => fs.rmSync(copy.file('help-centers/main/integrations/webhooks-beta.en.md')),
       'none',
     ],
+    [
+      'a translation deleted (the bodies that link to it in that language are unchanged; their links now go to the default language)',
+      () => fs.rmSync(copy.file('help-centers/main/getting-started/invite-teammates.ja.md')),
+      'some',
+      'some',
+    ],
   ])(
     'after %s is the full build, byte for byte, and renders only what changed',
-    async (_change, change, renders = 'some') => {
+    async (_change, change, renders = 'some', bodies = 'none') => {
       change();
       const inc = await build(incremental);
       expect(inc.code, inc.stdout + inc.stderr).toBe(0);
@@ -80,6 +97,12 @@ describe('an incremental build', () => {
       expect(copiedOf(inc.stdout)).toBeGreaterThan(pagesOf(inc.stdout) / 2);
       if (renders === 'some') expect(copiedOf(inc.stdout)).toBeLessThan(pagesOf(inc.stdout));
       else expect(copiedOf(inc.stdout)).toBe(pagesOf(inc.stdout));
+      // Of the article bodies, it rendered again only those whose render changed.
+      const { kept, all } = bodiesOf(inc.stdout);
+      expect(kept).toBeGreaterThan(all / 2);
+      const rendered = { none: 0, one: 1, some: -1 }[bodies];
+      if (rendered >= 0) expect(all - kept).toBe(rendered);
+      else expect(all - kept).toBeGreaterThan(0);
     },
   );
 });

@@ -12,6 +12,8 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { provideHandoff, type Handoff } from '../integration/handoff.ts';
 import { computeSite } from '../routing/site.ts';
 import { searchPlan, type SearchPlan } from '../search/index.ts';
+import { RenderCache } from '../markdown/render-cache.ts';
+import { codeVersion } from './build-stamp.ts';
 import type { BuildOptions } from './build.ts';
 import { PageCache } from './page-cache.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
@@ -30,6 +32,8 @@ export interface SiteBuild {
   brands: string[];
   /** Pages copied from the previous output instead of rendered (`page-cache.ts`). */
   copied: number;
+  /** Article bodies whose render the previous build kept (`render-cache.ts`), and all of them. */
+  bodies?: { kept: number; all: number };
   feed?: FeedStats;
   /** What the search index is to hold (absent when the build stopped early). */
   search?: SearchPlan;
@@ -59,9 +63,11 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   if (!options.quiet) report(loaded, seconds(), log);
 
   clock.start('routeData');
+  const renders = new RenderCache(options.out, options.noCache === true);
   const { site, problems, renderer } = await computeSite(loaded.model, {
     mode: 'build',
     searchPagesPerPass: options.searchPagesPerPass,
+    renders: { cache: renders, code: codeVersion() },
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 
@@ -72,6 +78,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   clock.start('feeds');
   const feed = await writeFeeds(temp, loaded.model, site, renderer);
   if (problems.errors.length > known && !options.unchecked) return stopped(problems);
+  renderer.keep();
   renderer.forget();
   writeMarkdownCopies(temp, site);
   // Nothing reads an article's Markdown after its `.md` copy: the pages have their HTML. Letting
@@ -108,6 +115,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     pages,
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
+    bodies: { kept: renders.hits, all: renders.hits + renders.misses },
     feed,
     search: searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)),
     timings: clock.timings(),

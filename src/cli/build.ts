@@ -132,7 +132,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     : '';
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB${shared}`;
   const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
-  const unchanged = copied ? ` (${copied} unchanged since the last build, copied)` : '';
+  const reusedParts = [
+    ...(copied ? [`${copied} unchanged since the last build, copied`] : []),
+    ...(built.bodies?.kept
+      ? [`${built.bodies.kept} of ${built.bodies.all} article bodies not rendered again`]
+      : []),
+  ];
+  const unchanged = reusedParts.length ? ` (${reusedParts.join('; ')})` : '';
   log(
     `✓ built ${pages} pages${unchanged} for ${built.brands.join(', ')} into ${where}; ${index}; ${feeds} (${seconds().toFixed(2)} s)`,
   );

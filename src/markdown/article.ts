@@ -24,15 +24,28 @@ export async function renderArticle(
   options: ArticleRenderOptions,
 ): Promise<RenderedMarkdown> {
   const { urlOf, ...rest } = options;
-  // Keyed by the URL as parsed, which is what the tree's `href`/`src` hold: a link written twice
-  // resolves the same way both times, since resolution depends on nothing else.
-  const links = new Map(article.links.map((link) => [link.href, urlOf(link) + link.hash]));
-  const images = new Map(article.images.map((image) => [image.src, image.file]));
+  const { links, images } = articleReferences(article, urlOf);
   return renderTree(article.parse.takeHast(options.labels.footnotes), article.body, {
     ...rest,
     resolveLink: (href) => links.get(href),
     resolveImage: (src) => images.get(src),
   });
+}
+
+/**
+ * What an article's links and images render as: each link's URL as parsed → `urlOf(link)` plus its
+ * `#hash`, each local image's `src` → its file. Keyed by the URL as parsed, which is what the
+ * tree's `href`/`src` hold: a link written twice resolves the same way both times, since
+ * resolution depends on nothing else.
+ */
+export function articleReferences(
+  article: Article,
+  urlOf: ArticleRenderOptions['urlOf'],
+): { links: Map<string, string>; images: Map<string, string> } {
+  return {
+    links: new Map(article.links.map((link) => [link.href, urlOf(link) + link.hash])),
+    images: new Map(article.images.map((image) => [image.src, image.file])),
+  };
 }
 
 /**

@@ -123,6 +123,14 @@ export class BodyParse {
   }
 
   /**
+   * Frees the native parse while keeping the source and what was read from it: for a body whose
+   * render is found elsewhere (the build's render cache), which will not take the parse.
+   */
+  release(): void {
+    this.#release();
+  }
+
+  /**
    * Lets go of the source and everything read from it, once nothing will read this body again
    * (the site build, after the feeds and `.md` copies, its last readers). A later render is a bug
    * and throws rather than render nothing.

@@ -2,41 +2,80 @@ import type { Article } from '../content/model.ts';
 import type { Problems } from '../content/problems.ts';
 import { uiStrings } from '../i18n/index.ts';
 import { MarkdownError } from '../markdown/errors.ts';
-import { renderArticle } from '../markdown/article.ts';
+import { articleReferences, renderArticle, type ArticleRenderOptions } from '../markdown/article.ts';
 import type { RenderedMarkdown, RenderOptions } from '../markdown/render.ts';
+import { renderKey, type RenderCache } from '../markdown/render-cache.ts';
 import { urls } from './layout.ts';
 
-/** Renders each article file once, whichever brands and pages show it. */
+/** A build's render cache, and Signpost's version its keys hash (`codeVersion`). */
+export interface KeptRenders {
+  cache: RenderCache;
+  code: string;
+}
+
+/**
+ * Renders each article file once, whichever brands and pages show it. With a render cache
+ * (`markdown/render-cache.ts`, the build's), a body whose render the previous build kept is not
+ * rendered again, and every clean render is kept for the next build (`keep`).
+ */
 export class ArticleRenderer {
   #cache = new Map<string, Promise<RenderedMarkdown>>();
   #problems: Problems;
 
   #embedHosts: readonly string[];
+  #kept: KeptRenders | undefined;
+  /** This build's clean renders by key, for the next build (only with a render cache). */
+  #clean = new Map<string, RenderedMarkdown>();
 
   /** `embedHosts`: the hosts `embeds.hosts` in `workspace.yaml` adds to the video players. */
-  constructor(problems: Problems, embedHosts: readonly string[] = []) {
+  constructor(problems: Problems, embedHosts: readonly string[] = [], kept?: KeptRenders) {
     this.#problems = problems;
     this.#embedHosts = embedHosts;
+    this.#kept = kept;
   }
 
   render(article: Article): Promise<RenderedMarkdown> {
     let result = this.#cache.get(article.file);
     if (!result) {
-      result = renderArticle(article, {
-        language: article.language,
-        labels: markdownLabels(article.language),
-        embedHosts: this.#embedHosts,
-        urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
-      }).catch((error: unknown) => {
-        // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
-        const line =
-          error instanceof MarkdownError && error.line ? article.bodyLine + error.line - 1 : undefined;
-        this.#problems.error(article.file, line, error instanceof Error ? error.message : String(error));
-        return { html: '', images: [], headings: [], text: '' };
-      });
+      result = this.#render(article);
       this.#cache.set(article.file, result);
     }
     return result;
+  }
+
+  async #render(article: Article): Promise<RenderedMarkdown> {
+    const options: ArticleRenderOptions = {
+      language: article.language,
+      labels: markdownLabels(article.language),
+      embedHosts: this.#embedHosts,
+      urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
+    };
+    const key = this.#kept && this.#key(article, options, this.#kept.code);
+    const found = key === undefined ? undefined : this.#kept!.cache.get(key);
+    if (found) {
+      article.parse.release(); // nothing will take it
+      this.#clean.set(key!, found);
+      return found;
+    }
+    try {
+      const rendered = await renderArticle(article, options);
+      if (key !== undefined) this.#clean.set(key, rendered);
+      return rendered;
+    } catch (error) {
+      // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
+      const line =
+        error instanceof MarkdownError && error.line ? article.bodyLine + error.line - 1 : undefined;
+      this.#problems.error(article.file, line, error instanceof Error ? error.message : String(error));
+      return { html: '', images: [], headings: [], text: '' };
+    }
+  }
+
+  /**
+   * Writes this build's clean renders to the render cache for the next build (its renders only:
+   * what no page or feed asked for this time drops out). Call once every render is done.
+   */
+  keep(): void {
+    this.#kept?.cache.save(this.#clean);
   }
 
   /**
@@ -45,6 +84,19 @@ export class ArticleRenderer {
    */
   forget(): void {
     this.#cache.clear();
+    this.#clean.clear();
+  }
+
+  #key(article: Article, options: ArticleRenderOptions, code: string): string {
+    return renderKey({
+      code,
+      format: article.format,
+      language: options.language,
+      labels: options.labels,
+      embedHosts: this.#embedHosts,
+      ...articleReferences(article, options.urlOf),
+      body: article.body,
+    });
   }
 }
 

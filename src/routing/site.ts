@@ -8,7 +8,7 @@ import { collectionPages, collectionRedirects } from './pages/collections.ts';
 import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
-import { ArticleRenderer } from './render.ts';
+import { ArticleRenderer, type KeptRenders } from './render.ts';
 import type { BrandSite, PageData, SearchSetup, SiteData } from './types.ts';
 import { inPublicSearch, type Mode } from './visibility.ts';
 
@@ -18,6 +18,8 @@ export interface ComputeOptions {
   brand?: string | undefined;
   /** Searchable pages per Pagefind pass for every language (`searchIndexParts`), when set. */
   searchPagesPerPass?: number | undefined;
+  /** The build's render cache (`ArticleRenderer`). */
+  renders?: KeptRenders | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function computeSite(
   if (options.brand && !brands.length)
     throw new Error(`no brand "${options.brand}"; brands: ${model.brands.map((b) => b.id).join(', ')}`);
   const problems = new Problems();
-  const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts);
+  const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts, options.renders);
   const sites: BrandSite[] = [];
   for (const brand of brands)
     sites.push(

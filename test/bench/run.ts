@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dirs, urls } from '../../src/routing/layout.ts';
+import { renderPackOf } from '../../src/markdown/render-cache.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
 import { hugo, starlight, STARLIGHT_PINS, type Peer, type PeerRun } from './peers.ts';
 import { runTree } from './process-tree.ts';
@@ -370,7 +371,11 @@ async function bench(): Promise<void> {
     );
   } finally {
     if (values.keep) console.error(`bench: kept ${work}`);
-    else fs.rmSync(work, { recursive: true, force: true });
+    else {
+      fs.rmSync(work, { recursive: true, force: true });
+      // The render cache's pack of the output, outside the work folder (`render-cache.ts`).
+      fs.rmSync(renderPackOf(path.join(work, 'dist')), { force: true });
+    }
   }
 }
 

@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RenderCache, renderKey, renderPackOf, type RenderInputs } from '../src/markdown/render-cache.ts';
+import type { RenderedMarkdown } from '../src/markdown/types.ts';
+
+/**
+ * The render cache's pack, on its own: what a build reads back is what the previous build kept,
+ * and a pack that is damaged, cut short or of another format costs renders, never a wrong one or
+ * a failed build. (`build-incremental.test.ts` shows the builds that use it are byte for byte
+ * full builds.)
+ */
+let dir: string;
+const out = '/srv/help/dist';
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-renders-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const render = (n: number): RenderedMarkdown => ({
+  html: `<p>Body ${n}: café, 日本語, "quotes"</p><!--sp-image:0-->`,
+  images: [{ file: `/content/billing/screen-${n}.png`, alt: 'Screen' }],
+  headings: [{ depth: 2, id: `part-${n}`, text: `Part ${n}` }],
+  text: `Body ${n}`,
+});
+const keys = ['a', 'b', 'c'].map((k) => k.repeat(64));
+const kept = () => {
+  const cache = new RenderCache(out, false, dir);
+  const found = keys.map((key) => cache.get(key));
+  cache.close();
+  return found;
+};
+
+describe('the render cache', () => {
+  it('gives the next build the renders this one kept, and only those', () => {
+    new RenderCache(out, false, dir).save([
+      [keys[0]!, render(0)],
+      [keys[1]!, render(1)],
+    ]);
+    expect(kept()).toEqual([render(0), render(1), undefined]);
+
+    // The next build asks for one of them and renders another: the first drops out.
+    const next = new RenderCache(out, false, dir);
+    expect(next.get(keys[1]!)).toEqual(render(1));
+    expect(next.get(keys[2]!)).toBeUndefined();
+    expect([next.hits, next.misses]).toEqual([1, 1]);
+    next.save([
+      [keys[1]!, render(1)],
+      [keys[2]!, render(2)],
+    ]);
+    expect(kept()).toEqual([undefined, render(1), render(2)]);
+  });
+
+  it('keeps one pack per output folder, and reads nothing with --no-cache', () => {
+    new RenderCache(out, false, dir).save([[keys[0]!, render(0)]]);
+    expect(new RenderCache('/srv/other/dist', false, dir).get(keys[0]!)).toBeUndefined();
+    expect(new RenderCache(out, true, dir).get(keys[0]!)).toBeUndefined();
+    expect(fs.readdirSync(dir)).toEqual([path.basename(renderPackOf(out, dir))]);
+  });
+
+  it('renders again, without failing, from a pack cut short, overwritten or with an entry damaged', () => {
+    const pack = renderPackOf(out, dir);
+    const write = () =>
+      new RenderCache(out, false, dir).save([
+        [keys[0]!, render(0)],
+        [keys[1]!, render(1)],
+      ]);
+    write();
+    const bytes = fs.readFileSync(pack);
+    fs.writeFileSync(pack, bytes.subarray(0, bytes.length - 10));
+    expect(kept()).toEqual([undefined, undefined, undefined]);
+    fs.writeFileSync(pack, 'not a pack');
+    expect(kept()).toEqual([undefined, undefined, undefined]);
+
+    // One entry's bytes damaged: that one is rendered again, and the next pack has its new render.
+    write();
+    const damaged = fs.readFileSync(pack);
+    damaged.write('XXXXXX', damaged.indexOf('\n') + 1, 'latin1'); // the first entry's first line
+    fs.writeFileSync(pack, damaged);
+    const cache = new RenderCache(out, false, dir);
+    expect(cache.get(keys[0]!)).toBeUndefined();
+    expect(cache.get(keys[1]!)).toEqual(render(1));
+    cache.save([
+      [keys[0]!, render(0)],
+      [keys[1]!, render(1)],
+    ]);
+    expect(kept()).toEqual([render(0), render(1), undefined]);
+  });
+
+  it('removes the packs of output folders that are gone, an hour after they were written', () => {
+    const cache = path.join(dir, 'cache');
+    const outputs = ['kept', 'gone', 'gone-just-now'].map((name) => path.join(dir, name));
+    for (const output of outputs) new RenderCache(output, false, cache).save([[keys[0]!, render(0)]]);
+    fs.mkdirSync(outputs[0]!);
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    for (const output of outputs.slice(0, 2))
+      fs.utimesSync(renderPackOf(output, cache), twoHoursAgo, twoHoursAgo);
+    new RenderCache(out, false, cache).save([[keys[0]!, render(0)]]);
+    expect(fs.readdirSync(cache).sort()).toEqual(
+      [out, outputs[0]!, outputs[2]!].map((o) => path.basename(renderPackOf(o, cache))).sort(),
+    );
+  });
+
+  it('writes a pack it cannot place without failing the build', () => {
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    expect(() =>
+      new RenderCache(out, false, path.join(dir, 'file')).save([[keys[0]!, render(0)]]),
+    ).not.toThrow();
+  });
+});
+
+describe('a render key', () => {
+  const inputs: RenderInputs = {
+    code: 'v1',
+    format: 'md',
+    language: 'en',
+    labels: {
+      note: 'Note',
+      tip: 'Tip',
+      important: 'Important',
+      warning: 'Warning',
+      caution: 'Caution',
+      footnotes: 'Footnotes',
+      anchor: 'Link',
+    },
+    embedHosts: [],
+    links: [['refunds.md', '/en/articles/refunds']],
+    images: [['./screen.png', '/content/billing/screen.png']],
+    body: 'See [refunds](refunds.md).\n\n![Screen](./screen.png)\n',
+  };
+  it('changes with everything a render is made from', () => {
+    const changed: Partial<RenderInputs>[] = [
+      { code: 'v2' },
+      { format: 'mdx' },
+      { language: 'de' },
+      { labels: { ...inputs.labels, note: 'Hinweis' } },
+      { embedHosts: ['videos.example.com'] },
+      { links: [['refunds.md', '/de/articles/refunds']] },
+      { images: [['./screen.png', '/content/billing/screen-2.png']] },
+      { body: `${inputs.body} ` },
+    ];
+    const keysOf = new Set([inputs, ...changed.map((c) => ({ ...inputs, ...c }))].map(renderKey));
+    expect(keysOf.size).toBe(changed.length + 1);
+    expect(renderKey({ ...inputs })).toBe(renderKey(inputs));
+  });
+});
