@@ -66,8 +66,14 @@ export async function writeFeeds(
     try {
       for (const entry of plan.entries) {
         const article = await feedArticle(entry, ctx);
-        await full.add({ ...article, translations: translations.full.get(entry) ?? {} });
-        if (entry.public) await open.add({ ...article, translations: translations.public.get(entry) ?? {} });
+        const inFull = translations.full.get(entry) ?? {};
+        const json = FeedFile.json({ ...article, translations: inFull });
+        await full.add(json);
+        if (!entry.public) continue;
+        // Most public articles have only public translations: the same JSON in both feeds.
+        const inPublic = translations.public.get(entry) ?? {};
+        const same = JSON.stringify(inPublic) === JSON.stringify(inFull);
+        await open.add(same ? json : FeedFile.json({ ...article, translations: inPublic }));
       }
     } finally {
       stats.bytes += (await full.close()) + (await open.close());
@@ -111,8 +117,12 @@ class FeedFile {
     return feed;
   }
 
-  async add(article: FeedArticle): Promise<void> {
-    const json = JSON.stringify(article, null, 2).replace(/\n/g, '\n    ');
+  /** An article as `add` takes it: its JSON, indented as an element of the `articles` array. */
+  static json(article: FeedArticle): string {
+    return JSON.stringify(article, null, 2).replace(/\n/g, '\n    ');
+  }
+
+  async add(json: string): Promise<void> {
     await this.#file.push(`${this.#count++ ? ',' : ''}\n    ${json}`);
   }
 
