@@ -33,6 +33,8 @@ export interface CheckedImage {
   /** Its size in pixels, as sharp read it (of a raster image only). */
   width?: number | undefined;
   height?: number | undefined;
+  /** Width ÷ height as shown (an SVG's too, from its size or view box), where sharp could tell. */
+  ratio?: number | undefined;
   /** An SVG's PNG, drawn when the build writes the site (once, however many times it is asked). */
   draw?: (() => Promise<Uint8Array>) | undefined;
 }
@@ -179,10 +181,11 @@ export async function readImage(
   }
   problems.forEach((message) => report(`${key}: ${message}`));
   if (problems.length) return undefined;
+  const ratio = meta.width && meta.height ? meta.width / meta.height : undefined;
   if (meta.format === 'svg')
-    return { file, extension: '.png', draw: rasterize(bytes, meta, rule.raster ?? 512) };
+    return { file, extension: '.png', ratio, draw: rasterize(bytes, meta, rule.raster ?? 512) };
   const extension = meta.format === 'jpeg' ? '.jpg' : `.${meta.format}`;
-  return { file, extension, width: meta.width, height: meta.height };
+  return { file, extension, width: meta.width, height: meta.height, ratio };
 }
 
 /**

@@ -278,3 +278,9 @@ export function routeOf(
   const parts = mode === 'build' ? [page.private ? `${PRIVATE}/${brand}` : brand, trimmed] : [trimmed];
   return { kind, param: parts.filter(Boolean).join('/') || undefined };
 }
+
+/**
+ * The `height` attribute of the header and footer logos, in CSS pixels (the style sheet shows them
+ * 2rem high). With a `width` of the logo's own ratio, the browser keeps their room before they load.
+ */
+export const LOGO_HEIGHT = 32;

@@ -73,6 +73,9 @@ export interface BrandImages {
   socialImageSize?: { width: number; height: number } | undefined;
   headerLogo?: string | undefined;
   footerLogo?: string | undefined;
+  /** Each logo's `width` attribute at `LOGO_HEIGHT` (`layout.ts`), from its ratio. */
+  headerLogoWidth: number;
+  footerLogoWidth: number;
 }
 
 /** The theme's fonts as CSS: what `ThemeStyle` and `HeadMeta` write. */
@@ -103,6 +106,8 @@ export interface Chrome {
     home: string;
     links: Link[];
     logo: string | undefined;
+    /** Its `width` attribute (see `LOGO_HEIGHT`). */
+    logoWidth: number;
     /** The logo's text alternative: the brand's name. */
     logoAlt: string;
   };
@@ -111,6 +116,7 @@ export interface Chrome {
     /** Link columns; a column without a label is a plain list. */
     columns: { label: string; links: Link[] }[];
     logo: string | undefined;
+    logoWidth: number;
     /** `network` is the schema's key (`linkedin`), `name` its display name (`LinkedIn`). */
     social: { network: string; name: string; url: string }[];
     poweredBy: boolean;

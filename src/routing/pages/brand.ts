@@ -1,4 +1,5 @@
 import { faviconPng, icoOf } from '../../content/favicon-set.ts';
+import type { CheckedImage } from '../../content/brand-images.ts';
 import {
   loadFont,
   makeSubset,
@@ -12,7 +13,7 @@ import { focusPosition, heroPictures } from '../../content/hero-image.ts';
 import { localize } from '../../i18n/localize.ts';
 import type { LocalizedText } from '../../schemas/index.ts';
 import type { BrandContext } from '../context.ts';
-import { urls } from '../layout.ts';
+import { LOGO_HEIGHT, urls } from '../layout.ts';
 import type { BrandFonts, BrandImages, BrandSite, Chrome, FontFaceRule, Link } from '../types.ts';
 
 /** Display names of the social networks a footer links to. */
@@ -52,7 +53,14 @@ export function brandImages(ctx: BrandContext): BrandImages {
         : undefined,
     headerLogo: ctx.publish(assets.headerLogo ?? assets.icon, 'logo'),
     footerLogo: ctx.publish(assets.footerLogo, 'footer-logo'),
+    headerLogoWidth: logoWidth(assets.headerLogo ?? assets.icon),
+    footerLogoWidth: logoWidth(assets.footerLogo),
   };
+}
+
+/** A logo's `width` attribute at `LOGO_HEIGHT`, from its ratio (square when sharp could not tell). */
+function logoWidth(image: CheckedImage | undefined): number {
+  return Math.max(1, Math.round(LOGO_HEIGHT * (image?.ratio ?? 1)));
 }
 
 /**
@@ -167,12 +175,14 @@ export function brandChrome(ctx: BrandContext, images: BrandImages, lang: string
       home: urls.home(lang),
       links: config.header.links.slice(0, 3).map((l) => ({ label: text(l.label) ?? l.url, href: l.url })),
       logo: images.headerLogo,
+      logoWidth: images.headerLogoWidth,
       logoAlt: config.name,
     },
     footer: {
       template,
       columns,
       logo: template === 'simple' ? undefined : images.footerLogo,
+      logoWidth: images.footerLogoWidth,
       social: social.map((s) => ({ network: s.network, name: NETWORKS[s.network] ?? s.network, url: s.url })),
       poweredBy,
       cookieSettings: config.analytics?.consent === 'required',
