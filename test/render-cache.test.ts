@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RenderCache, renderKey, renderPackOf, type RenderInputs } from '../src/markdown/render-cache.ts';
 import type { RenderedMarkdown } from '../src/markdown/types.ts';
+import { markdownLabels } from '../src/routing/render.ts';
 
 /**
  * The render cache's pack, on its own: what a build reads back is what the previous build kept,
@@ -115,15 +116,7 @@ describe('a render key', () => {
     code: 'v1',
     format: 'md',
     language: 'en',
-    labels: {
-      note: 'Note',
-      tip: 'Tip',
-      important: 'Important',
-      warning: 'Warning',
-      caution: 'Caution',
-      footnotes: 'Footnotes',
-      anchor: 'Link',
-    },
+    labels: markdownLabels('en'),
     embedHosts: [],
     links: [['refunds.md', '/en/articles/refunds']],
     images: [['./screen.png', '/content/billing/screen.png']],
