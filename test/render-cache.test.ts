@@ -26,48 +26,40 @@ const render = (n: number): RenderedMarkdown => ({
   text: `Body ${n}`,
 });
 const keys = ['a', 'b', 'c'].map((k) => k.repeat(64));
+/** A build as the renderer runs one: each body from the cache, else rendered and kept; then the pack ended. */
+const build = (renders: number[], output = out, cacheDir = dir) => {
+  const cache = new RenderCache(output, false, cacheDir);
+  for (const n of renders) if (!cache.get(keys[n]!)) cache.put(keys[n]!, render(n));
+  cache.finish();
+  return cache;
+};
+/** What a build would find, read without writing a pack. */
 const kept = () => {
   const cache = new RenderCache(out, false, dir);
   const found = keys.map((key) => cache.get(key));
-  cache.close();
+  cache.discard();
   return found;
 };
 
 describe('the render cache', () => {
   it('gives the next build the renders this one kept, and only those', () => {
-    new RenderCache(out, false, dir).save([
-      [keys[0]!, render(0)],
-      [keys[1]!, render(1)],
-    ]);
+    expect(build([0, 1])).toMatchObject({ hits: 0, misses: 2 });
     expect(kept()).toEqual([render(0), render(1), undefined]);
-
-    // The next build asks for one of them and renders another: the first drops out.
-    const next = new RenderCache(out, false, dir);
-    expect(next.get(keys[1]!)).toEqual(render(1));
-    expect(next.get(keys[2]!)).toBeUndefined();
-    expect([next.hits, next.misses]).toEqual([1, 1]);
-    next.save([
-      [keys[1]!, render(1)],
-      [keys[2]!, render(2)],
-    ]);
+    // The next build finds one of them and renders another: the first drops out.
+    expect(build([1, 2])).toMatchObject({ hits: 1, misses: 1 });
     expect(kept()).toEqual([undefined, render(1), render(2)]);
+    expect(fs.readdirSync(dir)).toEqual([path.basename(renderPackOf(out, dir))]);
   });
 
   it('keeps one pack per output folder, and reads nothing with --no-cache', () => {
-    new RenderCache(out, false, dir).save([[keys[0]!, render(0)]]);
+    build([0]);
     expect(new RenderCache('/srv/other/dist', false, dir).get(keys[0]!)).toBeUndefined();
     expect(new RenderCache(out, true, dir).get(keys[0]!)).toBeUndefined();
-    expect(fs.readdirSync(dir)).toEqual([path.basename(renderPackOf(out, dir))]);
   });
 
   it('renders again, without failing, from a pack cut short, overwritten or with an entry damaged', () => {
     const pack = renderPackOf(out, dir);
-    const write = () =>
-      new RenderCache(out, false, dir).save([
-        [keys[0]!, render(0)],
-        [keys[1]!, render(1)],
-      ]);
-    write();
+    build([0, 1]);
     const bytes = fs.readFileSync(pack);
     fs.writeFileSync(pack, bytes.subarray(0, bytes.length - 10));
     expect(kept()).toEqual([undefined, undefined, undefined]);
@@ -75,39 +67,40 @@ describe('the render cache', () => {
     expect(kept()).toEqual([undefined, undefined, undefined]);
 
     // One entry's bytes damaged: that one is rendered again, and the next pack has its new render.
-    write();
+    build([0, 1]);
     const damaged = fs.readFileSync(pack);
     damaged.write('XXXXXX', damaged.indexOf('\n') + 1, 'latin1'); // the first entry's first line
     fs.writeFileSync(pack, damaged);
-    const cache = new RenderCache(out, false, dir);
-    expect(cache.get(keys[0]!)).toBeUndefined();
-    expect(cache.get(keys[1]!)).toEqual(render(1));
-    cache.save([
-      [keys[0]!, render(0)],
-      [keys[1]!, render(1)],
-    ]);
+    expect(build([0, 1])).toMatchObject({ hits: 1, misses: 1 });
     expect(kept()).toEqual([render(0), render(1), undefined]);
   });
 
+  it('leaves the pack as it was when the build stops', () => {
+    build([0]);
+    const cache = new RenderCache(out, false, dir);
+    cache.put(keys[1]!, render(1));
+    cache.discard();
+    expect(kept()).toEqual([render(0), undefined, undefined]);
+    expect(fs.readdirSync(dir)).toEqual([path.basename(renderPackOf(out, dir))]);
+  });
+
   it('removes the packs of output folders that are gone, an hour after they were written', () => {
-    const cache = path.join(dir, 'cache');
+    const cacheDir = path.join(dir, 'cache');
     const outputs = ['kept', 'gone', 'gone-just-now'].map((name) => path.join(dir, name));
-    for (const output of outputs) new RenderCache(output, false, cache).save([[keys[0]!, render(0)]]);
+    for (const output of outputs) build([0], output, cacheDir);
     fs.mkdirSync(outputs[0]!);
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     for (const output of outputs.slice(0, 2))
-      fs.utimesSync(renderPackOf(output, cache), twoHoursAgo, twoHoursAgo);
-    new RenderCache(out, false, cache).save([[keys[0]!, render(0)]]);
-    expect(fs.readdirSync(cache).sort()).toEqual(
-      [out, outputs[0]!, outputs[2]!].map((o) => path.basename(renderPackOf(o, cache))).sort(),
+      fs.utimesSync(renderPackOf(output, cacheDir), twoHoursAgo, twoHoursAgo);
+    build([0], out, cacheDir);
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(
+      [out, outputs[0]!, outputs[2]!].map((o) => path.basename(renderPackOf(o, cacheDir))).sort(),
     );
   });
 
   it('writes a pack it cannot place without failing the build', () => {
     fs.writeFileSync(path.join(dir, 'file'), '');
-    expect(() =>
-      new RenderCache(out, false, path.join(dir, 'file')).save([[keys[0]!, render(0)]]),
-    ).not.toThrow();
+    expect(() => build([0, 1], out, path.join(dir, 'file'))).not.toThrow();
   });
 });
 

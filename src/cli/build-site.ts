@@ -43,6 +43,11 @@ export interface SiteBuild {
 export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 'noCache' | 'unchecked'> & {
   /** Searchable pages per Pagefind pass for every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`). */
   searchPagesPerPass?: number | undefined;
+  /**
+   * False: no render cache (`render-cache.ts`), for a large site. Writing its pack as the bodies
+   * render left the site build ~30 MB larger at its peak at 25,000 pages, where there is no room.
+   */
+  renderCache?: boolean | undefined;
 };
 
 /** Builds the site into `temp`; `before` is how many seconds the command had run already (its report lines count from its start). */
@@ -53,8 +58,12 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   const clock = new PhaseClock();
   clock.start('checkAndLoad');
   const loaded = await loadContent(options.content);
+  // Article bodies the previous build rendered (`render-cache.ts`); ended below, or let go of on a stop.
+  const renders =
+    options.renderCache === false ? undefined : new RenderCache(options.out, options.noCache === true);
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
+    renders?.discard();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
     return { code: 1, pages: 0, brands: [], copied: 0, timings: clock.timings() };
@@ -63,11 +72,10 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   if (!options.quiet) report(loaded, seconds(), log);
 
   clock.start('routeData');
-  const renders = new RenderCache(options.out, options.noCache === true);
   const { site, problems, renderer } = await computeSite(loaded.model, {
     mode: 'build',
     searchPagesPerPass: options.searchPagesPerPass,
-    renders: { cache: renders, code: codeVersion() },
+    renders: renders && { cache: renders, code: codeVersion() },
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 
@@ -115,7 +123,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     pages,
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
-    bodies: { kept: renders.hits, all: renders.hits + renders.misses },
+    ...(renders && { bodies: { kept: renders.hits, all: renders.hits + renders.misses } }),
     feed,
     search: searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)),
     timings: clock.timings(),

@@ -99,7 +99,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const { stamp: _, ...siteOptions } = options;
     clock.stop();
     const forked = performance.now();
-    built = await siteBuild.run({ options: { ...siteOptions, searchPagesPerPass }, temp, before: seconds() });
+    built = await siteBuild.run({
+      options: { ...siteOptions, searchPagesPerPass, renderCache: !large },
+      temp,
+      before: seconds(),
+    });
     // The site build's own phases; starting its process and loading its modules count as loading.
     const phases = Object.values(built.timings).reduce((sum, s) => sum + s, 0);
     clock.add({
@@ -173,7 +177,10 @@ function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild> {
   });
 }
 
-/** Article files from which the site build trades some speed for memory (see `startSiteBuild`). */
+/**
+ * Article files from which the site build trades some speed for memory: see `startSiteBuild`, and
+ * `SiteBuildOptions.renderCache`.
+ */
 const LARGE_SITE_ARTICLES = 8_000;
 
 const PARTIAL = '.partial-';

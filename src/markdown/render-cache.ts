@@ -18,18 +18,20 @@ import { PROJECT_ROOT } from '../paths.ts';
  * One pack file per output folder, in Signpost's cache folder (`.astro/cache/renders/`, beside
  * the image cache, outside every deploy root): the output folder's path on the first line, the
  * entries one after another (`encode`), then the index (key → offset, length) as JSON, then the
- * index's offset and length. A build reads the
- * entries it needs one by one, so a 25,000-article pack is never held whole, and writes the pack
- * of its own renders under a temporary name that it renames over the old one: a build killed
- * part-way, or two builds at once, leave a whole pack or none.
+ * index's offset and length. A build reads the entries it needs one by one, so a 25,000-article
+ * pack is never held whole, and writes each render to its own pack as it is made or read, under
+ * a temporary name that it renames over the old one at the end: nothing is held for the pack, a
+ * build killed part-way or two builds at once leave a whole pack or none.
  */
 export class RenderCache {
-  #fd: number | undefined;
-  readonly #index: Map<string, [number, number]>;
+  /** The previous build's pack, open for reading, and its index. */
+  #old: { fd: number; index: Map<string, [offset: number, length: number]> } | undefined;
+  /** This build's pack as it is written (under `#temp`); `null` once writing it failed. */
+  #new:
+    { fd: number; index: Map<string, [offset: number, length: number]>; offset: number } | undefined | null;
   readonly #file: string;
+  readonly #temp: string;
   readonly #out: string;
-  /** Keys of the entries read whole, which the next pack takes as they are. */
-  readonly #read = new Set<string>();
   /** Entries read (hits) and asked for in vain (misses), for the build's summary. */
   hits = 0;
   misses = 0;
@@ -41,7 +43,7 @@ export class RenderCache {
   constructor(out: string, fresh: boolean, dir = RENDER_CACHE_DIR) {
     this.#out = path.resolve(out);
     this.#file = renderPackOf(out, dir);
-    this.#index = new Map();
+    this.#temp = `${this.#file}.${process.pid}.tmp`;
     if (fresh) return;
     let fd: number | undefined;
     try {
@@ -51,94 +53,111 @@ export class RenderCache {
       const [, offset, length] = /^(\d+) (\d+)\s*$/.exec(tail) ?? [];
       const index = JSON.parse(readAt(fd, Number(offset), Number(length)).toString('utf8')) as PackIndex;
       if (index.version !== VERSION) throw new Error('a pack of another format');
-      for (const [key, at] of Object.entries(index.entries)) this.#index.set(key, at);
-      this.#fd = fd;
+      this.#old = { fd, index: new Map(Object.entries(index.entries)) };
     } catch {
       // no previous build, or a pack this code cannot read: render everything
       if (fd !== undefined) fs.closeSync(fd);
-      this.#index.clear();
     }
   }
 
-  /** The render kept under `key`, or undefined. */
+  /** The render kept under `key`, or undefined; one found goes into this build's pack as it is. */
   get(key: string): RenderedMarkdown | undefined {
-    const at = this.#index.get(key);
-    if (at === undefined || this.#fd === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    try {
-      const rendered = decode(readAt(this.#fd, at[0], at[1]));
-      this.#read.add(key);
-      this.hits++;
-      return rendered;
-    } catch {
-      this.misses++;
-      return undefined; // a damaged entry: render it
-    }
+    const at = this.#old?.index.get(key);
+    if (at !== undefined)
+      try {
+        const bytes = readAt(this.#old!.fd, at[0], at[1]);
+        const rendered = decode(bytes);
+        this.#append(key, [bytes]);
+        this.hits++;
+        return rendered;
+      } catch {
+        // a damaged entry: render it
+      }
+    this.misses++;
+    return undefined;
+  }
+
+  /** Keeps a clean render for the next build. */
+  put(key: string, rendered: RenderedMarkdown): void {
+    if (this.#new?.index.has(key)) return;
+    this.#append(key, encode(rendered));
   }
 
   /**
-   * Writes the pack of `renders` (key → render: this build's, hits included, so entries no build
-   * needs any more drop out) in place of the old one, and lets go of the old one.
+   * Ends this build's pack (its index, then its place, over the previous one) and lets go of the
+   * previous one. Call once every render is done: what this build did not ask for drops out.
    */
-  save(renders: Iterable<[string, RenderedMarkdown]>): void {
+  finish(): void {
+    this.#closeOld();
+    const pack = this.#new;
+    if (!pack) return;
+    this.#new = undefined;
     try {
-      this.#write(renders);
+      // The index a thousand entries at a time: 25,000 keys in one string would be megabytes.
+      const entries = [...pack.index];
+      let text = `{"version":${VERSION},"entries":{`;
+      let length = 0;
+      for (let i = 0; i < entries.length; i += 1000) {
+        const part = entries
+          .slice(i, i + 1000)
+          .map(([key, at]) => `${JSON.stringify(key)}:[${at[0]},${at[1]}]`)
+          .join(',');
+        text += (i ? ',' : '') + part;
+        length += writeAll(pack.fd, text);
+        text = '';
+      }
+      length += writeAll(pack.fd, `${text}}}`);
+      writeAll(pack.fd, `${pack.offset} ${length}`.padEnd(TAIL, ' '));
+      fs.closeSync(pack.fd);
+      fs.renameSync(this.#temp, this.#file);
+      prune(path.dirname(this.#file), this.#file);
     } catch {
       // A pack that cannot be written (a full disk, a read-only folder) costs the next build its
       // renders, nothing more: this build's output does not depend on it.
-    } finally {
-      this.close();
+      this.#dropNew(pack);
     }
   }
 
-  #write(renders: Iterable<[string, RenderedMarkdown]>): void {
-    fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-    const temp = `${this.#file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temp, 'w');
+  /** Lets go of both packs and writes nothing: for a build that stopped. */
+  discard(): void {
+    this.#closeOld();
+    if (this.#new) this.#dropNew(this.#new);
+    this.#new = undefined;
+  }
+
+  /** Adds an entry to this build's pack, started at the first; on a failure, gives the pack up. */
+  #append(key: string, parts: (string | Buffer)[]): void {
+    if (this.#new === null || this.#new?.index.has(key)) return;
     try {
-      const index: PackIndex = { version: VERSION, entries: {} };
-      const head = Buffer.from(`${JSON.stringify(this.#out)}\n`, 'utf8');
-      let offset = head.length;
-      let pending: Buffer[] = [head];
-      let pendingBytes = head.length;
-      const flush = () => {
-        const chunk = Buffer.concat(pending, pendingBytes);
-        for (let done = 0; done < chunk.length;) done += fs.writeSync(fd, chunk, done);
-        pending = [];
-        pendingBytes = 0;
-      };
-      for (const [key, rendered] of renders) {
-        // A render read from the old pack goes into the new one as the bytes it was read from.
-        const old = this.#read.has(key) ? this.#index.get(key) : undefined;
-        const bytes = old && this.#fd !== undefined ? readAt(this.#fd, old[0], old[1]) : encode(rendered);
-        index.entries[key] = [offset, bytes.length];
-        offset += bytes.length;
-        pending.push(bytes);
-        pendingBytes += bytes.length;
-        if (pendingBytes >= 1 << 20) flush();
+      if (!this.#new) {
+        fs.mkdirSync(path.dirname(this.#file), { recursive: true });
+        const fd = fs.openSync(this.#temp, 'w');
+        this.#new = { fd, index: new Map(), offset: 0 };
+        this.#new.offset = writeAll(fd, `${JSON.stringify(this.#out)}\n`);
       }
-      const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
-      pending.push(indexBytes, Buffer.from(`${offset} ${indexBytes.length}`.padEnd(TAIL, ' '), 'latin1'));
-      pendingBytes += indexBytes.length + TAIL;
-      flush();
-    } catch (error) {
-      fs.closeSync(fd);
-      fs.rmSync(temp, { force: true });
-      throw error;
+      const pack = this.#new;
+      let length = 0;
+      for (const part of parts) length += writeAll(pack.fd, part);
+      pack.index.set(key, [pack.offset, length]);
+      pack.offset += length;
+    } catch {
+      if (this.#new) this.#dropNew(this.#new);
+      this.#new = null;
     }
-    fs.closeSync(fd);
-    fs.renameSync(temp, this.#file);
-    prune(path.dirname(this.#file), this.#file);
   }
 
-  /** Lets go of the previous pack (`save` does too). */
-  close(): void {
-    if (this.#fd !== undefined) fs.closeSync(this.#fd);
-    this.#fd = undefined;
-    this.#index.clear();
-    this.#read.clear();
+  #closeOld(): void {
+    if (this.#old) fs.closeSync(this.#old.fd);
+    this.#old = undefined;
+  }
+
+  #dropNew(pack: { fd: number }): void {
+    try {
+      fs.closeSync(pack.fd);
+    } catch {
+      // closed already
+    }
+    fs.rmSync(this.#temp, { force: true });
   }
 }
 
@@ -190,11 +209,9 @@ export function renderKey(inputs: RenderInputs): string {
  * HTML and the text as they are. The two long strings skip JSON's escaping both ways (a tenth of
  * a second of a 3,000-article build).
  */
-function encode({ html, images, headings, text }: RenderedMarkdown): Buffer {
-  const htmlBytes = Buffer.from(html, 'utf8');
-  const line = Buffer.from(`${JSON.stringify([htmlBytes.length, images, headings])}\n`, 'utf8');
-  const textBytes = Buffer.from(text, 'utf8');
-  return Buffer.concat([line, htmlBytes, textBytes], line.length + htmlBytes.length + textBytes.length);
+function encode({ html, images, headings, text }: RenderedMarkdown): string[] {
+  // Strings, not buffers: written as they are, they leave no buffer behind for the collector.
+  return [`${JSON.stringify([Buffer.byteLength(html, 'utf8'), images, headings])}\n`, html, text];
 }
 
 function decode(bytes: Buffer): RenderedMarkdown {
@@ -219,6 +236,17 @@ function decode(bytes: Buffer): RenderedMarkdown {
     headings,
     text: bytes.toString('utf8', htmlEnd),
   };
+}
+
+/** Writes all of `data` (a string as UTF-8) at the file's position; returns how many bytes that is. */
+function writeAll(fd: number, data: string | Buffer): number {
+  if (typeof data === 'string') {
+    const length = Buffer.byteLength(data, 'utf8');
+    if (fs.writeSync(fd, data) !== length) throw new Error('a write cut short');
+    return length;
+  }
+  for (let done = 0; done < data.length;) done += fs.writeSync(fd, data, done);
+  return data.length;
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {

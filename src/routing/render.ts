@@ -24,8 +24,6 @@ export class ArticleRenderer {
 
   #embedHosts: readonly string[];
   #kept: KeptRenders | undefined;
-  /** This build's clean renders by key, for the next build (only with a render cache). */
-  #clean = new Map<string, RenderedMarkdown>();
 
   /** `embedHosts`: the hosts `embeds.hosts` in `workspace.yaml` adds to the video players. */
   constructor(problems: Problems, embedHosts: readonly string[] = [], kept?: KeptRenders) {
@@ -54,12 +52,11 @@ export class ArticleRenderer {
     const found = key === undefined ? undefined : this.#kept!.cache.get(key);
     if (found) {
       article.parse.release(); // nothing will take it
-      this.#clean.set(key!, found);
       return found;
     }
     try {
       const rendered = await renderArticle(article, options);
-      if (key !== undefined) this.#clean.set(key, rendered);
+      if (key !== undefined) this.#kept!.cache.put(key, rendered);
       return rendered;
     } catch (error) {
       // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
@@ -71,11 +68,11 @@ export class ArticleRenderer {
   }
 
   /**
-   * Writes this build's clean renders to the render cache for the next build (its renders only:
-   * what no page or feed asked for this time drops out). Call once every render is done.
+   * Ends the render cache's new pack, which holds this build's clean renders, for the next build
+   * (`RenderCache.finish`). Call once every render is done.
    */
   keep(): void {
-    this.#kept?.cache.save(this.#clean);
+    this.#kept?.cache.finish();
   }
 
   /**
@@ -84,7 +81,6 @@ export class ArticleRenderer {
    */
   forget(): void {
     this.#cache.clear();
-    this.#clean.clear();
   }
 
   #key(article: Article, options: ArticleRenderOptions, code: string): string {
