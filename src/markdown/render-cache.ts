@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 /**
  * The render cache of incremental builds: each article body's render (HTML, images, headings,
  * text) as the previous build of the same output made it, so a build after a one-article edit
- * renders one body instead of all of them (about 0.7 s of route data at 3,000 articles).
+ * renders one body instead of all of them (about a second of route data at 3,000 articles).
  *
  * An entry is found by a key that hashes everything a render is made from (`renderKey`): the body,
  * its format and language, the UI labels, the embed hosts, every link and image as resolved, and
