@@ -28,14 +28,14 @@ const render = (n: number): RenderedMarkdown => ({
 const keys = ['a', 'b', 'c'].map((k) => k.repeat(64));
 /** A build as the renderer runs one: each body from the cache, else rendered and kept; then the pack ended. */
 const build = (renders: number[], output = out, cacheDir = dir) => {
-  const cache = new RenderCache(output, false, cacheDir);
+  const cache = new RenderCache(output, false, 'v1', cacheDir);
   for (const n of renders) if (!cache.get(keys[n]!)) cache.put(keys[n]!, render(n));
   cache.finish();
   return cache;
 };
 /** What a build would find, read without writing a pack. */
 const kept = () => {
-  const cache = new RenderCache(out, false, dir);
+  const cache = new RenderCache(out, false, 'v1', dir);
   const found = keys.map((key) => cache.get(key));
   cache.discard();
   return found;
@@ -53,8 +53,8 @@ describe('the render cache', () => {
 
   it('keeps one pack per output folder, and reads nothing with --no-cache', () => {
     build([0]);
-    expect(new RenderCache('/srv/other/dist', false, dir).get(keys[0]!)).toBeUndefined();
-    expect(new RenderCache(out, true, dir).get(keys[0]!)).toBeUndefined();
+    expect(new RenderCache('/srv/other/dist', false, 'v1', dir).get(keys[0]!)).toBeUndefined();
+    expect(new RenderCache(out, true, 'v1', dir).get(keys[0]!)).toBeUndefined();
   });
 
   it('renders again, without failing, from a pack cut short, overwritten or with an entry damaged', () => {
@@ -77,7 +77,7 @@ describe('the render cache', () => {
 
   it('leaves the pack as it was when the build stops', () => {
     build([0]);
-    const cache = new RenderCache(out, false, dir);
+    const cache = new RenderCache(out, false, 'v1', dir);
     cache.put(keys[1]!, render(1));
     cache.discard();
     expect(kept()).toEqual([render(0), undefined, undefined]);

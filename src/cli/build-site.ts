@@ -60,7 +60,9 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   const loaded = await loadContent(options.content);
   // Article bodies the previous build rendered (`render-cache.ts`); ended below, or let go of on a stop.
   const renders =
-    options.renderCache === false ? undefined : new RenderCache(options.out, options.noCache === true);
+    options.renderCache === false
+      ? undefined
+      : new RenderCache(options.out, options.noCache === true, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     renders?.discard();
@@ -75,7 +77,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   const { site, problems, renderer } = await computeSite(loaded.model, {
     mode: 'build',
     searchPagesPerPass: options.searchPagesPerPass,
-    renders: renders && { cache: renders, code: codeVersion() },
+    renders,
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 

@@ -32,16 +32,19 @@ export class RenderCache {
   readonly #file: string;
   readonly #temp: string;
   readonly #out: string;
+  readonly #code: string;
   /** Entries read (hits) and asked for in vain (misses), for the build's summary. */
   hits = 0;
   misses = 0;
 
   /**
-   * The cache of the output folder `out`; `fresh` (`--no-cache`) reads nothing but still writes,
-   * so the next build finds this one's renders.
+   * The cache of the output folder `out` for Signpost's version `code` (`codeVersion`, which every
+   * key hashes); `fresh` (`--no-cache`) reads nothing but still writes, so the next build finds
+   * this one's renders.
    */
-  constructor(out: string, fresh: boolean, dir = RENDER_CACHE_DIR) {
+  constructor(out: string, fresh: boolean, code: string, dir = RENDER_CACHE_DIR) {
     this.#out = path.resolve(out);
+    this.#code = code;
     this.#file = renderPackOf(out, dir);
     this.#temp = `${this.#file}.${process.pid}.tmp`;
     if (fresh) return;
@@ -58,6 +61,11 @@ export class RenderCache {
       // no previous build, or a pack this code cannot read: render everything
       if (fd !== undefined) fs.closeSync(fd);
     }
+  }
+
+  /** The key of a render made from `inputs` by this version of Signpost (`renderKey`). */
+  key(inputs: Omit<RenderInputs, 'code'>): string {
+    return renderKey({ ...inputs, code: this.#code });
   }
 
   /** The render kept under `key`, or undefined; one found goes into this build's pack as it is. */

@@ -4,14 +4,8 @@ import { uiStrings } from '../i18n/index.ts';
 import { MarkdownError } from '../markdown/errors.ts';
 import { articleReferences, renderArticle, type ArticleRenderOptions } from '../markdown/article.ts';
 import type { RenderedMarkdown, RenderOptions } from '../markdown/render.ts';
-import { renderKey, type RenderCache } from '../markdown/render-cache.ts';
+import type { RenderCache } from '../markdown/render-cache.ts';
 import { urls } from './layout.ts';
-
-/** A build's render cache, and Signpost's version its keys hash (`codeVersion`). */
-export interface KeptRenders {
-  cache: RenderCache;
-  code: string;
-}
 
 /**
  * Renders each article file once, whichever brands and pages show it. With a render cache
@@ -23,10 +17,10 @@ export class ArticleRenderer {
   #problems: Problems;
 
   #embedHosts: readonly string[];
-  #kept: KeptRenders | undefined;
+  #kept: RenderCache | undefined;
 
   /** `embedHosts`: the hosts `embeds.hosts` in `workspace.yaml` adds to the video players. */
-  constructor(problems: Problems, embedHosts: readonly string[] = [], kept?: KeptRenders) {
+  constructor(problems: Problems, embedHosts: readonly string[] = [], kept?: RenderCache) {
     this.#problems = problems;
     this.#embedHosts = embedHosts;
     this.#kept = kept;
@@ -48,15 +42,23 @@ export class ArticleRenderer {
       embedHosts: this.#embedHosts,
       urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
     };
-    const key = this.#kept && this.#key(article, options, this.#kept.code);
-    const found = key === undefined ? undefined : this.#kept!.cache.get(key);
+    const kept = this.#kept;
+    const key = kept?.key({
+      format: article.format,
+      language: options.language,
+      labels: options.labels,
+      embedHosts: this.#embedHosts,
+      ...articleReferences(article, options.urlOf),
+      body: article.body,
+    });
+    const found = key === undefined ? undefined : kept!.get(key);
     if (found) {
       article.parse.release(); // nothing will take it
       return found;
     }
     try {
       const rendered = await renderArticle(article, options);
-      if (key !== undefined) this.#kept!.cache.put(key, rendered);
+      if (key !== undefined) kept!.put(key, rendered);
       return rendered;
     } catch (error) {
       // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
@@ -72,7 +74,7 @@ export class ArticleRenderer {
    * (`RenderCache.finish`). Call once every render is done.
    */
   keep(): void {
-    this.#kept?.cache.finish();
+    this.#kept?.finish();
   }
 
   /**
@@ -81,18 +83,6 @@ export class ArticleRenderer {
    */
   forget(): void {
     this.#cache.clear();
-  }
-
-  #key(article: Article, options: ArticleRenderOptions, code: string): string {
-    return renderKey({
-      code,
-      format: article.format,
-      language: options.language,
-      labels: options.labels,
-      embedHosts: this.#embedHosts,
-      ...articleReferences(article, options.urlOf),
-      body: article.body,
-    });
   }
 }
 

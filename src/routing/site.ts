@@ -8,7 +8,8 @@ import { collectionPages, collectionRedirects } from './pages/collections.ts';
 import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
-import { ArticleRenderer, type KeptRenders } from './render.ts';
+import type { RenderCache } from '../markdown/render-cache.ts';
+import { ArticleRenderer } from './render.ts';
 import type { BrandSite, PageData, SearchSetup, SiteData } from './types.ts';
 import { inPublicSearch, type Mode } from './visibility.ts';
 
@@ -19,7 +20,7 @@ export interface ComputeOptions {
   /** Searchable pages per Pagefind pass for every language (`searchIndexParts`), when set. */
   searchPagesPerPass?: number | undefined;
   /** The build's render cache (`ArticleRenderer`). */
-  renders?: KeptRenders | undefined;
+  renders?: RenderCache | undefined;
 }
 
 /**
