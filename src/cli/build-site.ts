@@ -90,7 +90,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   if (problems.errors.length > known && !options.unchecked) return stopped(problems);
   renderer.keep();
   renderer.forget();
-  writeMarkdownCopies(temp, site);
+  writeMarkdownCopies(temp, site, options.noCache ? undefined : path.resolve(options.out));
   // Nothing reads an article's Markdown after its `.md` copy: the pages have their HTML. Letting
   // the sources go leaves Astro ~100 MB more at 25,000 pages.
   disposeBodies(loaded.model);
