@@ -237,48 +237,64 @@ describe('the consent banner and the reactions, shown', () => {
     await context.close();
   });
 
-  it('on a phone, moves nothing when it appears or when the images arrive, and leaves the end of the page reachable', async () => {
-    const context = await browser.newContext({ viewport: { width: 375, height: 667 } });
-    const page = await context.newPage();
-    await page.route(
-      (url) => /google/.test(url.hostname),
-      (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
-    );
-    // Images (the logo, the author's avatar) arrive late, as on a slow network: their room is kept.
-    await page.route(/\.(png|jpe?g|webp|avif|svg)$/, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await route.continue();
-    });
-    // Every layout shift the browser records, from the first paint on.
-    await page.addInitScript(() => {
-      const shifts: number[] = [];
-      (window as unknown as { shifts: number[] }).shifts = shifts;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) shifts.push((entry as unknown as { value: number }).value);
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
-    await page.goto(`${sites.acme}/en/articles/refunds/`);
-    const banner = page.getByRole('region', { name: en('consent.title') });
-    await expect.poll(() => banner.isVisible()).toBe(true);
-    await expect
-      .poll(() =>
-        page.evaluate(() =>
-          // Those in view: a lazy image below it is not fetched yet.
-          [...document.images]
-            .filter((image) => image.getBoundingClientRect().top < window.innerHeight)
-            .every((image) => image.complete),
-        ),
-      )
-      .toBe(true);
-    const shifted = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
-    expect(shifted.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.001);
-    // Scrolled to the end, the page's last line sits above the banner, not under it.
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    const box = (await banner.boundingBox())!;
-    const last = (await page.locator('footer .powered, footer .bar > :last-child').last().boundingBox())!;
-    expect(last.y + last.height).toBeLessThanOrEqual(box.y);
-    await context.close();
-  });
+  // A phone, and a window tall enough to show the whole article with the question and the footer's
+  // cookie settings, which the scripts reveal after the first paint.
+  it.each([
+    ['on a phone', { width: 375, height: 667 }],
+    ['in a window that shows the whole page', { width: 1280, height: 3000 }],
+  ])(
+    '%s, moves nothing when it appears, when the scripts run or when the images arrive, and leaves the end of the page reachable',
+    async (_, viewport) => {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await page.route(
+        (url) => /google/.test(url.hostname),
+        (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
+      );
+      // Images (the logo, the author's avatar) arrive late, as on a slow network: their room is kept.
+      await page.route(/\.(png|jpe?g|webp|avif|svg)$/, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await route.continue();
+      });
+      // Every layout shift the browser records, from the first paint on.
+      await page.addInitScript(() => {
+        const shifts: number[] = [];
+        (window as unknown as { shifts: number[] }).shifts = shifts;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) shifts.push((entry as unknown as { value: number }).value);
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      await page.goto(`${sites.acme}/en/articles/refunds/`);
+      const banner = page.getByRole('region', { name: en('consent.title') });
+      // The scripts have run: the banner's buttons work, the question and the cookie settings show.
+      await expect
+        .poll(() => banner.getByRole('button', { name: en('consent.accept') }).isEnabled())
+        .toBe(true);
+      await expect
+        .poll(() => page.getByRole('group', { name: en('article.helpful') }).isVisible())
+        .toBe(true);
+      const settings = page.getByRole('contentinfo').getByRole('button', { name: en('consent.settings') });
+      await expect.poll(() => settings.isVisible()).toBe(true);
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            // Those in view: a lazy image below it is not fetched yet.
+            [...document.images]
+              .filter((image) => image.getBoundingClientRect().top < window.innerHeight)
+              .every((image) => image.complete),
+          ),
+        )
+        .toBe(true);
+      const shifted = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
+      expect(shifted.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.001);
+      // Scrolled to the end, the page's last line sits above the banner, not under it.
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      const box = (await banner.boundingBox())!;
+      const last = (await page.locator('footer .powered, footer .bar > :last-child').last().boundingBox())!;
+      expect(last.y + last.height).toBeLessThanOrEqual(box.y);
+      await context.close();
+    },
+  );
 });
 
 describe('a brand without GA4', () => {

@@ -25,10 +25,11 @@ describe('an article page is light', () => {
     expect(gzip, `${file} weighs ${gzip} bytes gzipped`).toBeLessThanOrEqual(BUDGET);
     // Only JSON-LD data blocks, search's loader, which just waits for the visitor to reach for
     // search (focus, click or "/") before it imports anything, and, because acme sets
-    // `analytics.ga4` and `reactions`, the analytics loader. That one does import at once: the
-    // consent script (the banner must ask before anything else; nothing comes from Google until
-    // "Accept") and the reactions script (it reveals "Was this helpful?"), two small files under
-    // /_astro/ weighed below. A brand with neither gets no analytics loader (analytics.test.ts).
+    // `analytics.ga4` and `reactions`, the analytics loader. That one shows the consent banner
+    // before the first paint where it must ask, and imports right after that paint: the consent
+    // script (nothing comes from Google until "Accept") and the reactions script (it reveals "Was
+    // this helpful?"), two small files under /_astro/ weighed below. A brand with neither gets no
+    // analytics loader (analytics.test.ts).
     // A sign-in stub at a private URL is a page like the others.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({
       attrs: m[1] ?? '',
@@ -42,7 +43,7 @@ describe('an article page is light', () => {
     const [analytics, search] = code;
     if (search) expect(search.body.length).toBeLessThanOrEqual(700);
     if (analytics) {
-      expect(analytics.body.length).toBeLessThanOrEqual(400);
+      expect(analytics.body.length).toBeLessThanOrEqual(600);
       // Not one text per article: the gate's CSP lists each inline script's hash.
       loaders.add(analytics.body);
     }

@@ -16,12 +16,12 @@
  * events through it when it is there, and send nothing otherwise.
  */
 
-/** Where the visitor's answer is remembered: `granted` or `denied`. */
-const STORAGE_KEY = 'sp-analytics-consent';
 const TAG = 'https://www.googletagmanager.com/gtag/js?id=';
 
 /**
- * @typedef {{ ga4: string; consent: 'required' | 'implied'; brand: string }} Setup
+ * @typedef {{ ga4: string; consent: 'required' | 'implied'; brand: string; key: string }} Setup
+ *   `key`: where the visitor's answer (`granted` or `denied`) is remembered, in localStorage; the
+ *   loader reads it too, to show the banner before the first paint.
  * @typedef {Window & { dataLayer?: unknown[]; gtag?: (...args: unknown[]) => void }} AnalyticsWindow
  */
 
@@ -56,7 +56,8 @@ export function start(setup) {
 
   const banner = /** @type {HTMLElement | null} */ (document.querySelector('[data-sp-consent]'));
   const settings = /** @type {HTMLElement | null} */ (document.querySelector('[data-sp-consent-settings]'));
-  const choice = remembered();
+  const { key } = setup;
+  const choice = remembered(key);
   if (choice === 'granted') grant(setup);
   if (!banner) return;
 
@@ -64,23 +65,26 @@ export function start(setup) {
   const ask = (fromSettings) => {
     banner.hidden = false;
     // The banner sits over the bottom of the screen (in the flow it would push the page down):
-    // room after the page's end keeps its last lines reachable above it.
-    document.body.style.paddingBlockEnd = `${banner.offsetHeight}px`;
+    // room after the page's end keeps its last lines reachable above it. Below the body, not in
+    // it: the body is at least a screen tall, so room inside it would pull its footer up.
+    document.documentElement.style.paddingBlockEnd = `${banner.offsetHeight}px`;
     if (fromSettings) banner.querySelector('button')?.focus();
   };
   banner.addEventListener('click', (event) => {
     const button = /** @type {HTMLElement} */ (event.target).closest('button[data-sp-choice]');
     if (!(button instanceof HTMLButtonElement)) return;
     const answer = button.dataset.spChoice === 'granted' ? 'granted' : 'denied';
-    remember(answer);
+    remember(key, answer);
     if (answer === 'granted') grant(setup);
     else deny();
     const hadFocus = banner.contains(document.activeElement);
     banner.hidden = true;
-    document.body.style.paddingBlockEnd = '';
+    document.documentElement.style.paddingBlockEnd = '';
     // The focused button just disappeared: put the visitor back where they were going.
     if (hadFocus) (settings?.querySelector('button') ?? document.getElementById('main'))?.focus();
   });
+  // The loader may have shown the banner already, its buttons disabled until they work: now they do.
+  for (const button of banner.querySelectorAll('button')) button.disabled = false;
   if (settings) {
     settings.hidden = false;
     settings.addEventListener('click', () => ask(true));
@@ -88,20 +92,26 @@ export function start(setup) {
   if (!choice) ask(false);
 }
 
-/** @returns {'granted' | 'denied' | undefined} */
-function remembered() {
+/**
+ * @param {string} key
+ * @returns {'granted' | 'denied' | undefined}
+ */
+function remembered(key) {
   try {
-    const value = localStorage.getItem(STORAGE_KEY);
+    const value = localStorage.getItem(key);
     return value === 'granted' || value === 'denied' ? value : undefined;
   } catch {
     return undefined; // storage disabled: ask on every page rather than assume
   }
 }
 
-/** @param {'granted' | 'denied'} value */
-function remember(value) {
+/**
+ * @param {string} key
+ * @param {'granted' | 'denied'} value
+ */
+function remember(key, value) {
   try {
-    localStorage.setItem(STORAGE_KEY, value);
+    localStorage.setItem(key, value);
   } catch {
     // storage disabled: the choice holds for this page only
   }
