@@ -31,6 +31,7 @@ export type ProblemTag = Pick<Problem, 'kind' | 'tally'>;
 export class Problems {
   readonly list: Problem[] = [];
   readonly #read = new Set<string>();
+  readonly #told = new Set<string>();
 
   error(file: string, line: number | undefined, message: string, tag: ProblemTag = {}): void {
     this.list.push({ file, line, message, severity: 'error', ...tag });
@@ -45,6 +46,9 @@ export class Problems {
    * file reached by two routes (a symlink, `content/../themes`) counts once.
    */
   noteRead(file: string): void {
+    // Each file is told about more than once (read, then its YAML parsed): resolved once.
+    if (this.#told.has(file)) return;
+    this.#told.add(file);
     this.#read.add(realPath(file));
   }
 
@@ -73,10 +77,14 @@ export class Problems {
   }
 }
 
-/** The real path of a file, or the path itself when it cannot be resolved (e.g. it is gone). */
+/**
+ * The real path of a file, or the path itself when it cannot be resolved (e.g. it is gone). The
+ * system's `realpath` (one call; Node's own stats every folder on the way: a tenth of a second of
+ * loading 3,000 articles).
+ */
 export function realPath(file: string): string {
   try {
-    return fs.realpathSync(file);
+    return fs.realpathSync.native(file);
   } catch {
     return path.resolve(file);
   }
