@@ -81,13 +81,24 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 
+  // Pages whose inputs are those of the previous build are copied from it, not rendered: linked
+  // into the new output from now on, while the feeds are written and Astro bundles (on a slow disk
+  // a folder per page takes seconds).
+  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
+  const { reused, render } = cache.plan(site);
+  const linking = cache.linkPages(temp, reused);
+  linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
+
   // The feeds first: their renders and strings are garbage by the time Astro needs the memory.
   // Internal articles are rendered here for the first time (they have no page): their problems
   // stop the build like any other, before the new output replaces the old.
   const known = problems.errors.length;
   clock.start('feeds');
   const feed = await writeFeeds(temp, loaded.model, site, renderer);
-  if (problems.errors.length > known && !options.unchecked) return stopped(problems);
+  if (problems.errors.length > known && !options.unchecked) {
+    await linking.catch(() => {}); // done with `temp` before the caller removes it
+    return stopped(problems);
+  }
   renderer.keep();
   renderer.forget();
   writeMarkdownCopies(temp, site, options.noCache ? undefined : path.resolve(options.out));
@@ -96,9 +107,6 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   disposeBodies(loaded.model);
 
   const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
-  // Pages whose inputs are those of the previous build are copied from it, not rendered.
-  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
-  const { reused, render } = cache.plan(site);
   const handoff: Handoff = {
     content: loaded.model.root,
     site: () => Promise.resolve(render),
@@ -108,8 +116,6 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     rendered: new Map(),
   };
   provideHandoff(handoff);
-  const linking = cache.linkPages(temp, reused);
-  linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
   if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
   else cache.restoreBundle(temp, site);
   clock.start('pageCache');
