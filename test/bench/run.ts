@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { dirs, urls } from '../../src/routing/layout.ts';
 import { renderPackOf } from '../../src/markdown/render-cache.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
+import { median } from './median.ts';
 import { hugo, starlight, STARLIGHT_PINS, type Peer, type PeerRun } from './peers.ts';
 import { runTree } from './process-tree.ts';
 import { folderBytes, pageWeight } from './weight.ts';
@@ -57,12 +58,6 @@ function gateLoad(): void {
 /** Figures of one build, the same for Signpost and its peers. */
 interface Figures extends PeerRun {
   phases?: Record<string, number>;
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The median of every number in a list of alike objects, key by key. */
@@ -328,6 +323,7 @@ async function bench(): Promise<void> {
           article: urls.article(lang, article),
         },
         Array.from({ length: brands }, (_, i) => `BRAND${i + 1}_JWT_SECRET`),
+        runs,
       );
     }
 
