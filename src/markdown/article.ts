@@ -17,14 +17,18 @@ export type ArticleRenderOptions = Omit<RenderOptions, 'resolveLink' | 'resolveI
  * Rendering takes the parse and frees its memory: render an article once per build (a second
  * render parses the body again).
  *
+ * `references`: `articleReferences` of the same article and `urlOf`, where the caller made them
+ * already (the build hashes them into the render cache's key).
+ *
  * @throws {MarkdownError} when the body uses an unknown MDX component or one wrongly.
  */
 export async function renderArticle(
   article: Article,
   options: ArticleRenderOptions,
+  references = articleReferences(article, options.urlOf),
 ): Promise<RenderedMarkdown> {
-  const { urlOf, ...rest } = options;
-  const { links, images } = articleReferences(article, urlOf);
+  const { urlOf: _, ...rest } = options;
+  const { links, images } = references;
   return renderTree(article.parse.takeHast(options.labels.footnotes), article.body, {
     ...rest,
     resolveLink: (href) => links.get(href),

@@ -43,12 +43,13 @@ export class ArticleRenderer {
       urlOf: (link) => urls.article(link.targetLanguage, link.targetId),
     };
     const kept = this.#kept;
+    const references = articleReferences(article, options.urlOf);
     const key = kept?.key({
       format: article.format,
       language: options.language,
       labels: options.labels,
       embedHosts: this.#embedHosts,
-      ...articleReferences(article, options.urlOf),
+      ...references,
       body: article.body,
     });
     const found = key === undefined ? undefined : kept!.get(key);
@@ -57,7 +58,7 @@ export class ArticleRenderer {
       return found;
     }
     try {
-      const rendered = await renderArticle(article, options);
+      const rendered = await renderArticle(article, options, references);
       if (key !== undefined) kept!.put(key, rendered);
       return rendered;
     } catch (error) {
