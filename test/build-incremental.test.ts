@@ -25,6 +25,9 @@ const bodiesOf = (stdout: string) => {
   return { kept: Number(kept ?? 0), all: Number(all ?? 0) };
 };
 const pagesOf = (stdout: string) => Number(/✓ built (\d+) pages/.exec(stdout)?.[1] ?? 0);
+/** Private search indexes the build copied (from another brand, or the previous build) rather than made. */
+const privateCopiedOf = (stdout: string) =>
+  Number(/(\d+) private index(?:es)? copied\)/.exec(stdout)?.[1] ?? 0);
 
 beforeAll(async () => {
   copy = copyExample();
@@ -37,8 +40,17 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => copy?.remove());
 
-/** A change, then which pages and which article bodies the incremental build renders again. */
-type Change = [name: string, change: () => void, pages?: 'some' | 'none', bodies?: 'none' | 'one' | 'some'];
+/**
+ * A change, then which pages and which article bodies the incremental build renders again, and
+ * whether it leaves every private page as it was (so every private index is the previous build's).
+ */
+type Change = [
+  name: string,
+  change: () => void,
+  pages?: 'some' | 'none',
+  bodies?: 'none' | 'one' | 'some',
+  privateUnchanged?: boolean,
+];
 
 describe('an incremental build', () => {
   it.each<Change>([
@@ -47,6 +59,7 @@ describe('an incremental build', () => {
       () => copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne more paragraph.\n`),
       'some',
       'one',
+      true,
     ],
     [
       'one title changed (the article, its collection, related lists and featured articles show it)',
@@ -85,7 +98,7 @@ describe('an incremental build', () => {
     ],
   ])(
     'after %s is the full build, byte for byte, and renders only what changed',
-    async (_change, change, renders = 'some', bodies = 'none') => {
+    async (_change, change, renders = 'some', bodies = 'none', privateUnchanged = false) => {
       change();
       const inc = await build(incremental);
       expect(inc.code, inc.stdout + inc.stderr).toBe(0);
@@ -103,6 +116,13 @@ describe('an incremental build', () => {
       const rendered = { none: 0, one: 1, some: -1 }[bodies];
       if (rendered >= 0) expect(all - kept).toBe(rendered);
       else expect(all - kept).toBeGreaterThan(0);
+      // Private indexes: the full build copies between brands only; this one from its previous output too.
+      const privateIndexes = fs
+        .readdirSync(path.join(full, '_private'), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('pagefind-entry.json')).length;
+      expect(privateCopiedOf(whole.stdout)).toBeLessThan(privateIndexes);
+      if (privateUnchanged) expect(privateCopiedOf(inc.stdout)).toBe(privateIndexes);
+      else expect(privateCopiedOf(inc.stdout)).toBeGreaterThanOrEqual(privateCopiedOf(whole.stdout));
     },
   );
 });

@@ -70,12 +70,34 @@ it('brands that share a help center share its index of a language they both publ
   expect(acme).not.toBe(eu);
   // Indexed once, copied for the other brand: the build says so.
   expect(
-    Number(/search index: [^;]*\((\d+) language indexes copied\)/.exec(built)?.[1]),
+    Number(
+      /search index: [^;]*\((\d+) language indexes(?: and \d+ private indexe?s?)? copied\)/.exec(built)?.[1],
+    ),
   ).toBeGreaterThanOrEqual(2);
   for (const lang of ['en', 'de']) {
     const shared = languageFiles('acme-eu', lang);
     expect(shared.size).toBeGreaterThan(3);
     expect(shared).toEqual(languageFiles('acme', lang));
+  }
+});
+
+/** Every file under a folder, by path relative to it, with its bytes. */
+function treeFiles(dir: string): Map<string, Buffer> {
+  const names = (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((name) => fs.statSync(path.join(dir, name)).isFile())
+    .sort();
+  return new Map(names.map((name) => [name, fs.readFileSync(path.join(dir, name))]));
+}
+
+it('brands that share a help center share its private indexes too, one per audience set', () => {
+  // Both publish main's private articles (en, de) under the same URLs, each in its private tree.
+  expect(
+    /search index: [^;]*\(\d+ language indexes and (\d+) private indexes copied\)/.exec(built)?.[1],
+  ).toBe('2');
+  for (const set of ['pagefind-enterprise', 'pagefind-admins+enterprise']) {
+    const shared = treeFiles(path.join(dist, '_private/acme-eu', set));
+    expect(shared.size).toBeGreaterThan(5);
+    expect(shared).toEqual(treeFiles(path.join(dist, '_private/acme', set)));
   }
 });
 

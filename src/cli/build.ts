@@ -131,9 +131,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   }
   const { pages, copied } = built;
   const where = path.relative(process.cwd(), outDir) || '.';
-  const shared = search.copied
-    ? ` (${search.copied} language ${search.copied === 1 ? 'index' : 'indexes'} copied)`
-    : '';
+  const indexes = (n: number, kind: string) => `${n} ${kind} ${n === 1 ? 'index' : 'indexes'}`;
+  const copiedIndexes = [
+    ...(search.copied ? [indexes(search.copied, 'language')] : []),
+    ...(search.privateCopied ? [indexes(search.privateCopied, 'private')] : []),
+  ];
+  const shared = copiedIndexes.length ? ` (${copiedIndexes.join(' and ')} copied)` : '';
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB${shared}`;
   const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
   const reusedParts = [

@@ -91,6 +91,8 @@ export interface IndexStats {
   pages: number;
   /** Public language indexes copied (from another brand, or the previous build) rather than made. */
   copied: number;
+  /** Private indexes (one per audience set) copied so. */
+  privateCopied: number;
 }
 
 /**
@@ -102,6 +104,7 @@ export interface IndexStats {
  * held in memory at a time. A language whose pages give Pagefind the very bytes another brand's
  * did in this build, or its own in the previous build (`previous`, the output the new one
  * replaces), has that index copied: brands that share a help center differ only around the article.
+ * So has a private index whose pages give Pagefind the bytes of another's, at the same URLs.
  * `code` is Signpost's version (`codeVersion`): another Signpost may index the same bytes otherwise.
  */
 export async function indexSite(
@@ -111,9 +114,9 @@ export async function indexSite(
   previous?: string,
 ): Promise<IndexStats> {
   const started = performance.now();
-  const stats = { pages: 0, bytes: 0, copied: 0 };
-  const sources = await previousSources(previous);
-  const keys: SearchKeys = { version: KEYS_VERSION, brands: {} };
+  const stats = { pages: 0, bytes: 0, copied: 0, privateCopied: 0 };
+  const { sources, privateSources } = await previousSources(previous);
+  const keys: SearchKeys = { version: KEYS_VERSION, brands: {}, private: {} };
   try {
     for (const brand of plan.brands) {
       const root = dirs.public(outDir, brand.id);
@@ -122,10 +125,14 @@ export async function indexSite(
       stats.pages += counted.pages;
       stats.bytes += counted.bytes;
       stats.copied += counted.copied;
+      const privateRoot = dirs.private(outDir, brand.id);
+      keys.private[brand.id] = [];
       for (const { audiences, urls } of brand.private) {
-        const written = await indexPrivateSet(brand.id, dirs.private(outDir, brand.id), audiences, urls);
+        const written = await indexPrivateSet(brand.id, privateRoot, audiences, urls, code, privateSources);
+        keys.private[brand.id]!.push({ audiences, key: written.key });
         stats.pages += written.pages;
         stats.bytes += written.bytes;
+        if (written.copied) stats.privateCopied++;
       }
     }
   } finally {
@@ -138,28 +145,39 @@ export async function indexSite(
 /** Pagefind's bundle manifest: its version and each language's index. */
 const ENTRY = 'pagefind-entry.json';
 
-/** What each brand's language indexes were made from (`languageKey`), kept beside the output. */
+/**
+ * What each brand's language indexes were made from (`languageKey`), and its private indexes
+ * (`privateKey`), kept beside the output.
+ */
 interface SearchKeys {
   version: number;
   brands: Record<string, Record<string, string>>;
+  private: Record<string, { audiences: string[]; key: string }[]>;
 }
 
-const KEYS_VERSION = 2;
+const KEYS_VERSION = 3;
 
-/** The public trees of the previous output, by the key of each language index they hold. */
-async function previousSources(previous: string | undefined): Promise<Map<string, string>> {
+/**
+ * Indexes to copy from: the public trees of the previous output by the key of each language index
+ * they hold (`sources`), and its private indexes by their key (`privateSources`).
+ */
+async function previousSources(previous: string | undefined) {
   const sources = new Map<string, string>();
-  if (!previous) return sources;
-  let keys: SearchKeys;
+  const privateSources = new Map<string, string>();
+  let keys: SearchKeys | undefined;
   try {
-    keys = JSON.parse(await fs.readFile(dirs.searchKeys(previous), 'utf8')) as SearchKeys;
+    if (previous) keys = JSON.parse(await fs.readFile(dirs.searchKeys(previous), 'utf8')) as SearchKeys;
   } catch {
-    return sources; // no previous build, or one from before keys were kept
+    // no previous build, or one from before keys were kept
   }
-  if (keys.version !== KEYS_VERSION) return sources;
-  for (const [brand, languages] of Object.entries(keys.brands))
-    for (const key of Object.values(languages)) sources.set(key, dirs.public(previous, brand));
-  return sources;
+  if (previous && keys?.version === KEYS_VERSION) {
+    for (const [brand, languages] of Object.entries(keys.brands))
+      for (const key of Object.values(languages)) sources.set(key, dirs.public(previous, brand));
+    for (const [brand, sets] of Object.entries(keys.private))
+      for (const { audiences, key } of sets)
+        privateSources.set(key, dirs.searchIndex(dirs.private(previous, brand), audiences));
+  }
+  return { sources, privateSources };
 }
 
 /**
@@ -412,15 +430,40 @@ function privateSets(brand: BrandSite): Map<string, ArticlePage[]> {
   return sets;
 }
 
-/** One audience set's private index, from exactly its pages (private trees are small). */
-async function indexPrivateSet(brand: string, root: string, audiences: string[], urls: string[]) {
+/**
+ * One audience set's private index, from exactly its pages (private trees are small); copied
+ * instead from `sources` (private indexes of other brands, or of the previous build, by key) when
+ * one was made from the same input, which it then joins.
+ */
+async function indexPrivateSet(
+  brand: string,
+  root: string,
+  audiences: string[],
+  urls: string[],
+  code: string,
+  sources: Map<string, string>,
+) {
+  const output = dirs.searchIndex(root, audiences);
+  const pages = await Promise.all(
+    urls.map(async (url) => ({ url, content: await fs.readFile(path.join(root, fileOf(url)), 'utf8') })),
+  );
+  // Pagefind is given each page's URL and HTML, and reads of the HTML what `searchInputHash` hashes.
+  const hash = createHash('sha256').update(`${code}\0${audiences.join('\n')}\0`);
+  for (const { url, content } of pages) hash.update(`${url}\0${searchInputHash(content)}\0`);
+  const key = hash.digest('hex');
+  const source = sources.get(key);
+  if (source && (await readEntry(source))) {
+    linkTree(source, output);
+    return { key, copied: true, pages: await pagesIn(output), bytes: await sizeOf(output) };
+  }
   const index = await newIndex(brand);
-  for (const url of urls) {
-    const content = await fs.readFile(path.join(root, fileOf(url)), 'utf8');
-    const added = await index.addHTMLFile({ url, content });
+  for (const page of pages) {
+    const added = await index.addHTMLFile(page);
     if (added.errors.length) throw indexError(brand, added.errors);
   }
-  return finish(brand, index, dirs.searchIndex(root, audiences));
+  const written = await finish(brand, index, output);
+  sources.set(key, output);
+  return { key, copied: false, ...written };
 }
 
 async function sizeOf(dir: string): Promise<number> {
