@@ -10,7 +10,9 @@
  * Each build runs in a fresh process; its wall time is taken from outside, and its memory is the
  * largest sum of RSS over its whole process tree (Pagefind, esbuild and the peers' children
  * included), sampled from /proc. Builds alternate (Signpost, then each peer, run after run) so a
- * busy moment on the machine lands on all of them. Image caches stay as the previous run left
+ * busy moment on the machine lands on all of them. With `--brands B` above 1, each run also builds
+ * the same help center with the first brand alone, and the line carries the ratio of B brands to
+ * one (`brands_over_one`). Image caches stay as the previous run left
  * them, for every tool alike: the first run is cold, the others warm, as on a CI that keeps them.
  */
 import { execFileSync } from 'node:child_process';
@@ -83,6 +85,19 @@ function line(f: Figures) {
     search_index_bytes: f.searchIndexBytes,
     ...(f.articlePage && { article_page: f.articlePage }),
   };
+}
+
+/**
+ * A copy of the corpus's content with its first brand alone (the generator's brands all share its
+ * one help center), in `dir`; returns the copy's content folder.
+ */
+function singleBrand(content: string, dir: string): string {
+  const copy = path.join(dir, 'content');
+  fs.cpSync(content, copy, { recursive: true });
+  const brandsDir = path.join(copy, 'brands');
+  for (const name of fs.readdirSync(brandsDir))
+    if (name.endsWith('.yaml') && name !== 'brand1.yaml') fs.rmSync(path.join(brandsDir, name));
+  return copy;
 }
 
 /** The first public article in the default language: the page every tool's weight is taken from. */
@@ -266,11 +281,26 @@ async function bench(): Promise<void> {
     for (const peer of peers) if (!peer.skipped) peer.prepare();
 
     const out = path.join(work, 'dist');
+    // With several brands, the same help center with the first brand alone is built too, in the
+    // same runs (one before the other, by turns), for the ratio of B brands to one.
+    const single = brands > 1 ? singleBrand(content, path.join(work, 'one-brand')) : undefined;
     const ours: Figures[] = [];
+    const oneBrand: Figures[] = [];
     const theirs = new Map<string, PeerRun[]>(peers.map((p) => [p.name, []]));
     for (let i = 0; i < runs; i++) {
+      const buildOne = async () => {
+        if (!single) return;
+        oneBrand.push(
+          await buildSignpost(single, path.join(work, 'dist-one-brand'), 'brand1', article, languages[0]!),
+        );
+        console.error(
+          `bench: run ${i + 1}/${runs}: signpost, brand1 alone ${oneBrand.at(-1)!.seconds.toFixed(1)} s`,
+        );
+      };
+      if (i % 2 === 1) await buildOne();
       ours.push(await buildSignpost(content, out, 'brand1', article, languages[0]!));
       console.error(`bench: run ${i + 1}/${runs}: signpost ${ours.at(-1)!.seconds.toFixed(1)} s`);
+      if (i % 2 === 0) await buildOne();
       for (const peer of peers)
         if (!peer.skipped) {
           theirs.get(peer.name)!.push(await peer.build(article));
@@ -281,6 +311,16 @@ async function bench(): Promise<void> {
     }
 
     const signpost = line(medians(ours) as Figures);
+    const alone = oneBrand.length ? line(medians(oneBrand) as Figures) : undefined;
+    const brandRatio = alone && {
+      brands,
+      one_brand_wall_s: alone.build_wall_s,
+      one_brand_peak_rss_mb: alone.peak_rss_mb,
+      build_wall_s: Number((signpost.build_wall_s / alone.build_wall_s).toFixed(3)),
+      // Each run's own pair, built one right after the other: a slow spell of the machine moves
+      // the medians above apart more than it moves a pair.
+      runs: ours.map((run, i) => Number((run.seconds / oneBrand[i]!.seconds).toFixed(3))),
+    };
     const rebuilt = await rebuilds(content, out, runs, signpost.build_wall_s);
     console.error(
       `bench: rebuilds: nothing changed ${rebuilt.unchanged_s} s, one article edited ${rebuilt.one_article_s} s`,
@@ -337,7 +377,7 @@ async function bench(): Promise<void> {
           memoryMB: Math.round(os.totalmem() / 1024 / 1024),
           node: process.version,
         },
-        signpost: { ...signpost, rebuilds: rebuilt },
+        signpost: { ...signpost, rebuilds: rebuilt, ...(brandRatio && { brands_over_one: brandRatio }) },
         peers: peerLines,
         ratios,
         ...(lighthouse.length && { lighthouse }),
@@ -365,6 +405,12 @@ async function bench(): Promise<void> {
       `\nRebuilds into the same dist/: nothing changed ${rebuilt.unchanged_s} s (${(rebuilt.unchanged_ratio * 100).toFixed(1)} % of the full build), ` +
         `one article edited ${rebuilt.one_article_s} s (${(rebuilt.one_article_ratio * 100).toFixed(1)} %).`,
     );
+    if (brandRatio)
+      console.log(
+        `${brands} brands sharing the help center: ${signpost.build_wall_s.toFixed(1)} s against ` +
+          `${brandRatio.one_brand_wall_s.toFixed(1)} s for brand1 alone (${brandRatio.build_wall_s.toFixed(2)}×; ` +
+          `run by run ${brandRatio.runs.map((r) => `${r.toFixed(2)}×`).join(', ')}).`,
+      );
   } finally {
     if (values.keep) console.error(`bench: kept ${work}`);
     else {
