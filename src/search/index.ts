@@ -147,7 +147,7 @@ const ENTRY = 'pagefind-entry.json';
 
 /**
  * What each brand's language indexes were made from (`languageKey`), and its private indexes
- * (`privateKey`), kept beside the output.
+ * (the key `indexPrivateSet` makes), kept beside the output.
  */
 interface SearchKeys {
   version: number;
