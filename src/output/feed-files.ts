@@ -138,16 +138,12 @@ class FeedFile {
   }
 }
 
-/**
- * A UTF-8 file written piece by piece, in writes of about a megabyte: little is held at once. One
- * write is in flight while the next megabyte is made, so the build does not wait for the disk.
- */
+/** A UTF-8 file written piece by piece, in writes of about a megabyte: little is held at once. */
 class TextFile {
   static readonly #chunk = 1 << 20;
   readonly #handle: FileHandle;
   #pending: string[] = [];
   #pendingLength = 0;
-  #writing: Promise<unknown> = Promise.resolve();
   bytes = 0;
   closed = false;
 
@@ -172,21 +168,16 @@ class TextFile {
     this.closed = true;
     try {
       await this.#flush();
-      await this.#writing;
     } finally {
-      await this.#writing.catch(() => {}); // a failed write is thrown above; the handle closes anyway
       await this.#handle.close();
     }
   }
 
-  /** Starts writing what is pending, once the write before it is done (so one at a time, in order). */
   async #flush(): Promise<void> {
     const bytes = Buffer.from(this.#pending.join(''), 'utf8');
     this.#pending = [];
     this.#pendingLength = 0;
-    await this.#writing;
-    this.#writing = this.#handle.write(bytes);
-    this.#writing.catch(() => {}); // awaited by the next flush or `close`
+    await this.#handle.write(bytes);
     this.bytes += bytes.length;
   }
 }
