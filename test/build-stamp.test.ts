@@ -15,7 +15,7 @@ let out: string;
 /** How many language indexes the first build copied: into an empty folder, only between brands. */
 let firstCopied: string | undefined;
 const copiedOf = (stdout: string) =>
-  /search index: [^;]*\((\d+) language indexes(?: and \d+ private indexe?s?)? copied\)/.exec(stdout)?.[1];
+  /search index: [^;]*\((\d+) language indexes(?: and \d+ private index(?:es)?)? copied\)/.exec(stdout)?.[1];
 const build = (...flags: string[]) =>
   runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
 

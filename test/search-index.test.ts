@@ -71,7 +71,9 @@ it('brands that share a help center share its index of a language they both publ
   // Indexed once, copied for the other brand: the build says so.
   expect(
     Number(
-      /search index: [^;]*\((\d+) language indexes(?: and \d+ private indexe?s?)? copied\)/.exec(built)?.[1],
+      /search index: [^;]*\((\d+) language indexes(?: and \d+ private index(?:es)?)? copied\)/.exec(
+        built,
+      )?.[1],
     ),
   ).toBeGreaterThanOrEqual(2);
   for (const lang of ['en', 'de']) {

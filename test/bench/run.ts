@@ -12,8 +12,8 @@
  * included), sampled from /proc. Builds alternate (Signpost, then each peer, run after run) so a
  * busy moment on the machine lands on all of them. With `--brands B` above 1, each run also builds
  * the same help center with the first brand alone, and the line carries the ratio of B brands to
- * one (`brands_over_one`). Image caches stay as the previous run left
- * them, for every tool alike: the first run is cold, the others warm, as on a CI that keeps them.
+ * one (`brands_over_one`). Image caches stay as the previous run left them, for every tool alike:
+ * the first run is cold, the others warm, as on a CI that keeps them.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
