@@ -21,8 +21,11 @@ export interface BrandSearch {
   id: string;
   /** Languages with searchable public pages, sorted. */
   languages: LanguageSearch[];
-  /** One private index per audience set (`''` for the signed-in-only set). */
-  private: { audiences: string[]; urls: string[] }[];
+  /**
+   * One private index per audience set (`''` for the signed-in-only set): its pages' URLs, and the
+   * `searchInputHash` of those the site build wrote, by URL (any other page is read to get it).
+   */
+  private: { audiences: string[]; urls: string[]; inputs: Record<string, string> }[];
 }
 
 export interface LanguageSearch {
@@ -39,8 +42,8 @@ export interface LanguageSearch {
 }
 
 /**
- * The plan of a computed site; `inputHash(brand, page)` is the `searchInputHash` of a public page
- * as written, where known.
+ * The plan of a computed site; `inputHash(brand, page)` is the `searchInputHash` of a page as
+ * written, where known.
  */
 export function searchPlan(
   site: SiteData,
@@ -76,6 +79,12 @@ export function searchPlan(
         private: [...privateSets(brand)].map(([key, list]) => ({
           audiences: key ? key.split('\n') : [],
           urls: list.map((page) => page.url),
+          inputs: Object.fromEntries(
+            list.flatMap((page) => {
+              const hash = inputHash(brand, page);
+              return hash === undefined ? [] : [[page.url, hash]];
+            }),
+          ),
         })),
       };
     }),
@@ -126,10 +135,10 @@ export async function indexSite(
       stats.bytes += counted.bytes;
       stats.copied += counted.copied;
       const privateRoot = dirs.private(outDir, brand.id);
-      keys.private[brand.id] = [];
-      for (const { audiences, urls } of brand.private) {
-        const written = await indexPrivateSet(brand.id, privateRoot, audiences, urls, code, privateSources);
-        keys.private[brand.id]!.push({ audiences, key: written.key });
+      const privateKeys: SearchKeys['private'][string] = (keys.private[brand.id] = []);
+      for (const set of brand.private) {
+        const written = await indexPrivateSet(brand.id, privateRoot, set, code, privateSources);
+        privateKeys.push({ audiences: set.audiences, key: written.key });
         stats.pages += written.pages;
         stats.bytes += written.bytes;
         if (written.copied) stats.privateCopied++;
@@ -438,18 +447,15 @@ function privateSets(brand: BrandSite): Map<string, ArticlePage[]> {
 async function indexPrivateSet(
   brand: string,
   root: string,
-  audiences: string[],
-  urls: string[],
+  { audiences, urls, inputs }: BrandSearch['private'][number],
   code: string,
   sources: Map<string, string>,
 ) {
   const output = dirs.searchIndex(root, audiences);
-  // Each page is read once for the key and, if it is indexed, once more then: holding them all
-  // between the two cost ~85 MB at 25,000 pages, at the build's peak.
   const read = (url: string) => fs.readFile(path.join(root, fileOf(url)), 'utf8');
   // Pagefind is given each page's URL and HTML, and reads of the HTML what `searchInputHash` hashes.
   const hash = createHash('sha256').update(`${code}\0${audiences.join('\n')}\0`);
-  for (const url of urls) hash.update(`${url}\0${searchInputHash(await read(url))}\0`);
+  for (const url of urls) hash.update(`${url}\0${inputs[url] ?? searchInputHash(await read(url))}\0`);
   const key = hash.digest('hex');
   const source = sources.get(key);
   if (source && (await readEntry(source))) {
