@@ -7,15 +7,17 @@ import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
 import { writeBrandFiles, writeMarkdownCopies } from '../output/brand-files.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
+import { FileWriter } from '../output/writer.ts';
 import { writeGateManifests } from '../output/gate-manifest.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { provideHandoff, type Handoff } from '../integration/handoff.ts';
+import { provideHandoff, receiveHandoff, type Handoff } from '../integration/handoff.ts';
 import { computeSite } from '../routing/site.ts';
 import { searchPlan, type SearchPlan } from '../search/index.ts';
 import { RenderCache } from '../markdown/render-cache.ts';
 import { codeVersion } from './build-stamp.ts';
 import type { BuildOptions } from './build.ts';
 import { PageCache } from './page-cache.ts';
+import { shareRenders } from './shared-renders.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
 import { serveApart } from './apart.ts';
 import { report } from './check.ts';
@@ -32,6 +34,8 @@ export interface SiteBuild {
   brands: string[];
   /** Pages copied from the previous output instead of rendered (`page-cache.ts`). */
   copied: number;
+  /** Pages of brands that differ only in words, rendered once between them (`shared-renders.ts`). */
+  shared: number;
   /** Article bodies whose render the previous build kept (`render-cache.ts`), and all of them. */
   bodies?: { kept: number; all: number };
   feed?: FeedStats;
@@ -68,7 +72,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     renders?.discard();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
-    return { code: 1, pages: 0, brands: [], copied: 0, timings: clock.timings() };
+    return { code: 1, pages: 0, brands: [], copied: 0, shared: 0, timings: clock.timings() };
   };
   if (!loaded.model || (loaded.problems.errors.length && !options.unchecked)) return stopped();
   if (!options.quiet) report(loaded, seconds(), log);
@@ -85,7 +89,10 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   // into the new output from now on, while the feeds are written and Astro bundles (on a slow disk
   // a folder per page takes seconds).
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
-  const { reused, render } = cache.plan(site);
+  const { reused, render: own } = cache.plan(site);
+  // Brands that differ only in words (name, domain…) render their pages once between them.
+  const shared = shareRenders(site, own);
+  const render = shared.render;
   const linking = cache.linkPages(temp, reused);
   linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
 
@@ -101,7 +108,17 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   }
   renderer.keep();
   renderer.forget();
-  writeMarkdownCopies(temp, site, options.noCache ? undefined : path.resolve(options.out));
+  // Files written in a thread of their own while Astro bundles and renders (`writer.ts`).
+  const writer = new FileWriter();
+  try {
+    await writeMarkdownCopies(temp, site, writer, options.noCache ? undefined : path.resolve(options.out));
+  } catch (error) {
+    await writer.close().catch(() => {});
+    throw error;
+  }
+  // With no shared page to write, the writer ends once the copies are written: its thread's
+  // memory is Astro's again while it renders (~50 MB at 25,000 pages).
+  if (shared.shared === 0) writer.close().catch(() => {}); // awaited below
   // Nothing reads an article's Markdown after its `.md` copy: the pages have their HTML. Letting
   // the sources go leaves Astro ~100 MB more at 25,000 pages.
   disposeBodies(loaded.model);
@@ -115,10 +132,17 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     inlineScripts: new Map(),
     rendered: new Map(),
   };
+  handoff.shared = shared.handoff(temp, handoff, writer);
   provideHandoff(handoff);
-  if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
-  else cache.restoreBundle(temp, site);
+  try {
+    if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
+    else cache.restoreBundle(temp, site);
+  } catch (error) {
+    await writer.close().catch(() => {});
+    throw error;
+  }
   clock.start('pageCache');
+  await writer.close();
   await linking;
   cache.restore(temp, reused, handoff);
   cache.write(temp, site, handoff.rendered);
@@ -131,6 +155,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     pages,
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
+    shared: shared.shared,
     ...(renders && { bodies: { kept: renders.hits, all: renders.hits + renders.misses } }),
     feed,
     search: searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)),
@@ -199,6 +224,7 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
                     stopEsbuild();
                     await target.setup?.();
                   };
+                if (key === 'render') return renderShared(target);
                 if (key === 'teardown')
                   return async () => {
                     await target.teardown?.();
@@ -210,6 +236,22 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
         ),
       'astro:build:generated': () => clock.start('bundle'),
     },
+  };
+}
+
+/**
+ * The prerenderer's `render`, through which a page rendered once for brands that differ only in
+ * words (`shared-renders.ts`) becomes each brand's: Astro writes what it returns.
+ */
+function renderShared(target: AstroPrerenderer): AstroPrerenderer['render'] {
+  return async (request, options) => {
+    const result = await target.render(request, options);
+    const response = result instanceof Response ? result : result.response;
+    const finish = receiveHandoff().shared?.finisher(new URL(request.url).pathname);
+    if (!finish || !response.body) return result;
+    const html = await finish(await response.text());
+    const rewritten = new Response(html, { status: response.status, headers: response.headers });
+    return result instanceof Response ? rewritten : { ...result, response: rewritten };
   };
 }
 

@@ -141,6 +141,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
   const reusedParts = [
     ...(copied ? [`${copied} unchanged since the last build, copied`] : []),
+    ...(built.shared ? [`${built.shared} rendered once for brands that differ only in words`] : []),
     ...(built.bodies?.kept
       ? [`${built.bodies.kept} of ${built.bodies.all} article bodies not rendered again`]
       : []),

@@ -1,4 +1,4 @@
-import type { SiteData } from '../routing/types.ts';
+import type { PageData, SiteData } from '../routing/types.ts';
 
 /**
  * The one crossing between the CLI and the pages Astro renders. Astro loads `astro.config.mjs`
@@ -26,6 +26,15 @@ export interface Handoff {
    * page, which the page cache keeps for the pages a later build copies instead of rendering.
    */
   rendered: Map<string, { assets: Set<string>; scripts: Set<string> }>;
+  /**
+   * Build: the pages rendered once for brands that differ only in words (`shared-renders.ts`).
+   * `treeOf` names the brand whose tree such a page is rendered into; the `finisher` of its route
+   * takes the HTML rendered there and gives what that brand's file holds (after writing the others').
+   */
+  shared?: {
+    treeOf(page: PageData): string | undefined;
+    finisher(route: string): ((html: string) => Promise<string>) | undefined;
+  };
 }
 
 const KEY = Symbol.for('signpost.handoff');

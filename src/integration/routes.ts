@@ -12,10 +12,11 @@ export interface RouteProps {
 
 /** `getStaticPaths` of one of the two page routes: the pages of that kind, of every brand. */
 export async function staticPaths(kind: RouteKind, param: string) {
-  const site = await receiveHandoff().site();
+  const handoff = receiveHandoff();
+  const site = await handoff.site();
   return site.brands.flatMap((brand) =>
     brand.pages.flatMap((page) => {
-      const route = routeOf(site.mode, brand.id, page);
+      const route = routeOf(site.mode, handoff.shared?.treeOf(page) ?? brand.id, page);
       return route.kind === kind
         ? [
             {

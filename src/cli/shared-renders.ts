@@ -1,0 +1,372 @@
+import path from 'node:path';
+import type { Handoff } from '../integration/handoff.ts';
+import type { FileToWrite, FileWriter } from '../output/writer.ts';
+import { routeOf, treeFile } from '../routing/layout.ts';
+import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
+
+/**
+ * Brands that share a help center share the rendering of their pages when they differ only in
+ * words: their name, domain, GA4 id, header title, sign-in settings (`MAY_DIFFER`). Such brands
+ * ("twins") are rendered once, as one prototype brand whose differing words are tokens, and each
+ * twin's pages are the prototype's with the tokens replaced by its own words.
+ *
+ * Why this is the same as rendering each twin: the templates only escape, join and compare the
+ * words they are given, and a token is letters and digits, which no escaping changes. So where a
+ * template writes a brand's word, the prototype holds the token, and where it writes anything else,
+ * it is what every twin's page holds. Three things keep it so:
+ * - a word is shared only when escaping leaves it as it is (`plain`: no `& < > " ' \` or control
+ *   characters), so the raw word is right in text, attributes, JSON and scripts alike;
+ * - only fields whose templates write them as they are may differ (`MAY_DIFFER`); a twin whose
+ *   theme, languages, links or anything else differs is rendered on its own;
+ * - a page is shared only when each twin's route data is the prototype's with the tokens replaced
+ *   (an article that names a brand in its text, say, is not: that name is not the twin's there).
+ * A test builds twins together and one alone and compares their pages byte for byte.
+ *
+ * Written by hand: it is a property of our templates, which no library knows.
+ */
+
+/** Paths into `BrandSite` (`*` for any key) whose strings may differ between twins. */
+const MAY_DIFFER = [
+  'id',
+  'name',
+  'domain',
+  'origin',
+  'ga4',
+  'privacy.*',
+  'privacy.*.*',
+  'privacy.*.*.*',
+  'chrome.*.header.title',
+  'chrome.*.header.logoAlt',
+  'chrome.*.analytics.ga4',
+].map((pattern) => pattern.split('.'));
+
+/** Fields of `BrandSite` no page shows: what the build writes, and brand files by their source. */
+const NOT_SHOWN = new Set<string>(['pages', 'redirects', 'markdownCopies', 'generated', 'files']);
+
+const TOKEN_PREFIX = 'zqsptwin';
+const token = (i: number) => `${TOKEN_PREFIX}${String(i).padStart(4, '0')}z`;
+const TOKENS = new RegExp(`${TOKEN_PREFIX}(\\d{4})z`, 'g');
+/** What is left of a token a template changed. */
+const LEFTOVER = new RegExp(TOKEN_PREFIX, 'i');
+
+/** A twin: its brand, and its word for each token. */
+interface Twin {
+  brand: BrandSite;
+  words: string[];
+}
+
+/** Brands rendered as one prototype. */
+interface Group {
+  prototype: string;
+  twins: Twin[];
+  /** The prototype's pages, and for each the twins that take it (by brand id). */
+  pages: { page: PageData; twins: Twin[] }[];
+}
+
+export interface SharedRenders {
+  /** What Astro renders: each brand's pages of its own, and each group's prototype pages. */
+  render: SiteData;
+  /** Twins' pages that come from a prototype rather than their own render. */
+  shared: number;
+  /** What the pages and the prerenderer ask while Astro renders into `temp` (see `Handoff.shared`). */
+  handoff(temp: string, handoff: Handoff, writer: FileWriter): NonNullable<Handoff['shared']>;
+}
+
+/**
+ * Splits what is to be rendered (`render`, the pages the page cache could not give) between the
+ * brands' own renders and prototypes of twins. `site` has every page of every brand: a twin's
+ * page is shared even where the brand the prototype is made from kept its own from the last build.
+ *
+ * A prototype page is rendered at the route of the first twin that takes it, so Astro writes that
+ * twin's file (with its words in place of the tokens), and `finish` hands the others' to the
+ * writer thread. No prototype is written, read back or removed: on a slow disk, each is a third of
+ * a millisecond.
+ */
+export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
+  const groups: { leader: BrandSite; members: BrandSite[] }[] = [];
+  for (const brand of site.mode === 'build' ? site.brands : []) {
+    const group = groups.find((g) => differingPaths(shown(g.leader), shown(brand), []) !== undefined);
+    if (group) group.members.push(brand);
+    else groups.push({ leader: brand, members: [brand] });
+  }
+  const toRender = new Map(render.brands.map((b) => [b.id, new Set(b.pages.map(pageKey))]));
+  const made: Group[] = [];
+  const prototypes: BrandSite[] = [];
+  let shared = 0;
+  for (const { leader, members } of groups) {
+    const words = members.length > 1 ? groupWords(leader, members) : undefined;
+    if (!words) continue;
+    const twins: Twin[] = members.map((brand, i) => ({ brand, words: words.twins[i]! }));
+    const byKey = twins.map((t) => new Map(t.brand.pages.map((p) => [pageKey(p), p])));
+    const pages: Group['pages'] = [];
+    for (const page of leader.pages) {
+      const key = pageKey(page);
+      const wanting = twins.filter((t) => toRender.get(t.brand.id)?.has(key));
+      if (wanting.length < 2) continue; // one twin alone gains nothing from a prototype
+      const json = JSON.stringify(page);
+      const takes = (prototype: string) => (t: Twin) =>
+        JSON.stringify(byKey[twins.indexOf(t)]!.get(key)) === detokenize(prototype, t.words);
+      // The URL words alone first: an article that names the brand in its text is still the same
+      // article. Not where a string of the page is another word whole: a template may compare
+      // the two (a page titled as the brand is not suffixed with its name, `HeadMeta`).
+      let prototype = words.holdsWord(json) ? '' : words.tokenizeUrls(json);
+      let taking = prototype ? wanting.filter(takes(prototype)) : [];
+      if (taking.length < 2) {
+        prototype = words.tokenize(json);
+        taking = wanting.filter(takes(prototype));
+      }
+      const parsed = taking.length < 2 ? undefined : parseOr(prototype);
+      if (!parsed) continue;
+      pages.push({ page: parsed as PageData, twins: taking });
+      for (const t of taking) toRender.get(t.brand.id)!.delete(key);
+      shared += taking.length;
+    }
+    if (pages.length === 0) continue;
+    const prototype: BrandSite = {
+      ...words.prototype,
+      pages: pages.map((p) => p.page),
+      redirects: [],
+      markdownCopies: [],
+      generated: {},
+      files: {},
+    };
+    prototypes.push(prototype);
+    made.push({ prototype: prototype.id, twins, pages });
+  }
+  const brands = render.brands.map((b) => ({
+    ...b,
+    pages: b.pages.filter((p) => toRender.get(b.id)!.has(pageKey(p))),
+  }));
+  const routed = new Map<PageData, Twin>();
+  const byRoute = new Map<string, { group: Group; entry: Group['pages'][number] }>();
+  for (const group of made)
+    for (const entry of group.pages) {
+      const first = entry.twins[0]!;
+      routed.set(entry.page, first);
+      byRoute.set(routeKey(routeOf('build', first.brand.id, entry.page).param ?? ''), { group, entry });
+    }
+  return {
+    render: { ...render, brands: [...brands, ...prototypes] },
+    shared,
+    handoff: (temp, handoff, writer) => ({
+      treeOf: (page) => routed.get(page)?.brand.id,
+      finisher: (route) => {
+        const found = byRoute.get(routeKey(route));
+        return found && ((html) => finish(temp, handoff, writer, found.group, found.entry, html));
+      },
+    }),
+  };
+}
+
+/** A route as the prerenderer's request names it, or as `routeOf` gives it: decoded, no slashes or `.html` at the ends. */
+function routeKey(route: string): string {
+  let decoded = route;
+  try {
+    decoded = decodeURIComponent(route);
+  } catch {
+    // not encoded
+  }
+  return decoded.replace(/^\/+|\/+$/g, '').replace(/\.html$/, '');
+}
+
+/**
+ * A prototype page rendered (`html`): writes each twin's file but the first's, notes what each
+ * uses as if it had been rendered, and gives the first twin's HTML for Astro to write.
+ */
+async function finish(
+  temp: string,
+  handoff: Handoff,
+  writer: FileWriter,
+  group: Group,
+  entry: Group['pages'][number],
+  html: string,
+): Promise<string> {
+  const { page, twins } = entry;
+  const from = treeFile(group.prototype, page.private, page.url);
+  const made = handoff.rendered.get(from);
+  handoff.rendered.delete(from);
+  let first = '';
+  const others: FileToWrite[] = [];
+  for (const twin of twins) {
+    const file = treeFile(twin.brand.id, page.private, page.url);
+    const text = detokenize(html, twin.words);
+    if (twin === twins[0]) {
+      // A template that changed a token (upper-cased it, say) would leave part of it: a bug of
+      // ours. The other twins' texts differ only in plain words, which hold no token.
+      if (LEFTOVER.test(text)) throw new Error(`${file}: a brand's word was not written as given`);
+      first = text;
+    } else others.push({ file: path.join(temp, file), text });
+    const scripts = new Set([...(made?.scripts ?? [])].map((s) => detokenize(s, twin.words)));
+    const assets = new Set(made?.assets ?? []);
+    handoff.rendered.set(file, { assets, scripts });
+    let inline = handoff.inlineScripts.get(twin.brand.id);
+    if (!inline) handoff.inlineScripts.set(twin.brand.id, (inline = new Set()));
+    for (const script of scripts) inline.add(script);
+    let used = handoff.usedAssets.get(twin.brand.id);
+    if (!used) handoff.usedAssets.set(twin.brand.id, (used = { public: new Set(), private: new Set() }));
+    for (const name of assets) used[page.private ? 'private' : 'public'].add(name);
+  }
+  await writer.write(others);
+  return first;
+}
+
+/** A page's place in its brand's output, the same for every brand. */
+function pageKey(page: PageData): string {
+  return `${page.private ? 'private' : 'public'}:${page.url}`;
+}
+
+function shown(brand: BrandSite): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(brand).filter(([field]) => !NOT_SHOWN.has(field)));
+}
+
+/**
+ * The paths (joined by `.`, `*` for array items) where `b`'s strings differ from `a`'s, when they
+ * are plain words in fields that may differ; undefined when `b` differs from `a` in anything else.
+ */
+function differingPaths(
+  a: unknown,
+  b: unknown,
+  at: string[],
+  paths = new Set<string>(),
+): Set<string> | undefined {
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (a === b) return paths;
+    return mayDiffer(at) && plain(a) && plain(b) ? paths.add(at.join('.')) : undefined;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return undefined;
+    for (let i = 0; i < a.length; i++)
+      if (!differingPaths(a[i], b[i], [...at, String(i)], paths)) return undefined;
+    return paths;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = definedKeys(a);
+    if (keys.join('\n') !== definedKeys(b).join('\n')) return undefined;
+    for (const key of keys)
+      if (
+        !differingPaths(
+          (a as Record<string, unknown>)[key],
+          (b as Record<string, unknown>)[key],
+          [...at, key],
+          paths,
+        )
+      )
+        return undefined;
+    return paths;
+  }
+  return a === b ? paths : undefined;
+}
+
+/** The string at `at` (a path of `differingPaths`) in `value`. */
+function stringAt(value: unknown, at: string): string {
+  return at.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], value) as string;
+}
+
+/** `value` with the strings at `paths` replaced by what `replace` makes of them. */
+function replaceAt(
+  value: unknown,
+  paths: Set<string>,
+  replace: (word: string) => string,
+  at: string[] = [],
+): unknown {
+  if (typeof value === 'string') return paths.has(at.join('.')) ? replace(value) : value;
+  if (Array.isArray(value)) return value.map((v, i) => replaceAt(v, paths, replace, [...at, String(i)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaceAt(v, paths, replace, [...at, k])]),
+    );
+  return value;
+}
+
+function definedKeys(value: object): string[] {
+  return Object.keys(value)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort();
+}
+
+function mayDiffer(at: string[]): boolean {
+  return MAY_DIFFER.some(
+    (pattern) => pattern.length === at.length && pattern.every((part, i) => part === '*' || part === at[i]),
+  );
+}
+
+/** A word escaping leaves as it is, in HTML text and attributes, JSON and scripts; and no token. */
+function plain(word: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return word.length > 0 && !/[&<>"'\\\u0000-\u001f\u2028\u2029]/.test(word) && !LEFTOVER.test(word);
+}
+
+/** What a group of twins is rendered from. */
+interface GroupWords {
+  /** The first brand's fields, with a token in place of each word another twin says otherwise. */
+  prototype: Omit<BrandSite, 'pages' | 'redirects' | 'markdownCopies' | 'generated' | 'files'>;
+  /** Each twin's word for each token. */
+  twins: string[][];
+  /** Route data with every word of the first brand as a token (the longest first: a domain inside an origin is not cut). */
+  tokenize: (json: string) => string;
+  /** The same with the words of the brand's URLs only (origin and domain). */
+  tokenizeUrls: (json: string) => string;
+  /** Whether route data holds a word but the URL words as a whole string. */
+  holdsWord: (json: string) => boolean;
+}
+
+/** The group's words, or undefined when the twins cannot be one prototype. */
+function groupWords(leader: BrandSite, members: BrandSite[]): GroupWords | undefined {
+  const fields = shown(leader);
+  const paths = new Set<string>();
+  for (const member of members) {
+    const differing = differingPaths(fields, shown(member), []);
+    if (!differing) return undefined;
+    for (const p of differing) paths.add(p);
+  }
+  const words = [...new Set([...paths].map((p) => stringAt(fields, p)))].sort((x, y) => y.length - x.length);
+  if (words.length === 0 || words.length > 9999) return undefined;
+  const index = new Map(words.map((w, i) => [w, i]));
+  const prototype = replaceAt(fields, paths, (word) => token(index.get(word)!)) as GroupWords['prototype'];
+  const twins = members.map((m) => {
+    const mine = shown(m);
+    const byWord = new Map<string, string>();
+    for (const p of paths) {
+      const [from, to] = [stringAt(fields, p), stringAt(mine, p)];
+      if ((byWord.get(from) ?? to) !== to) return undefined; // one word of the first, two of this one
+      byWord.set(from, to);
+    }
+    return words.map((w) => byWord.get(w)!);
+  });
+  if (twins.some((t) => !t)) return undefined;
+  // Each twin is the prototype with its own words, field for field.
+  const prototypeJson = JSON.stringify(prototype);
+  if (members.some((m, i) => detokenize(prototypeJson, twins[i]!) !== JSON.stringify(shown(m))))
+    return undefined;
+  const tokenizer = (list: string[]) => {
+    if (list.length === 0) return (json: string) => json;
+    const pattern = new RegExp(list.map(escapeRegExp).join('|'), 'g');
+    return (json: string) => json.replace(pattern, (word) => token(index.get(word)!));
+  };
+  const urlWords = new Set(['origin', 'domain'].filter((p) => paths.has(p)).map((p) => stringAt(fields, p)));
+  const others = words.filter((w) => !urlWords.has(w));
+  const whole = others.length ? new RegExp(`"(?:${others.map(escapeRegExp).join('|')})"`) : undefined;
+  return {
+    prototype,
+    twins: twins as string[][],
+    tokenize: tokenizer(words),
+    tokenizeUrls: tokenizer(words.filter((w) => urlWords.has(w))),
+    holdsWord: (json) => whole?.test(json) ?? false,
+  };
+}
+
+function parseOr(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined; // a word inside an escape sequence (`\u00e9` holds `u00e9`): not shared
+  }
+}
+
+function detokenize(text: string, words: string[]): string {
+  return text.replace(TOKENS, (_, i: string) => words[Number(i)]!);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
