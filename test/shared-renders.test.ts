@@ -102,3 +102,24 @@ describe('brands that differ only in words', () => {
     expect(shareRenders(plain.site, plain.site).shared).toBe(sharedOf(stdout.together));
   });
 });
+
+describe('an incremental build of brands that differ only in words', () => {
+  it('is byte for byte the full build, after an edit to an article and to one brand', async () => {
+    // The content as `together` was built from, then an article and the twin's GA4 id edited:
+    // acme's pages but the article's are copied from `together`, the twin's are all rendered.
+    copy.write('brands/acme-twin.yaml', twinOf(read(copy.content, 'brands/acme.yaml')));
+    copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne more paragraph.\n`);
+    copy.edit('brands/acme-twin.yaml', (t) => t.replace('G-TWIN54321', 'G-TWIN99999'));
+    const build = (out: string, ...flags: string[]) =>
+      runCli(['build', '--content', copy.content, '--out', out, ...flags], {}, 180_000);
+    const incremental = await build(together);
+    expect(incremental.code, incremental.stdout + incremental.stderr).toBe(0);
+    expect(incremental.stdout).toMatch(/\d+ unchanged since the last build, copied/);
+    expect(sharedOf(incremental.stdout)).toBeGreaterThan(0);
+    const full = path.join(copy.root, 'full');
+    const fresh = await build(full, '--no-cache');
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(fingerprint(together)).toEqual(fingerprint(full));
+    expect(read(together, 'acme-twin/en/articles/refunds/index.html')).toContain('G-TWIN99999');
+  }, 360_000);
+});

@@ -52,6 +52,8 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
    * render left the site build ~30 MB larger at its peak at 25,000 pages, where there is no room.
    */
   renderCache?: boolean | undefined;
+  /** False: files are written in the build's own thread, for a large site (see `FileWriter`). */
+  writerThread?: boolean | undefined;
 };
 
 /** Builds the site into `temp`; `before` is how many seconds the command had run already (its report lines count from its start). */
@@ -109,7 +111,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   renderer.keep();
   renderer.forget();
   // Files written in a thread of their own while Astro bundles and renders (`writer.ts`).
-  const writer = new FileWriter();
+  const writer = new FileWriter({ thread: options.writerThread !== false });
   try {
     await writeMarkdownCopies(temp, site, writer, options.noCache ? undefined : path.resolve(options.out));
   } catch (error) {

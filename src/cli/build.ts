@@ -100,7 +100,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     clock.stop();
     const forked = performance.now();
     built = await siteBuild.run({
-      options: { ...siteOptions, searchPagesPerPass, renderCache: !large },
+      options: { ...siteOptions, searchPagesPerPass, renderCache: !large, writerThread: !large },
       temp,
       before: seconds(),
     });

@@ -1,30 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { linkOrCopy } from './link.ts';
 import type { FileToWrite } from './writer.ts';
 
 /**
- * `FileWriter`'s thread: each batch's files written in order, each folder made once. A file whose
+ * Writes a batch of files in order, each folder made once (`made` remembers them). A file whose
  * `previous` (the same file in the previous output) holds its very bytes is linked from there:
  * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
- * changes one of thousands. Answers each batch with `{}`, or `{ error }` for the first failure.
+ * changes one of thousands.
  */
-const made = new Set<string>();
-parentPort!.on('message', (files: FileToWrite[]) => {
-  try {
-    for (const { file, text, previous } of files) {
-      const dir = path.dirname(file);
-      if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
-      made.add(dir);
-      if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
-      else fs.writeFileSync(file, text);
-    }
-    parentPort!.postMessage({});
-  } catch (error) {
-    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });
+export function writeFiles(files: FileToWrite[], made: Set<string>): void {
+  for (const { file, text, previous } of files) {
+    const dir = path.dirname(file);
+    if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
+    else fs.writeFileSync(file, text);
   }
-});
+}
 
 /** Whether `file` exists and holds `text` as UTF-8. */
 function sameBytes(file: string, text: string): boolean {
@@ -35,4 +29,22 @@ function sameBytes(file: string, text: string): boolean {
     return false;
   }
   return bytes.length === Buffer.byteLength(text, 'utf8') && bytes.toString('utf8') === text;
+}
+
+/** What `FileWriter` starts its thread with, so the thread knows it is one (see below). */
+export const WRITER_THREAD = { signpostWriter: true };
+
+// `FileWriter`'s thread (not any thread that imports `writeFiles`): answers each batch with `{}`,
+// or `{ error }` for the first failure.
+if (parentPort && (workerData as typeof WRITER_THREAD | undefined)?.signpostWriter) {
+  const port = parentPort;
+  const made = new Set<string>();
+  port.on('message', (files: FileToWrite[]) => {
+    try {
+      writeFiles(files, made);
+      port.postMessage({});
+    } catch (error) {
+      port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 }
