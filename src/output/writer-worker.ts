@@ -1,20 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { detokenize } from '../cli/shared-renders.ts';
 import { linkOrCopy } from './link.ts';
 import type { FileToWrite } from './writer.ts';
 
 /**
- * Writes a batch of files in order, each folder made once (`made` remembers them). A file whose
+ * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
+ * text with its tokens replaced by the file's words (`shared-renders.ts`). A file whose
  * `previous` (the same file in the previous output) holds its very bytes is linked from there:
  * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
  * changes one of thousands.
  */
 export function writeFiles(files: FileToWrite[], made: Set<string>): void {
-  for (const { file, text, previous } of files) {
+  for (const { file, previous, words, ...given } of files) {
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
+    const text = words ? detokenize(given.text, words) : given.text;
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
     else fs.writeFileSync(file, text);
   }

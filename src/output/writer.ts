@@ -6,6 +6,8 @@ export interface FileToWrite {
   file: string;
   text: string;
   previous?: string | undefined;
+  /** `text` is a prototype's (`shared-renders.ts`): each token becomes its word, in the thread. */
+  words?: readonly string[] | undefined;
 }
 
 /**
