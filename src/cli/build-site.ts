@@ -103,16 +103,19 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   // stop the build like any other, before the new output replaces the old.
   const known = problems.errors.length;
   clock.start('feeds');
-  const feed = await writeFeeds(temp, loaded.model, site, renderer);
-  if (problems.errors.length > known && !options.unchecked) {
-    await linking.catch(() => {}); // done with `temp` before the caller removes it
-    return stopped(problems);
-  }
-  renderer.keep();
-  renderer.forget();
-  // Files written in a thread of their own while Astro bundles and renders (`writer.ts`).
+  // Files written in a thread of their own while the build goes on (`writer.ts`): the feeds, the
+  // Markdown copies, and the pages of brands that share a render, while Astro renders.
   const writer = new FileWriter({ thread: options.writerThread !== false });
+  let feed: FeedStats;
   try {
+    feed = await writeFeeds(temp, loaded.model, site, renderer, writer);
+    if (problems.errors.length > known && !options.unchecked) {
+      // done with `temp` before the caller removes it
+      await Promise.all([linking.catch(() => {}), writer.close().catch(() => {})]);
+      return stopped(problems);
+    }
+    renderer.keep();
+    renderer.forget();
     await writeMarkdownCopies(temp, site, writer, options.noCache ? undefined : path.resolve(options.out));
   } catch (error) {
     await writer.close().catch(() => {});

@@ -1,4 +1,4 @@
-import fs, { type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Model } from '../content/model.ts';
 import { feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
@@ -8,6 +8,7 @@ import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/sc
 import { dirs, exportFiles, rootFiles } from '../routing/layout.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { SiteData } from '../routing/types.ts';
+import { FileWriter } from './writer.ts';
 
 /** What writing the feeds cost, for the build's summary and the bench. */
 export interface FeedStats {
@@ -25,12 +26,16 @@ export interface FeedStats {
  * articles' in the public tree, private ones' in the private tree, which only the gate serves).
  *
  * `renderer` must be the one the routing rendered the pages with, so each body is rendered once.
+ * The feeds go to disk through `writer`, a megabyte at a time (by default in this thread; the
+ * build's writes in a thread of its own while the next megabyte is made). They are all on disk
+ * once the writer is closed.
  */
 export async function writeFeeds(
   outDir: string,
   model: Model,
   site: SiteData,
   renderer: ArticleRenderer,
+  writer: FileWriter = new FileWriter({ thread: false }),
 ): Promise<FeedStats> {
   const started = performance.now();
   const generatedAt = newestContent(model);
@@ -61,8 +66,11 @@ export async function writeFeeds(
           file,
         ),
     };
-    const full = await FeedFile.open(path.join(dirs.export(outDir, brand.id), rootFiles.feed), plan.full);
-    const open = await FeedFile.open(path.join(publicDir, rootFiles.feed), plan.public);
+    const full = await FeedFile.open(
+      new TextFile(path.join(dirs.export(outDir, brand.id), rootFiles.feed), writer),
+      plan.full,
+    );
+    const open = await FeedFile.open(new TextFile(path.join(publicDir, rootFiles.feed), writer), plan.public);
     try {
       for (const entry of plan.entries) {
         const article = await feedArticle(entry, ctx);
@@ -80,7 +88,7 @@ export async function writeFeeds(
     }
     stats.articles += plan.entries.length;
     await write(path.join(publicDir, rootFiles.llms), llmsTxt(brand, brandSite, plan.entries));
-    const llmsFull = await TextFile.open(path.join(publicDir, rootFiles.llmsFull));
+    const llmsFull = new TextFile(path.join(publicDir, rootFiles.llmsFull), writer);
     try {
       for (const part of llmsFullTxt(brand, brandSite, plan.entries)) await llmsFull.push(part);
     } finally {
@@ -108,9 +116,9 @@ class FeedFile {
     this.#file = file;
   }
 
-  /** Creates the file and writes everything before the first article. */
-  static async open(file: string, head: Omit<KnowledgeFeed, 'articles'>): Promise<FeedFile> {
-    const feed = new FeedFile(await TextFile.open(file));
+  /** Starts the file with everything before the first article. */
+  static async open(file: TextFile, head: Omit<KnowledgeFeed, 'articles'>): Promise<FeedFile> {
+    const feed = new FeedFile(file);
     // `articles` is the last key, so the feed written whole ends in `"articles": []\n}`.
     const whole = JSON.stringify({ ...head, articles: [] }, null, 2);
     await feed.#file.push(`${whole.slice(0, -'[]\n}'.length)}[`);
@@ -138,22 +146,23 @@ class FeedFile {
   }
 }
 
-/** A UTF-8 file written piece by piece, in writes of about a megabyte: little is held at once. */
+/**
+ * A UTF-8 file written piece by piece, through `writer` in pieces of about a megabyte: little is
+ * held at once. `bytes` counts what was handed over.
+ */
 class TextFile {
   static readonly #chunk = 1 << 20;
-  readonly #handle: FileHandle;
+  readonly #file: string;
+  readonly #writer: FileWriter;
   #pending: string[] = [];
   #pendingLength = 0;
+  #started = false;
   bytes = 0;
   closed = false;
 
-  private constructor(handle: FileHandle) {
-    this.#handle = handle;
-  }
-
-  static async open(file: string): Promise<TextFile> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    return new TextFile(await fs.open(file, 'w'));
+  constructor(file: string, writer: FileWriter) {
+    this.#file = file;
+    this.#writer = writer;
   }
 
   async push(text: string): Promise<void> {
@@ -162,23 +171,22 @@ class TextFile {
     if (this.#pendingLength >= TextFile.#chunk) await this.#flush();
   }
 
-  /** Writes what is pending and closes the file. Safe to call twice. */
+  /** Hands over what is pending (the file exists then, even if empty). Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.#flush();
-    } finally {
-      await this.#handle.close();
-    }
+    await this.#flush();
   }
 
   async #flush(): Promise<void> {
-    const bytes = Buffer.from(this.#pending.join(''), 'utf8');
+    const text = this.#pending.join('');
     this.#pending = [];
     this.#pendingLength = 0;
-    await this.#handle.write(bytes);
-    this.bytes += bytes.length;
+    this.bytes += Buffer.byteLength(text, 'utf8');
+    // The first piece replaces whatever the file held; the others follow it.
+    const append = this.#started;
+    this.#started = true;
+    await this.#writer.write([{ file: this.#file, text, append }]);
   }
 }
 

@@ -13,13 +13,13 @@ import type { FileToWrite } from './writer.ts';
  * changes one of thousands.
  */
 export function writeFiles(files: FileToWrite[], made: Set<string>): void {
-  for (const { file, previous, words, ...given } of files) {
+  for (const { file, previous, words, append, ...given } of files) {
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
     const text = words ? detokenize(given.text, words) : given.text;
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
-    else fs.writeFileSync(file, text);
+    else fs.writeFileSync(file, text, append ? { flag: 'a' } : undefined);
   }
 }
 

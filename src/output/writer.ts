@@ -6,6 +6,8 @@ export interface FileToWrite {
   file: string;
   text: string;
   previous?: string | undefined;
+  /** Added to the end of the file rather than replacing it. */
+  append?: boolean | undefined;
   /** `text` is a prototype's (`shared-renders.ts`): each token becomes its word, in the thread. */
   words?: readonly string[] | undefined;
 }
@@ -27,7 +29,7 @@ export interface FileToWrite {
  * peak at 25,000 pages, where the 1.5 GB limit leaves no room.
  */
 export class FileWriter {
-  static readonly BUDGET = 16 * 1024 * 1024;
+  static readonly BUDGET = 32 * 1024 * 1024;
   readonly #worker: Worker | undefined;
   /** Folders made, when written without a thread. */
   readonly #made = new Set<string>();
@@ -55,6 +57,7 @@ export class FileWriter {
   async write(files: FileToWrite[]): Promise<void> {
     if (this.#failed) throw this.#failed;
     if (files.length === 0) return;
+    if (this.#closed) throw new Error('FileWriter: written to after close');
     if (!this.#worker) return writeFiles(files, this.#made);
     const chars = files.reduce((n, f) => n + f.text.length, 0);
     this.#worker.postMessage(files);
