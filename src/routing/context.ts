@@ -25,10 +25,24 @@ export class BrandContext {
   readonly files: Record<string, string> = {};
   /** Brand files the build generates (favicons, web manifest): public URL → their bytes, on demand. */
   readonly generated: Record<string, () => Promise<Uint8Array>> = {};
+  /**
+   * Computed related articles by language and count, shared by the brands of one `computeSite`
+   * that publish the same help center: its listed articles are the candidates, whatever the brand.
+   */
+  readonly related: Map<string, Map<string, string[]>>;
   readonly #counts: Map<string, Map<Collection, number>>;
 
-  constructor(model: Model, brand: Brand, mode: Mode, renderer: ArticleRenderer) {
+  constructor(
+    model: Model,
+    brand: Brand,
+    mode: Mode,
+    renderer: ArticleRenderer,
+    related = new Map<object, Map<string, Map<string, string[]>>>(),
+  ) {
     this.model = model;
+    let mine = related.get(brand.helpCenter);
+    if (!mine) related.set(brand.helpCenter, (mine = new Map()));
+    this.related = mine;
     this.brand = brand;
     this.mode = mode;
     this.renderer = renderer;

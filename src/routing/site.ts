@@ -40,9 +40,14 @@ export async function computeSite(
   const problems = new Problems();
   const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts, options.renders);
   const sites: BrandSite[] = [];
+  // Related articles, computed once per help center for every brand that publishes it.
+  const related = new Map<object, Map<string, Map<string, string[]>>>();
   for (const brand of brands)
     sites.push(
-      await computeBrand(new BrandContext(model, brand, options.mode, renderer), options.searchPagesPerPass),
+      await computeBrand(
+        new BrandContext(model, brand, options.mode, renderer, related),
+        options.searchPagesPerPass,
+      ),
     );
   const audiences = Object.fromEntries([...model.audiences].map(([key, a]) => [key, { rules: a.rules }]));
   const embedHosts = [...model.workspace.embeds.hosts];

@@ -23,21 +23,6 @@ export interface ArticleOutput {
 }
 
 /**
- * Computed related articles by help center, language, mode and count: the same for every brand
- * that publishes the help center (the candidates are its listed articles in the language), so
- * brands that share one compute them once.
- */
-const relatedByHelpCenter = new WeakMap<object, Map<string, Map<string, string[]>>>();
-
-function sharedRelated(hc: object, key: string, compute: () => Map<string, string[]>): Map<string, string[]> {
-  let byKey = relatedByHelpCenter.get(hc);
-  if (!byKey) relatedByHelpCenter.set(hc, (byKey = new Map()));
-  let related = byKey.get(key);
-  if (!related) byKey.set(key, (related = compute()));
-  return related;
-}
-
-/**
  * The article pages of one language, with the redirect pages of their former URLs and the `.md`
  * copies of the public ones. Related articles are the writer's choice or computed, and only ever
  * listed ones.
@@ -54,11 +39,11 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
     if (isListed(group, article, ctx.mode)) candidates.push({ group, article });
   }
   const relatedCount = theme.article.relatedArticles;
-  const computed = relatedCount
-    ? sharedRelated(hc, `${lang}\0${ctx.mode}\0${relatedCount}`, () =>
-        computeRelated(candidates, relatedCount),
-      )
-    : new Map<string, string[]>();
+  // The candidates are the help center's listed articles: the same for every brand that publishes it.
+  const key = `${lang}\0${relatedCount}`;
+  let computed = ctx.related.get(key);
+  if (!computed)
+    ctx.related.set(key, (computed = relatedCount ? computeRelated(candidates, relatedCount) : new Map()));
   const listedSummary = (id: string): ArticleSummary[] => {
     const group = hc.articles.get(id);
     const article = group?.translations.get(lang);
