@@ -229,7 +229,7 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
                     stopEsbuild();
                     await target.setup?.();
                   };
-                if (key === 'render') return renderShared(target);
+                if (key === 'render' && receiveHandoff().shared) return renderShared(target);
                 if (key === 'teardown')
                   return async () => {
                     await target.teardown?.();

@@ -69,8 +69,8 @@ export interface SharedRenders {
   render: SiteData;
   /** Twins' pages that come from a prototype rather than their own render. */
   shared: number;
-  /** What the pages and the prerenderer ask while Astro renders into `temp` (see `Handoff.shared`). */
-  handoff(temp: string, handoff: Handoff, writer: FileWriter): NonNullable<Handoff['shared']>;
+  /** What the pages and the prerenderer ask while Astro renders into `temp` (see `Handoff.shared`); undefined with no twins. */
+  handoff(temp: string, handoff: Handoff, writer: FileWriter): Handoff['shared'];
 }
 
 /**
@@ -90,6 +90,8 @@ export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
     if (group) group.members.push(brand);
     else groups.push({ leader: brand, members: [brand] });
   }
+  // No twins (one brand, say): nothing to set up, and nothing held while Astro renders.
+  if (!groups.some((g) => g.members.length > 1)) return { render, shared: 0, handoff: () => undefined };
   const toRender = new Map(render.brands.map((b) => [b.id, new Set(b.pages.map(pageKey))]));
   const made: Group[] = [];
   const prototypes: BrandSite[] = [];

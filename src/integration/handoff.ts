@@ -31,10 +31,12 @@ export interface Handoff {
    * `treeOf` names the brand whose tree such a page is rendered into; the `finisher` of its route
    * takes the HTML rendered there and gives what that brand's file holds (after writing the others').
    */
-  shared?: {
-    treeOf(page: PageData): string | undefined;
-    finisher(route: string): ((html: string) => Promise<string>) | undefined;
-  };
+  shared?:
+    | {
+        treeOf(page: PageData): string | undefined;
+        finisher(route: string): ((html: string) => Promise<string>) | undefined;
+      }
+    | undefined;
 }
 
 const KEY = Symbol.for('signpost.handoff');
