@@ -36,7 +36,8 @@ export class FileWriter {
   /** Characters of each batch not yet written, in the order sent. */
   readonly #pending: number[] = [];
   #pendingChars = 0;
-  #wake: (() => void) | undefined;
+  /** Who waits for the worker's next answer (a write over budget, `close`): all are woken. */
+  #waiting: (() => void)[] = [];
   #failed: Error | undefined;
   #closed: Promise<void> | undefined;
 
@@ -46,11 +47,11 @@ export class FileWriter {
     this.#worker.on('message', (message: { error?: string }) => {
       if (message.error) this.#failed ??= new Error(message.error);
       this.#pendingChars -= this.#pending.shift() ?? 0;
-      this.#wake?.();
+      this.#wakeAll();
     });
     this.#worker.on('error', (error) => {
       this.#failed ??= error;
-      this.#wake?.();
+      this.#wakeAll();
     });
   }
 
@@ -78,11 +79,12 @@ export class FileWriter {
 
   /** Settles when the worker answers a batch (or fails). */
   #written(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wake = () => {
-        this.#wake = undefined;
-        resolve();
-      };
-    });
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #wakeAll(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const wake of waiting) wake();
   }
 }

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileWriter } from '../src/output/writer.ts';
+
+/**
+ * The writer thread (`writer.ts`) the build hands its feeds, `.md` copies and shared pages to.
+ * Astro renders eight pages at once, so several pages may hand their files over at the same time,
+ * each waiting while more than the budget is still to be written.
+ */
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-writer-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('the writer thread', () => {
+  it('writes every file of writers waiting at once over its budget, then ends', async () => {
+    const writer = new FileWriter();
+    const megabyte = (i: number) => `${i}`.padEnd(1024 * 1024, 'x');
+    const count = Math.ceil((FileWriter.BUDGET * 1.5) / (1024 * 1024));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        writer.write([{ file: path.join(dir, `many/${i}/index.html`), text: megabyte(i) }]),
+      ),
+    );
+    await writer.close();
+    for (let i = 0; i < count; i++)
+      expect(fs.readFileSync(path.join(dir, `many/${i}/index.html`), 'utf8')).toBe(megabyte(i));
+  });
+
+  it('puts pieces of a file one after another, and brand words in place of tokens', async () => {
+    const writer = new FileWriter();
+    const file = path.join(dir, 'feed.json');
+    await writer.write([{ file, text: 'old' }]);
+    await writer.write([{ file, text: '{"a":' }]);
+    await writer.write([{ file, text: '1}', append: true }]);
+    await writer.write([
+      { file: path.join(dir, 'page.html'), text: '<b>zqsptwin0001z</b>', words: ['A', 'Brand 2'] },
+    ]);
+    await writer.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}');
+    expect(fs.readFileSync(path.join(dir, 'page.html'), 'utf8')).toBe('<b>Brand 2</b>');
+  });
+
+  it('says so when a file cannot be written, at close', async () => {
+    const writer = new FileWriter();
+    fs.writeFileSync(path.join(dir, 'a-file'), '');
+    await writer.write([{ file: path.join(dir, 'a-file/below/index.html'), text: 'x' }]);
+    await expect(writer.close()).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
+});
