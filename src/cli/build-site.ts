@@ -107,6 +107,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   // Markdown copies, and the pages of brands that share a render, while Astro renders.
   const writer = new FileWriter({ thread: options.writerThread !== false });
   let feed: FeedStats;
+  let handoff: Handoff;
   try {
     feed = await writeFeeds(temp, loaded.model, site, renderer, writer);
     if (problems.errors.length > known && !options.unchecked) {
@@ -117,33 +118,27 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     renderer.keep();
     renderer.forget();
     await writeMarkdownCopies(temp, site, writer, options.noCache ? undefined : path.resolve(options.out));
-  } catch (error) {
-    await writer.close().catch(() => {});
-    throw error;
-  }
-  // With no shared page to write, the writer ends once the copies are written: its thread's
-  // memory is Astro's again while it renders (~50 MB at 25,000 pages).
-  if (shared.shared === 0) writer.close().catch(() => {}); // awaited below
-  // Nothing reads an article's Markdown after its `.md` copy: the pages have their HTML. Letting
-  // the sources go leaves Astro ~100 MB more at 25,000 pages.
-  disposeBodies(loaded.model);
+    // With no shared page to write, the writer ends once the copies are written: its thread's
+    // heap, and what it was handed, are Astro's again while it renders.
+    if (shared.shared === 0) writer.close().catch(() => {}); // awaited below
+    // Nothing reads an article's Markdown after its `.md` copy: the pages have their HTML. Letting
+    // the sources go leaves Astro ~100 MB more at 25,000 pages.
+    disposeBodies(loaded.model);
 
-  const pages = site.brands.reduce((n, b) => n + b.pages.length, 0);
-  const handoff: Handoff = {
-    content: loaded.model.root,
-    site: () => Promise.resolve(render),
-    invalidate: () => {},
-    usedAssets: new Map(),
-    inlineScripts: new Map(),
-    rendered: new Map(),
-  };
-  handoff.shared = shared.handoff(temp, handoff, writer);
-  provideHandoff(handoff);
-  try {
+    handoff = {
+      content: loaded.model.root,
+      site: () => Promise.resolve(render),
+      invalidate: () => {},
+      usedAssets: new Map(),
+      inlineScripts: new Map(),
+      rendered: new Map(),
+    };
+    handoff.shared = shared.handoff(temp, handoff, writer);
+    provideHandoff(handoff);
     if (render.brands.some((brand) => brand.pages.length > 0)) await astroBuild(temp, options, clock);
     else cache.restoreBundle(temp, site);
   } catch (error) {
-    await writer.close().catch(() => {});
+    await writer.close().catch(() => {}); // done with `temp`; the error is the one to report
     throw error;
   }
   clock.start('pageCache');
@@ -157,7 +152,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   clock.stop();
   return {
     code: 0,
-    pages,
+    pages: site.brands.reduce((n, b) => n + b.pages.length, 0),
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
     shared: shared.shared,

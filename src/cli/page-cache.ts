@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Handoff } from '../integration/handoff.ts';
+import { notePageUses, type Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy, linkOrCopyAsync } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
@@ -140,10 +140,9 @@ export class PageCache {
   restore(temp: string, reused: Reused[], handoff: Handoff): void {
     const shared = dirs.sharedAssets(temp);
     for (const { brand, page, record } of reused) {
-      let used = handoff.usedAssets.get(brand);
-      if (!used) handoff.usedAssets.set(brand, (used = { public: new Set(), private: new Set() }));
+      const scripts = record.scripts.map((i) => this.#previous!.scripts[i]!);
+      notePageUses(handoff, brand, page.private, record.assets, scripts);
       for (const name of record.assets) {
-        used[page.private ? 'private' : 'public'].add(name);
         const target = path.join(shared, name);
         if (fs.existsSync(target)) continue;
         // The previous output has it in the tree the page was in (`plan` checked; named by content).
@@ -151,9 +150,6 @@ export class PageCache {
         fs.mkdirSync(shared, { recursive: true });
         linkOrCopy(path.join(dirs.assets(root), name), target);
       }
-      let scripts = handoff.inlineScripts.get(brand);
-      if (!scripts) handoff.inlineScripts.set(brand, (scripts = new Set()));
-      for (const index of record.scripts) scripts.add(this.#previous!.scripts[index]!);
     }
   }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Handoff } from '../integration/handoff.ts';
+import { notePageUses, type Handoff } from '../integration/handoff.ts';
 import type { FileToWrite, FileWriter } from '../output/writer.ts';
 import { routeOf, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
@@ -50,10 +50,11 @@ const TOKEN_END = /^\d{4}z/;
 /** What is left of a token a template changed. */
 const LEFTOVER = new RegExp(TOKEN_PREFIX, 'i');
 
-/** A twin: its brand, and its word for each token. */
+/** A twin: its brand, its word for each token, and its pages by `pageKey`. */
 interface Twin {
   brand: BrandSite;
   words: string[];
+  pages: Map<string, PageData>;
 }
 
 /** Brands rendered as one prototype. */
@@ -84,11 +85,16 @@ export interface SharedRenders {
  * a millisecond.
  */
 export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
-  const groups: { leader: BrandSite; members: BrandSite[] }[] = [];
+  // Each brand joins the first group whose first brand it differs from only in words (`paths`).
+  const groups: { leader: BrandSite; members: BrandSite[]; paths: Set<string> }[] = [];
   for (const brand of site.mode === 'build' ? site.brands : []) {
-    const group = groups.find((g) => differingPaths(shown(g.leader), shown(brand), []) !== undefined);
+    const group = groups.find((g) => {
+      const differing = differingPaths(shown(g.leader), shown(brand), []);
+      for (const p of differing ?? []) g.paths.add(p);
+      return differing !== undefined;
+    });
     if (group) group.members.push(brand);
-    else groups.push({ leader: brand, members: [brand] });
+    else groups.push({ leader: brand, members: [brand], paths: new Set() });
   }
   // No twins (one brand, say): nothing to set up, and nothing held while Astro renders.
   if (!groups.some((g) => g.members.length > 1)) return { render, shared: 0, handoff: () => undefined };
@@ -96,19 +102,25 @@ export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
   const made: Group[] = [];
   const prototypes: BrandSite[] = [];
   let shared = 0;
-  for (const { leader, members } of groups) {
-    const words = members.length > 1 ? groupWords(leader, members) : undefined;
+  for (const { leader, members, paths } of groups) {
+    const words = members.length > 1 ? groupWords(leader, members, paths) : undefined;
     if (!words) continue;
-    const twins: Twin[] = members.map((brand, i) => ({ brand, words: words.twins[i]! }));
-    const byKey = twins.map((t) => new Map(t.brand.pages.map((p) => [pageKey(p), p])));
+    const twins: Twin[] = members.map((brand, i) => ({
+      brand,
+      words: words.twins[i]!,
+      pages: new Map(brand.pages.map((p) => [pageKey(p), p])),
+    }));
     const pages: Group['pages'] = [];
     for (const page of leader.pages) {
       const key = pageKey(page);
       const wanting = twins.filter((t) => toRender.get(t.brand.id)?.has(key));
       if (wanting.length < 2) continue; // one twin alone gains nothing from a prototype
       const json = JSON.stringify(page);
-      const takes = (prototype: string) => (t: Twin) =>
-        JSON.stringify(byKey[twins.indexOf(t)]!.get(key)) === detokenize(prototype, t.words);
+      // Each twin's route data for the page, as JSON once (the first brand's is `json`).
+      const theirs = new Map(
+        wanting.map((t) => [t, t.brand === leader ? json : JSON.stringify(t.pages.get(key))]),
+      );
+      const takes = (prototype: string) => (t: Twin) => theirs.get(t) === detokenize(prototype, t.words);
       // The URL words alone first: an article that names the brand in its text is still the same
       // article. Not where a string of the page is another word whole: a template may compare
       // the two (a page titled as the brand is not suffixed with its name, `HeadMeta`).
@@ -196,17 +208,15 @@ async function finish(
       first = detokenize(html, twin.words);
       // A template that changed a token (upper-cased it, say) would leave part of it: a bug of
       // ours. The other twins' texts differ only in plain words, which hold no token.
-      if (LEFTOVER.test(first)) throw new Error(`${file}: a brand's word was not written as given`);
+      if (LEFTOVER.test(first))
+        throw new Error(
+          `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
+        );
     } else others.push({ file: path.join(temp, file), text: html, words: twin.words });
     const scripts = new Set([...(made?.scripts ?? [])].map((s) => detokenize(s, twin.words)));
     const assets = new Set(made?.assets ?? []);
     handoff.rendered.set(file, { assets, scripts });
-    let inline = handoff.inlineScripts.get(twin.brand.id);
-    if (!inline) handoff.inlineScripts.set(twin.brand.id, (inline = new Set()));
-    for (const script of scripts) inline.add(script);
-    let used = handoff.usedAssets.get(twin.brand.id);
-    if (!used) handoff.usedAssets.set(twin.brand.id, (used = { public: new Set(), private: new Set() }));
-    for (const name of assets) used[page.private ? 'private' : 'public'].add(name);
+    notePageUses(handoff, twin.brand.id, page.private, assets, scripts);
   }
   await writer.write(others);
   return first;
@@ -312,15 +322,12 @@ interface GroupWords {
   holdsWord: (json: string) => boolean;
 }
 
-/** The group's words, or undefined when the twins cannot be one prototype. */
-function groupWords(leader: BrandSite, members: BrandSite[]): GroupWords | undefined {
+/**
+ * The group's words (at `paths`, where some member's strings differ from the first brand's), or
+ * undefined when the twins cannot be one prototype.
+ */
+function groupWords(leader: BrandSite, members: BrandSite[], paths: Set<string>): GroupWords | undefined {
   const fields = shown(leader);
-  const paths = new Set<string>();
-  for (const member of members) {
-    const differing = differingPaths(fields, shown(member), []);
-    if (!differing) return undefined;
-    for (const p of differing) paths.add(p);
-  }
   const words = [...new Set([...paths].map((p) => stringAt(fields, p)))].sort((x, y) => y.length - x.length);
   if (words.length === 0 || words.length > 9999) return undefined;
   const index = new Map(words.map((w, i) => [w, i]));

@@ -39,6 +39,27 @@ export interface Handoff {
     | undefined;
 }
 
+/**
+ * Notes what a page of `brand` uses, as its render does (`Route.astro`): files of Astro's assets
+ * folder, for its public or private tree (`privateTree`), and inline scripts, for the gate's CSP.
+ * For a page this build did not render: one copied from the previous build (`page-cache.ts`), or
+ * one written from a render that brands share (`shared-renders.ts`).
+ */
+export function notePageUses(
+  handoff: Handoff,
+  brand: string,
+  privateTree: boolean,
+  assets: Iterable<string>,
+  scripts: Iterable<string>,
+): void {
+  let used = handoff.usedAssets.get(brand);
+  if (!used) handoff.usedAssets.set(brand, (used = { public: new Set(), private: new Set() }));
+  for (const name of assets) used[privateTree ? 'private' : 'public'].add(name);
+  let inline = handoff.inlineScripts.get(brand);
+  if (!inline) handoff.inlineScripts.set(brand, (inline = new Set()));
+  for (const script of scripts) inline.add(script);
+}
+
 const KEY = Symbol.for('signpost.handoff');
 type Holder = { [KEY]?: Handoff };
 

@@ -171,22 +171,21 @@ const KEYS_VERSION = 3;
  * they hold (`sources`), and its private indexes by their key (`privateSources`).
  */
 async function previousSources(previous: string | undefined) {
-  const sources = new Map<string, string>();
-  const privateSources = new Map<string, string>();
-  let keys: SearchKeys | undefined;
+  const found = { sources: new Map<string, string>(), privateSources: new Map<string, string>() };
+  let keys: SearchKeys;
   try {
-    if (previous) keys = JSON.parse(await fs.readFile(dirs.searchKeys(previous), 'utf8')) as SearchKeys;
+    if (!previous) return found;
+    keys = JSON.parse(await fs.readFile(dirs.searchKeys(previous), 'utf8')) as SearchKeys;
   } catch {
-    // no previous build, or one from before keys were kept
+    return found; // no previous build, or one from before keys were kept
   }
-  if (previous && keys?.version === KEYS_VERSION) {
-    for (const [brand, languages] of Object.entries(keys.brands))
-      for (const key of Object.values(languages)) sources.set(key, dirs.public(previous, brand));
-    for (const [brand, sets] of Object.entries(keys.private))
-      for (const { audiences, key } of sets)
-        privateSources.set(key, dirs.searchIndex(dirs.private(previous, brand), audiences));
-  }
-  return { sources, privateSources };
+  if (keys.version !== KEYS_VERSION) return found;
+  for (const [brand, languages] of Object.entries(keys.brands))
+    for (const key of Object.values(languages)) found.sources.set(key, dirs.public(previous, brand));
+  for (const [brand, sets] of Object.entries(keys.private))
+    for (const { audiences, key } of sets)
+      found.privateSources.set(key, dirs.searchIndex(dirs.private(previous, brand), audiences));
+  return found;
 }
 
 /**
