@@ -13,7 +13,8 @@
  * busy moment on the machine lands on all of them. With `--brands B` above 1, each run also builds
  * the same help center with the first brand alone, and the line carries the ratio of B brands to
  * one (`brands_over_one`). Image caches stay as the previous run left them, for every tool alike:
- * the first run is cold, the others warm, as on a CI that keeps them.
+ * the first run is cold, the others warm, as on a CI that keeps them. Each build starts on a quiet
+ * disk (`settle`).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -114,7 +115,28 @@ function sampleArticle(content: string, language: string): string {
   throw new Error(`no public ${language} article in ${content}`);
 }
 
+/**
+ * Waits for the disk to be quiet before a timed build: the background removal of the outputs that
+ * earlier builds replaced (`dist.old-…` beside `out`, see `swapInto`) has ended, and every write
+ * is flushed (`sync`). Otherwise a build pays for the one before it: removing a 500 MB tree took
+ * ~3 s of this disk, and the kernel writes a build's files out about 30 s after it made them.
+ * The same for every tool, peers included.
+ */
+async function settle(work: string): Promise<void> {
+  const leftovers = () => {
+    try {
+      return fs.readdirSync(work).some((name) => name.includes('.old-') || name.includes('.partial-'));
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; leftovers() && waited < 300_000; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  execFileSync('sync');
+}
+
 async function buildSignpost(content: string, out: string, brand: string, article: string, lang: string) {
+  await settle(path.dirname(out));
   const run = await runTree(
     process.execPath,
     // A full build each time: without --no-cache the second run would find nothing to build.
@@ -159,6 +181,7 @@ interface Rebuilds {
  */
 async function rebuilds(content: string, out: string, runs: number, full: number): Promise<Rebuilds> {
   const build = async () => {
+    await settle(path.dirname(out));
     const run = await runTree(
       process.execPath,
       [path.join(root, 'src/cli/main.ts'), 'build', '--content', content, '--out', out],
@@ -303,6 +326,7 @@ async function bench(): Promise<void> {
       if (i % 2 === 0) await buildOne();
       for (const peer of peers)
         if (!peer.skipped) {
+          await settle(work);
           theirs.get(peer.name)!.push(await peer.build(article));
           console.error(
             `bench: run ${i + 1}/${runs}: ${peer.name} ${theirs.get(peer.name)!.at(-1)!.seconds.toFixed(1)} s`,
