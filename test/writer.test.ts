@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newTokens } from '../src/output/tokens.ts';
 import { FileWriter } from '../src/output/writer.ts';
 
 /**
@@ -29,12 +30,17 @@ describe('the writer thread', () => {
 
   it('puts pieces of a file one after another, and brand words in place of tokens', async () => {
     const writer = new FileWriter();
+    const tokens = newTokens();
     const file = path.join(dir, 'feed.json');
     await writer.write([{ file, text: 'old' }]);
     await writer.write([{ file, text: '{"a":' }]);
     await writer.write([{ file, text: '1}', append: true }]);
     await writer.write([
-      { file: path.join(dir, 'page.html'), text: '<b>zqsptwin0001z</b>', words: ['A', 'Brand 2'] },
+      {
+        file: path.join(dir, 'page.html'),
+        text: `<b>${tokens.token(1)}</b>`,
+        words: { prefix: tokens.prefix, words: ['A', 'Brand 2'] },
+      },
     ]);
     await writer.close();
     expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { notePageUses, type Handoff } from '../integration/handoff.ts';
+import { detokenize, leftover, newTokens, plain, type Tokens, type Words } from '../output/tokens.ts';
 import type { FileToWrite, FileWriter } from '../output/writer.ts';
 import { routeOf, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
@@ -11,7 +12,8 @@ import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
  * twin's pages are the prototype's with the tokens replaced by its own words.
  *
  * Why this is the same as rendering each twin: the templates only escape, join and compare the
- * words they are given, and a token is letters and digits, which no escaping changes. So where a
+ * words they are given, and a token (`tokens.ts`) is letters and digits, which no escaping changes,
+ * and which no content holds. So where a
  * template writes a brand's word, the prototype holds the token, and where it writes anything else,
  * it is what every twin's page holds. Three things keep it so:
  * - a word is shared only when escaping leaves it as it is (`plain`: no `& < > " ' \` or control
@@ -43,17 +45,10 @@ const MAY_DIFFER = [
 /** Fields of `BrandSite` no page shows: what the build writes, and brand files by their source. */
 const NOT_SHOWN = new Set<string>(['pages', 'redirects', 'markdownCopies', 'generated', 'files']);
 
-const TOKEN_PREFIX = 'zqsptwin';
-const token = (i: number) => `${TOKEN_PREFIX}${String(i).padStart(4, '0')}z`;
-/** The rest of a token, after its prefix. */
-const TOKEN_END = /^\d{4}z/;
-/** What is left of a token a template changed. */
-const LEFTOVER = new RegExp(TOKEN_PREFIX, 'i');
-
 /** A twin: its brand, its word for each token, and its pages by `pageKey`. */
 interface Twin {
   brand: BrandSite;
-  words: string[];
+  words: Words;
   pages: Map<string, PageData>;
 }
 
@@ -99,15 +94,16 @@ export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
   // No twins (one brand, say): nothing to set up, and nothing held while Astro renders.
   if (!groups.some((g) => g.members.length > 1)) return { render, shared: 0, handoff: () => undefined };
   const toRender = new Map(render.brands.map((b) => [b.id, new Set(b.pages.map(pageKey))]));
+  const tokens = newTokens();
   const made: Group[] = [];
   const prototypes: BrandSite[] = [];
   let shared = 0;
   for (const { leader, members, paths } of groups) {
-    const words = members.length > 1 ? groupWords(leader, members, paths) : undefined;
+    const words = members.length > 1 ? groupWords(leader, members, paths, tokens) : undefined;
     if (!words) continue;
     const twins: Twin[] = members.map((brand, i) => ({
       brand,
-      words: words.twins[i]!,
+      words: { prefix: tokens.prefix, words: words.twins[i]! },
       pages: new Map(brand.pages.map((p) => [pageKey(p), p])),
     }));
     const pages: Group['pages'] = [];
@@ -208,7 +204,7 @@ async function finish(
       first = detokenize(html, twin.words);
       // A template that changed a token (upper-cased it, say) would leave part of it: a bug of
       // ours. The other twins' texts differ only in plain words, which hold no token.
-      if (LEFTOVER.test(first))
+      if (leftover(first, twin.words.prefix))
         throw new Error(
           `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
         );
@@ -302,12 +298,6 @@ function mayDiffer(at: string[]): boolean {
   );
 }
 
-/** A word escaping leaves as it is, in HTML text and attributes, JSON and scripts; and no token. */
-function plain(word: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return word.length > 0 && !/[&<>"'\\\u0000-\u001f\u2028\u2029]/.test(word) && !LEFTOVER.test(word);
-}
-
 /** What a group of twins is rendered from. */
 interface GroupWords {
   /** The first brand's fields, with a token in place of each word another twin says otherwise. */
@@ -326,7 +316,12 @@ interface GroupWords {
  * The group's words (at `paths`, where some member's strings differ from the first brand's), or
  * undefined when the twins cannot be one prototype.
  */
-function groupWords(leader: BrandSite, members: BrandSite[], paths: Set<string>): GroupWords | undefined {
+function groupWords(
+  leader: BrandSite,
+  members: BrandSite[],
+  paths: Set<string>,
+  { prefix, token }: Tokens,
+): GroupWords | undefined {
   const fields = shown(leader);
   const words = [...new Set([...paths].map((p) => stringAt(fields, p)))].sort((x, y) => y.length - x.length);
   if (words.length === 0 || words.length > 9999) return undefined;
@@ -345,7 +340,11 @@ function groupWords(leader: BrandSite, members: BrandSite[], paths: Set<string>)
   if (twins.some((t) => !t)) return undefined;
   // Each twin is the prototype with its own words, field for field.
   const prototypeJson = JSON.stringify(prototype);
-  if (members.some((m, i) => detokenize(prototypeJson, twins[i]!) !== JSON.stringify(shown(m))))
+  if (
+    members.some(
+      (m, i) => detokenize(prototypeJson, { prefix, words: twins[i]! }) !== JSON.stringify(shown(m)),
+    )
+  )
     return undefined;
   const tokenizer = (list: string[]) => {
     if (list.length === 0) return (json: string) => json;
@@ -370,19 +369,6 @@ function parseOr(json: string): unknown {
   } catch {
     return undefined; // a word inside an escape sequence (`\u00e9` holds `u00e9`): not shared
   }
-}
-
-/** `text` with each token replaced by its word. (Splitting at the tokens' prefix took half the time of a regular expression's replace.) */
-export function detokenize(text: string, words: readonly string[]): string {
-  const parts = text.split(TOKEN_PREFIX);
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i++) {
-    const part = parts[i]!;
-    const word = TOKEN_END.test(part) ? words[Number(part.slice(0, 4))] : undefined;
-    // Anything else after the prefix is left as it was, for `LEFTOVER` to find.
-    out += word === undefined ? TOKEN_PREFIX + part : word + part.slice(5);
-  }
-  return out;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { detokenize } from '../cli/shared-renders.ts';
+import { detokenize } from './tokens.ts';
 import { linkOrCopy } from './link.ts';
 import type { FileToWrite } from './writer.ts';
 
 /**
  * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
- * text with its tokens replaced by the file's words (`shared-renders.ts`). A file whose
+ * text with its tokens replaced by the file's words (`tokens.ts`). A file whose
  * `previous` (the same file in the previous output) holds its very bytes is linked from there:
  * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
  * changes one of thousands.

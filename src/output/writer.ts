@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Words } from './tokens.ts';
 import { WRITER_THREAD, writeFiles } from './writer-worker.ts';
 
 /** A file for `FileWriter` to write: `text`, or a link to `previous` where that file holds the very bytes. */
@@ -8,8 +9,8 @@ export interface FileToWrite {
   previous?: string | undefined;
   /** Added to the end of the file rather than replacing it. */
   append?: boolean | undefined;
-  /** `text` is a prototype's (`shared-renders.ts`): each token becomes its word, in the thread. */
-  words?: readonly string[] | undefined;
+  /** `text` holds tokens (`tokens.ts`): each becomes its word, in the thread. */
+  words?: Words | undefined;
 }
 
 /**
