@@ -9,9 +9,10 @@ import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
 /**
  * Brands that share a help center and differ only in words (name, domain, GA4 id, header title,
- * sign-in settings) render their pages once between them (`shared-renders.ts`). The proof that it
- * is right: a twin's output when it shares acme's render is, byte for byte, its output when it
- * is rendered on its own (after acme changes in a way that ends the sharing).
+ * sign-in settings) render their pages once between them (`shared-renders.ts`), and make the
+ * articles of their feeds once (`feed-files.ts`). The proof that it is right: a twin's output when
+ * it shares acme's render and feeds is, byte for byte, its output when it is made on its own
+ * (after acme changes in a way that ends the sharing).
  */
 let copy: ExampleCopy;
 let together: string;
@@ -28,6 +29,8 @@ const twinOf = (acme: string, name = 'Acme Twin – Ünited') =>
     .replace('audience: help.acme.test', 'audience: help.twin.test')
     .replace('en: Acme Help Center', 'en: Twin Help Center')
     .replace('de: Acme Hilfe-Center', 'de: Twin Hilfe-Center');
+
+const LANGUAGES = 'languages: [en, de, ja, ar]';
 
 const sharedOf = (text: string) =>
   Number(/(\d+) rendered once for brands that differ only in words/.exec(text)?.[1] ?? 0);
@@ -48,8 +51,11 @@ beforeAll(async () => {
     180_000,
   );
   expect(first.code, first.stdout + first.stderr).toBe(0);
-  // Acme's hero changes: it is no twin of acme-twin any more, which is rendered on its own.
-  copy.edit('brands/acme.yaml', (t) => t.replace('searchBar: long', 'searchBar: medium'));
+  // Acme's hero and languages change: it is no twin of acme-twin any more, whose pages are rendered
+  // and feeds made on their own.
+  copy.edit('brands/acme.yaml', (t) =>
+    t.replace('searchBar: long', 'searchBar: medium').replace(LANGUAGES, 'languages: [en, de, ja]'),
+  );
   const second = await runCli(
     ['build', '--content', copy.content, '--out', alone, '--no-cache'],
     {},
@@ -92,7 +98,9 @@ describe('brands that differ only in words', () => {
 
   it('are rendered apart when a word would need escaping, so every page is still right', async () => {
     copy.write('brands/acme-twin.yaml', twinOf(read(copy.content, 'brands/acme.yaml'), '"Acme & Twin"'));
-    copy.edit('brands/acme.yaml', (t) => t.replace('searchBar: medium', 'searchBar: long'));
+    copy.edit('brands/acme.yaml', (t) =>
+      t.replace('searchBar: medium', 'searchBar: long').replace('languages: [en, de, ja]', LANGUAGES),
+    );
     const loaded = await loadContent(copy.content);
     const { site } = await computeSite(loaded.model!, { mode: 'build' });
     expect(shareRenders(site, site).shared).toBe(0);

@@ -158,7 +158,7 @@ export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promis
     tags: article.tags,
     translations: {},
     body,
-    contentHash: `sha256:${createHash('sha256').update(body.markdown).digest('hex')}`,
+    contentHash: contentHash(body.markdown),
     intercom: {
       external_id: `${ctx.brand.id}:${group.id}:${article.language}`,
       title: article.title,
@@ -171,6 +171,11 @@ export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promis
       ai_copilot_availability: copilot,
     },
   };
+}
+
+/** A feed article's `contentHash`: of its Markdown body, the form the feed's readers compare. */
+export function contentHash(markdown: string): string {
+  return `sha256:${createHash('sha256').update(markdown).digest('hex')}`;
 }
 
 /**

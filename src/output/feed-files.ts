@@ -1,13 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Model } from '../content/model.ts';
-import { feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
+import type { Brand, Model } from '../content/model.ts';
+import { contentHash, feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
 import { ImageNames } from '../feed/images.ts';
 import { llmsFullTxt, llmsTxt } from '../feed/llms.ts';
 import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/schema.ts';
 import { dirs, exportFiles, rootFiles } from '../routing/layout.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
-import type { SiteData } from '../routing/types.ts';
+import type { BrandSite, SiteData } from '../routing/types.ts';
+import { detokenize, newTokens, plain, type Tokens } from './tokens.ts';
 import { FileWriter } from './writer.ts';
 
 /** What writing the feeds cost, for the build's summary and the bench. */
@@ -45,62 +46,160 @@ export async function writeFeeds(
     path.join(dirs.exportRoot(outDir), exportFiles.feedSchema),
     `${JSON.stringify(feedJsonSchema(), null, 2)}\n`,
   );
-  for (const brandSite of site.brands) {
-    const brand = model.brands.find((b) => b.id === brandSite.id);
-    if (!brand) throw new Error(`brand "${brandSite.id}" of the site is not in the content model`);
-    const publicDir = dirs.public(outDir, brand.id);
-    const plan = planFeeds(model, brand, brandSite, generatedAt);
-    const publicEntries = plan.entries.filter((e) => e.public);
-    const translations = { full: translationsIn(plan.entries), public: translationsIn(publicEntries) };
-    // Destination → source; a Map, so an image many articles show is copied once.
-    const copies = new Map<string, string>();
-    const ctx: ArticleContext = {
-      model,
-      brand,
-      origin: brandSite.origin,
+  const tokens = newTokens();
+  for (const twins of feedTwins(model, site)) {
+    const made = await writeTwinFeeds(outDir, model, twins, tokens, {
       renderer,
       images,
-      publishImage: (file, name, tree) =>
-        copies.set(
-          path.join(dirs.assets(tree === 'public' ? publicDir : dirs.private(outDir, brand.id)), name),
-          file,
-        ),
-    };
-    const full = await FeedFile.open(
-      new TextFile(path.join(dirs.export(outDir, brand.id), rootFiles.feed), writer),
-      plan.full,
-    );
-    const open = await FeedFile.open(new TextFile(path.join(publicDir, rootFiles.feed), writer), plan.public);
-    try {
-      for (const entry of plan.entries) {
-        const article = await feedArticle(entry, ctx);
-        const inFull = translations.full.get(entry) ?? {};
-        const json = FeedFile.json({ ...article, translations: inFull });
-        await full.add(json);
-        if (!entry.public) continue;
-        // Most public articles have only public translations: the same JSON in both feeds.
-        const inPublic = translations.public.get(entry) ?? {};
-        const same = JSON.stringify(inPublic) === JSON.stringify(inFull);
-        await open.add(same ? json : FeedFile.json({ ...article, translations: inPublic }));
-      }
-    } finally {
-      stats.bytes += (await full.close()) + (await open.close());
-    }
-    stats.articles += plan.entries.length;
-    await write(path.join(publicDir, rootFiles.llms), llmsTxt(brand, brandSite, plan.entries));
-    const llmsFull = new TextFile(path.join(publicDir, rootFiles.llmsFull), writer);
-    try {
-      for (const part of llmsFullTxt(brand, brandSite, plan.entries)) await llmsFull.push(part);
-    } finally {
-      await llmsFull.close();
-    }
-    for (const [to, from] of copies) {
-      await fs.mkdir(path.dirname(to), { recursive: true });
-      await fs.copyFile(from, to);
-    }
+      generatedAt,
+      writer,
+    });
+    stats.bytes += made.bytes;
+    stats.articles += made.articles;
   }
   stats.seconds = (performance.now() - started) / 1000;
   return stats;
+}
+
+/** A brand with its computed site. */
+interface BrandFeeds {
+  brand: Brand;
+  site: BrandSite;
+}
+
+/** Word numbers of a feed's tokens (`tokens.ts`). */
+const DOMAIN = 0;
+const BRAND_ID = 1;
+const CONTENT_HASH = 2;
+
+/**
+ * The brands in groups whose feeds are the same but for their domain and id ("twins": brands that
+ * share a help center and its languages), each brand alone otherwise. A feed article names its brand
+ * only in its URLs (on the brand's domain) and its Intercom `external_id`; the rest is the help
+ * center's. So twins' articles are made once, with tokens for those words, and each twin's are
+ * that text with its own words (and its own `contentHash`, of its own Markdown). The brands' names
+ * and the feeds' heads are each brand's own. A test builds twins together and one alone and
+ * compares their feeds byte for byte (`shared-renders.test.ts`).
+ */
+function feedTwins(model: Model, site: SiteData): BrandFeeds[][] {
+  const groups: BrandFeeds[][] = [];
+  for (const brandSite of site.brands) {
+    const brand = model.brands.find((b) => b.id === brandSite.id);
+    if (!brand) throw new Error(`brand "${brandSite.id}" of the site is not in the content model`);
+    const mine = { brand, site: brandSite };
+    const twin = (other: BrandFeeds) =>
+      other.brand.helpCenter === brand.helpCenter &&
+      other.brand.defaultLanguage === brand.defaultLanguage &&
+      other.brand.languages.join('\n') === brand.languages.join('\n');
+    const words = (b: BrandFeeds) =>
+      plain(b.brand.domain) && plain(b.brand.id) && b.site.origin === `https://${b.brand.domain}`;
+    const group = words(mine) ? groups.find((g) => words(g[0]!) && twin(g[0]!)) : undefined;
+    if (group) group.push(mine);
+    else groups.push([mine]);
+  }
+  return groups;
+}
+
+/** What every group's feeds are made with. */
+interface FeedTools {
+  renderer: ArticleRenderer;
+  images: ImageNames;
+  generatedAt: string;
+  writer: FileWriter;
+}
+
+/** The feeds of a group of twins (`feedTwins`), or of one brand. */
+async function writeTwinFeeds(
+  outDir: string,
+  model: Model,
+  twins: BrandFeeds[],
+  tokens: Tokens,
+  { renderer, images, generatedAt, writer }: FeedTools,
+): Promise<{ bytes: number; articles: number }> {
+  const shared = twins.length > 1;
+  // What the articles are made from: the brand's own, or the first twin's with tokens for its words.
+  const first = twins[0]!;
+  const brand = shared
+    ? { ...first.brand, domain: tokens.token(DOMAIN), id: tokens.token(BRAND_ID) }
+    : first.brand;
+  const origin = `https://${brand.domain}`;
+  const plan = planFeeds(model, brand, shared ? { ...first.site, origin } : first.site, generatedAt);
+  const publicEntries = plan.entries.filter((e) => e.public);
+  const translations = { full: translationsIn(plan.entries), public: translationsIn(publicEntries) };
+  // Images the articles show, each copied once per brand and tree below.
+  const published = new Map<string, { file: string; name: string; tree: 'public' | 'private' }>();
+  const ctx: ArticleContext = {
+    model,
+    brand,
+    origin,
+    renderer,
+    images,
+    publishImage: (file, name, tree) => published.set(`${tree}/${name}`, { file, name, tree }),
+  };
+  const feeds = await Promise.all(
+    twins.map(async (twin) => {
+      const own = planFeeds(model, twin.brand, twin.site, generatedAt);
+      const publicDir = dirs.public(outDir, twin.brand.id);
+      const text = (file: string) => new TextFile(file, writer);
+      return {
+        twin,
+        own,
+        full: await FeedFile.open(
+          text(path.join(dirs.export(outDir, twin.brand.id), rootFiles.feed)),
+          own.full,
+        ),
+        open: await FeedFile.open(text(path.join(publicDir, rootFiles.feed)), own.public),
+      };
+    }),
+  );
+  let bytes = 0;
+  try {
+    for (const entry of plan.entries) {
+      const made = await feedArticle(entry, ctx);
+      const article = shared ? { ...made, contentHash: tokens.token(CONTENT_HASH) } : made;
+      const inFull = translations.full.get(entry) ?? {};
+      const json = FeedFile.json({ ...article, translations: inFull });
+      // Most public articles have only public translations: the same JSON in both feeds.
+      const inPublic = translations.public.get(entry) ?? {};
+      const publicJson = !entry.public
+        ? undefined
+        : JSON.stringify(inPublic) === JSON.stringify(inFull)
+          ? json
+          : FeedFile.json({ ...article, translations: inPublic });
+      for (const { twin, full, open } of feeds) {
+        let mine = (text: string) => text;
+        if (shared) {
+          const words = { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, ''] };
+          const markdown = detokenize(made.body.markdown, words);
+          words.words = [twin.brand.domain, twin.brand.id, contentHash(markdown)];
+          mine = (text) => detokenize(text, words);
+        }
+        await full.add(mine(json));
+        if (publicJson !== undefined) await open.add(mine(publicJson));
+      }
+    }
+  } finally {
+    for (const { full, open } of feeds) bytes += (await full.close()) + (await open.close());
+  }
+  for (const { twin, own } of feeds) {
+    const publicDir = dirs.public(outDir, twin.brand.id);
+    await write(path.join(publicDir, rootFiles.llms), llmsTxt(twin.brand, twin.site, own.entries));
+    const llmsFull = new TextFile(path.join(publicDir, rootFiles.llmsFull), writer);
+    try {
+      for (const part of llmsFullTxt(twin.brand, twin.site, own.entries)) await llmsFull.push(part);
+    } finally {
+      await llmsFull.close();
+    }
+    for (const { file, name, tree } of published.values()) {
+      const to = path.join(
+        dirs.assets(tree === 'public' ? publicDir : dirs.private(outDir, twin.brand.id)),
+        name,
+      );
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      await fs.copyFile(file, to);
+    }
+  }
+  return { bytes, articles: plan.entries.length * twins.length };
 }
 
 /**
