@@ -43,6 +43,11 @@ beforeAll(async () => {
     'help-centers/main/billing/about-acme.en.md',
     '---\ntitle: Acme\ndescription: What Acme is.\nupdated: 2025-03-10\n---\n\nAcme is what these pages help with.\n',
   );
+  // Text that looks like the tokens of earlier builds, which stopped a build of twins then.
+  copy.write(
+    'help-centers/main/getting-started/ticket-names.en.md',
+    '---\ntitle: Ticket names\ndescription: How tickets are named.\nupdated: 2025-03-10\n---\n\nTickets are named like ZQSPTWIN-7.\n',
+  );
   together = path.join(copy.root, 'together');
   alone = path.join(copy.root, 'alone');
   const first = await runCli(
@@ -94,6 +99,10 @@ describe('brands that differ only in words', () => {
     expect(read(together, 'acme-twin/en/articles/about-acme/index.html')).toContain(
       '<title>Acme – Acme Twin – Ünited</title>',
     );
+    for (const brand of ['acme', 'acme-twin'])
+      expect(read(together, `${brand}/en/articles/ticket-names/index.html`)).toContain(
+        'named like ZQSPTWIN-7.',
+      );
   });
 
   it('are rendered apart when a word would need escaping, so every page is still right', async () => {
