@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
-import { writeBrandFiles, writeMarkdownCopies } from '../output/brand-files.ts';
+import { writeBrandFiles } from '../output/brand-files.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
 import { FileWriter } from '../output/writer.ts';
 import { writeGateManifests } from '../output/gate-manifest.ts';
@@ -109,7 +109,9 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   let feed: FeedStats;
   let handoff: Handoff;
   try {
-    feed = await writeFeeds(temp, loaded.model, site, renderer, writer);
+    // With the `.md` copies, each linked from the previous output where its bytes are the same.
+    const previous = options.noCache ? undefined : path.resolve(options.out);
+    feed = await writeFeeds(temp, loaded.model, site, renderer, writer, previous);
     if (problems.errors.length > known && !options.unchecked) {
       // done with `temp` before the caller removes it
       await Promise.all([linking.catch(() => {}), writer.close().catch(() => {})]);
@@ -117,7 +119,6 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     }
     renderer.keep();
     renderer.forget();
-    await writeMarkdownCopies(temp, site, writer, options.noCache ? undefined : path.resolve(options.out));
     // With no shared page to write, the writer ends once the copies are written: its thread's
     // heap, and what it was handed, are Astro's again while it renders.
     if (shared.shared === 0) writer.close().catch(() => {}); // awaited below

@@ -37,19 +37,17 @@ export function llmsTxt(brand: Brand, site: BrandSite, all: FeedEntry[]): string
 }
 
 /**
- * `llms-full.txt`: the same header, then every public article's `.md` copy (front matter and
- * all, so each article still says where it lives), in feed order, separated by a newline. Yields
- * the file piece by piece: at 25,000 pages it is hundreds of megabytes, which the writer streams
- * rather than holds.
+ * `llms-full.txt`: the same header (this), then every public article's `.md` copy (front matter
+ * and all, so each article still says where it lives), in feed order, each as `llmsFullPart`
+ * makes it. The writer streams it piece by piece: at 25,000 pages it is hundreds of megabytes.
  */
-export function* llmsFullTxt(brand: Brand, site: BrandSite, entries: FeedEntry[]): Generator<string> {
-  const copies = new Map(site.markdownCopies.map((c) => [c.url, c.markdown]));
-  yield header(brand);
-  for (const e of entries) {
-    if (!e.public) continue;
-    const copy = copies.get(urls.articleMarkdown(e.article.language, e.group.id));
-    if (copy !== undefined) yield `\n${copy()}`;
-  }
+export function llmsFullHead(brand: Brand): string {
+  return header(brand);
+}
+
+/** One article's part of `llms-full.txt`: its `.md` copy after a blank line. */
+export function llmsFullPart(copy: string): string {
+  return `\n${copy}`;
 }
 
 /** `# Name` and `> summary`: the hero's welcome in the default language, else the brand's name. */

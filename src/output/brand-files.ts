@@ -5,12 +5,11 @@ import type { Handoff } from '../integration/handoff.ts';
 import { dirs, fileOf, rootFiles, urls } from '../routing/layout.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
 import { escapeHtml } from './escape.ts';
-import type { FileWriter } from './writer.ts';
 import { linkOrCopy } from './link.ts';
 
 /**
- * Everything a brand's deploy folder needs besides the Astro pages and the Markdown copies
- * ({@link writeMarkdownCopies}): the assets its pages use, brand images and the generated favicons
+ * Everything a brand's deploy folder needs besides the Astro pages, the feeds and the Markdown
+ * copies (`feed-files.ts`): the assets its pages use, brand images and the generated favicons
  * and manifest, `sitemap.xml`, `robots.txt`, `CNAME` and `_redirects`. Private pages' assets go to
  * the private tree only.
  */
@@ -42,32 +41,6 @@ export async function writeBrandFiles(
     );
   }
   await fs.rm(shared, { recursive: true, force: true });
-}
-
-/**
- * The `.md` copy of every public article, for agents, in each brand's deploy folder, handed to
- * `writer` (written in its thread while the build goes on). A copy whose bytes the previous output
- * (`previous`, the folder this build replaces) holds already is linked from there.
- */
-export async function writeMarkdownCopies(
-  outDir: string,
-  site: SiteData,
-  writer: FileWriter,
-  previous?: string,
-): Promise<void> {
-  for (const brand of site.brands) {
-    const publicDir = dirs.public(outDir, brand.id);
-    const previousDir = previous && dirs.public(previous, brand.id);
-    // A hundred at a time: the texts made for a batch are the worker's once handed over.
-    for (let i = 0; i < brand.markdownCopies.length; i += 100)
-      await writer.write(
-        brand.markdownCopies.slice(i, i + 100).map(({ url, markdown }) => ({
-          file: path.join(publicDir, fileOf(url)),
-          text: markdown(),
-          previous: previousDir && path.join(previousDir, fileOf(url)),
-        })),
-      );
-  }
 }
 
 /** A script or style of Astro's bundle, which every page of a brand may load (images are per page). */

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Brand, Model } from '../content/model.ts';
 import { contentHash, feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
 import { ImageNames } from '../feed/images.ts';
-import { llmsFullTxt, llmsTxt } from '../feed/llms.ts';
+import { llmsFullHead, llmsFullPart, llmsTxt } from '../feed/llms.ts';
 import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/schema.ts';
-import { dirs, exportFiles, rootFiles } from '../routing/layout.ts';
+import { dirs, exportFiles, fileOf, rootFiles, urls } from '../routing/layout.ts';
+import { markdownCopy } from '../routing/pages/articles.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
 import { detokenize, newTokens, plain, type Tokens } from './tokens.ts';
-import { FileWriter } from './writer.ts';
+import { FileWriter, type FileToWrite } from './writer.ts';
 
 /** What writing the feeds cost, for the build's summary and the bench. */
 export interface FeedStats {
@@ -25,6 +26,8 @@ export interface FeedStats {
  * `llms-full.txt` at the brand's root, the full `knowledge.json` under its export folder, the
  * feed's JSON Schema once beside them, and the article images the feeds link to (public
  * articles' in the public tree, private ones' in the private tree, which only the gate serves).
+ * And each public article's `.md` copy, made once for `llms-full.txt` and its own file (linked
+ * from `previous`, the folder this build replaces, where that holds the very bytes).
  *
  * `renderer` must be the one the routing rendered the pages with, so each body is rendered once.
  * The feeds go to disk through `writer`, a megabyte at a time (by default in this thread; the
@@ -37,6 +40,7 @@ export async function writeFeeds(
   site: SiteData,
   renderer: ArticleRenderer,
   writer: FileWriter = new FileWriter({ thread: false }),
+  previous?: string,
 ): Promise<FeedStats> {
   const started = performance.now();
   const generatedAt = newestContent(model);
@@ -53,6 +57,7 @@ export async function writeFeeds(
       images,
       generatedAt,
       writer,
+      previous,
     });
     stats.bytes += made.bytes;
     stats.articles += made.articles;
@@ -106,6 +111,8 @@ interface FeedTools {
   images: ImageNames;
   generatedAt: string;
   writer: FileWriter;
+  /** The folder this build replaces, whose `.md` copies are linked where their bytes are the same. */
+  previous: string | undefined;
 }
 
 /** The feeds of a group of twins (`feedTwins`), or of one brand. */
@@ -114,7 +121,7 @@ async function writeTwinFeeds(
   model: Model,
   twins: BrandFeeds[],
   tokens: Tokens,
-  { renderer, images, generatedAt, writer }: FeedTools,
+  { renderer, images, generatedAt, writer, previous }: FeedTools,
 ): Promise<{ bytes: number; articles: number }> {
   const shared = twins.length > 1;
   // What the articles are made from: the brand's own, or the first twin's with tokens for its words.
@@ -144,6 +151,7 @@ async function writeTwinFeeds(
       return {
         twin,
         own,
+        words: { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, ''] },
         full: await FeedFile.open(
           text(path.join(dirs.export(outDir, twin.brand.id), rootFiles.feed)),
           own.full,
@@ -166,13 +174,12 @@ async function writeTwinFeeds(
         : JSON.stringify(inPublic) === JSON.stringify(inFull)
           ? json
           : FeedFile.json({ ...article, translations: inPublic });
-      for (const { twin, full, open } of feeds) {
+      for (const { twin, full, open, words } of feeds) {
         let mine = (text: string) => text;
         if (shared) {
-          const words = { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, ''] };
-          const markdown = detokenize(made.body.markdown, words);
-          words.words = [twin.brand.domain, twin.brand.id, contentHash(markdown)];
-          mine = (text) => detokenize(text, words);
+          const hash = contentHash(detokenize(made.body.markdown, words));
+          const withHash = { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, hash] };
+          mine = (text) => detokenize(text, withHash);
         }
         await full.add(mine(json));
         if (publicJson !== undefined) await open.add(mine(publicJson));
@@ -184,12 +191,6 @@ async function writeTwinFeeds(
   for (const { twin, own } of feeds) {
     const publicDir = dirs.public(outDir, twin.brand.id);
     await write(path.join(publicDir, rootFiles.llms), llmsTxt(twin.brand, twin.site, own.entries));
-    const llmsFull = new TextFile(path.join(publicDir, rootFiles.llmsFull), writer);
-    try {
-      for (const part of llmsFullTxt(twin.brand, twin.site, own.entries)) await llmsFull.push(part);
-    } finally {
-      await llmsFull.close();
-    }
     for (const { file, name, tree } of published.values()) {
       const to = path.join(
         dirs.assets(tree === 'public' ? publicDir : dirs.private(outDir, twin.brand.id)),
@@ -198,6 +199,48 @@ async function writeTwinFeeds(
       await fs.mkdir(path.dirname(to), { recursive: true });
       await fs.copyFile(file, to);
     }
+  }
+  // `llms-full.txt` and the `.md` copies, each copy made once (for twins, with tokens).
+  const copies = feeds.map(({ twin, words }) => {
+    const publicDir = dirs.public(outDir, twin.brand.id);
+    const previousDir = previous && dirs.public(previous, twin.brand.id);
+    return {
+      twin,
+      mine: (text: string) => (shared ? detokenize(text, words) : text),
+      llmsFull: new TextFile(path.join(publicDir, rootFiles.llmsFull), writer),
+      file: (url: string, text: string): FileToWrite => ({
+        file: path.join(publicDir, fileOf(url)),
+        text,
+        previous: previousDir && path.join(previousDir, fileOf(url)),
+      }),
+      batch: [] as FileToWrite[],
+      written: new Set<string>(),
+    };
+  });
+  const withCopy = new Set(first.site.markdownCopies.map((c) => c.url));
+  try {
+    for (const c of copies) await c.llmsFull.push(llmsFullHead(c.twin.brand));
+    for (const { article, group, public: inPublic } of plan.entries) {
+      const url = urls.articleMarkdown(article.language, group.id);
+      if (!inPublic || !withCopy.has(url)) continue;
+      const copy = markdownCopy(article, origin);
+      for (const c of copies) {
+        const text = c.mine(copy);
+        await c.llmsFull.push(llmsFullPart(text));
+        c.batch.push(c.file(url, text));
+        c.written.add(url);
+        // A hundred at a time: the texts of a batch are the writer thread's once handed over.
+        if (c.batch.length === 100) await writer.write(c.batch.splice(0));
+      }
+    }
+    for (const c of copies) {
+      // Copies the feed has no entry for (none so far) are written all the same.
+      for (const { url, markdown } of c.twin.site.markdownCopies)
+        if (!c.written.has(url)) c.batch.push(c.file(url, markdown()));
+      await writer.write(c.batch.splice(0));
+    }
+  } finally {
+    for (const c of copies) await c.llmsFull.close();
   }
   return { bytes, articles: plan.entries.length * twins.length };
 }

@@ -155,7 +155,7 @@ export function redirectPage(
  * written with its article links pointing at absolute URLs (an agent has no content tree to
  * resolve `refunds.md`).
  */
-function markdownCopy(article: Article, origin: string): string {
+export function markdownCopy(article: Article, origin: string): string {
   const url = origin + urls.article(article.language, article.id);
   const body = markdownCopyBody(article, (link) => origin + urls.article(link.targetLanguage, link.targetId));
   // One line: a line break in the description would let it forge lines of the copy.
