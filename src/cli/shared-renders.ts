@@ -12,10 +12,9 @@ import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
  * twin's pages are the prototype's with the tokens replaced by its own words.
  *
  * Why this is the same as rendering each twin: the templates only escape, join and compare the
- * words they are given, and a token (`tokens.ts`) is letters and digits, which no escaping changes,
- * and which no content holds. So where a
- * template writes a brand's word, the prototype holds the token, and where it writes anything else,
- * it is what every twin's page holds. Three things keep it so:
+ * words they are given, and a token (`tokens.ts`) is letters and digits, which no escaping changes
+ * and no content holds. So where a template writes a brand's word, the prototype holds the token,
+ * and where it writes anything else, it is what every twin's page holds. Three things keep it so:
  * - a word is shared only when escaping leaves it as it is (`plain`: no `& < > " ' \` or control
  *   characters), so the raw word is right in text, attributes, JSON and scripts alike;
  * - only fields whose templates write them as they are may differ (`MAY_DIFFER`); a twin whose

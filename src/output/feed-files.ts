@@ -1,7 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Brand, Model } from '../content/model.ts';
-import { contentHash, feedArticle, planFeeds, translationsIn, type ArticleContext } from '../feed/build.ts';
+import {
+  contentHash,
+  feedArticle,
+  planFeeds,
+  translationsIn,
+  type ArticleContext,
+  type FeedPlan,
+} from '../feed/build.ts';
 import { ImageNames } from '../feed/images.ts';
 import { llmsFullHead, llmsFullPart, llmsTxt } from '../feed/llms.ts';
 import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/schema.ts';
@@ -129,8 +136,8 @@ async function writeTwinFeeds(
   const brand = shared
     ? { ...first.brand, domain: tokens.token(DOMAIN), id: tokens.token(BRAND_ID) }
     : first.brand;
-  const origin = `https://${brand.domain}`;
-  const plan = planFeeds(model, brand, shared ? { ...first.site, origin } : first.site, generatedAt);
+  const origin = shared ? `https://${brand.domain}` : first.site.origin;
+  const plan = planFeeds(model, brand, { ...first.site, origin }, generatedAt);
   const publicEntries = plan.entries.filter((e) => e.public);
   const translations = { full: translationsIn(plan.entries), public: translationsIn(publicEntries) };
   // Images the articles show, each copied once per brand and tree below.
@@ -151,7 +158,7 @@ async function writeTwinFeeds(
       return {
         twin,
         own,
-        words: { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, ''] },
+        words: [twin.brand.domain, twin.brand.id, ''],
         full: await FeedFile.open(
           text(path.join(dirs.export(outDir, twin.brand.id), rootFiles.feed)),
           own.full,
@@ -177,7 +184,7 @@ async function writeTwinFeeds(
       for (const { twin, full, open, words } of feeds) {
         let mine = (text: string) => text;
         if (shared) {
-          const hash = contentHash(detokenize(made.body.markdown, words));
+          const hash = contentHash(detokenize(made.body.markdown, { prefix: tokens.prefix, words }));
           const withHash = { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, hash] };
           mine = (text) => detokenize(text, withHash);
         }
@@ -200,13 +207,31 @@ async function writeTwinFeeds(
       await fs.copyFile(file, to);
     }
   }
-  // `llms-full.txt` and the `.md` copies, each copy made once (for twins, with tokens).
-  const copies = feeds.map(({ twin, words }) => {
+  await writeCopies(outDir, plan, origin, feeds, shared ? tokens.prefix : undefined, writer, previous);
+  return { bytes, articles: plan.entries.length * twins.length };
+}
+
+/**
+ * `llms-full.txt` and the `.md` copies of a group of twins (or one brand): each copy made once (by
+ * `origin`; with `prefix`, that of the twins' tokens, each twin's is that with its own words) and
+ * written both into `llms-full.txt` and as its own file, linked from `previous` (the folder this
+ * build replaces) where that holds the very bytes.
+ */
+async function writeCopies(
+  outDir: string,
+  plan: FeedPlan,
+  origin: string,
+  twins: { twin: BrandFeeds; words: string[] }[],
+  prefix: string | undefined,
+  writer: FileWriter,
+  previous: string | undefined,
+): Promise<void> {
+  const copies = twins.map(({ twin, words }) => {
     const publicDir = dirs.public(outDir, twin.brand.id);
     const previousDir = previous && dirs.public(previous, twin.brand.id);
     return {
       twin,
-      mine: (text: string) => (shared ? detokenize(text, words) : text),
+      mine: (text: string) => (prefix ? detokenize(text, { prefix, words }) : text),
       llmsFull: new TextFile(path.join(publicDir, rootFiles.llmsFull), writer),
       file: (url: string, text: string): FileToWrite => ({
         file: path.join(publicDir, fileOf(url)),
@@ -217,7 +242,7 @@ async function writeTwinFeeds(
       written: new Set<string>(),
     };
   });
-  const withCopy = new Set(first.site.markdownCopies.map((c) => c.url));
+  const withCopy = new Set(twins[0]!.twin.site.markdownCopies.map((c) => c.url));
   try {
     for (const c of copies) await c.llmsFull.push(llmsFullHead(c.twin.brand));
     for (const { article, group, public: inPublic } of plan.entries) {
@@ -242,7 +267,6 @@ async function writeTwinFeeds(
   } finally {
     for (const c of copies) await c.llmsFull.close();
   }
-  return { bytes, articles: plan.entries.length * twins.length };
 }
 
 /**

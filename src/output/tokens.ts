@@ -39,7 +39,10 @@ export interface Words {
 /** The rest of a token, after its prefix. */
 const TOKEN_END = /^\d{4}z/;
 
-/** `text` with each token replaced by its word. (Splitting at the tokens' prefix took half the time of a regular expression's replace.) */
+/**
+ * `text` with each token replaced by its word. (Splitting at the tokens' prefix took half the time
+ * of a regular expression's replace.)
+ */
 export function detokenize(text: string, { prefix, words }: Words): string {
   const parts = text.split(prefix);
   let out = parts[0]!;
@@ -53,8 +56,9 @@ export function detokenize(text: string, { prefix, words }: Words): string {
 }
 
 /**
- * Whether `text` still holds part of a token (after `detokenize`): code of ours changed one (upper-cased
- * it, say), so the text is not what the brand's own would be. A bug to report, not a content problem.
+ * Whether `text` still holds part of a token (after `detokenize`): code of ours changed one
+ * (upper-cased it, say), so the text is not what the brand's own would be. A bug to report, not a
+ * content problem.
  */
 export function leftover(text: string, prefix: string): boolean {
   let pattern = leftovers.get(prefix);
