@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newTokens } from '../src/output/tokens.ts';
+import { searchInputHash } from '../src/search/input.ts';
 import { FileWriter } from '../src/output/writer.ts';
 
 /**
@@ -45,6 +47,28 @@ describe('the writer thread', () => {
     await writer.close();
     expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}');
     expect(fs.readFileSync(path.join(dir, 'page.html'), 'utf8')).toBe('<b>Brand 2</b>');
+  });
+
+  it("keeps the page cache's hashes of the pages it writes, with their words in, in a thread or not", async () => {
+    for (const thread of [true, false]) {
+      const writer = new FileWriter({ thread });
+      const tokens = newTokens();
+      const file = path.join(dir, `hashed-${thread}/en/articles/x/index.html`);
+      const html = `<html lang="en"><h1>${tokens.token(0)} – Ünited</h1><article data-pagefind-body>Text</article></html>`;
+      const words = { prefix: tokens.prefix, words: ['Acme'] };
+      await writer.write([
+        { file, text: html, words, page: true },
+        { file: `${file}.md`, text: 'not a page' },
+      ]);
+      await writer.close();
+      const bytes = fs.readFileSync(file);
+      expect(bytes.toString('utf8')).toContain('<h1>Acme – Ünited</h1>');
+      expect([...writer.hashes.keys()]).toEqual([file]);
+      expect(writer.hashes.get(file)).toEqual({
+        sha: createHash('sha256').update(bytes).digest('hex'),
+        search: searchInputHash(bytes.toString('utf8')),
+      });
+    }
   });
 
   it('says so when a file cannot be written, at close', async () => {

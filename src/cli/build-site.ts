@@ -146,7 +146,7 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
   await writer.close();
   await linking;
   cache.restore(temp, reused, handoff);
-  cache.write(temp, site, handoff.rendered);
+  cache.write(temp, site, handoff.rendered, writer.hashes);
   clock.start('brandFiles');
   await writeBrandFiles(temp, site, handoff.usedAssets);
   await writeGateManifests(temp, site, handoff);

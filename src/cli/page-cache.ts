@@ -7,7 +7,7 @@ import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy, linkOrCopyAsync } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
-import { searchInputHash } from '../search/input.ts';
+import { searchInputHash, type PageHashes } from '../search/input.ts';
 import { codeVersion } from './build-stamp.ts';
 
 /**
@@ -169,9 +169,15 @@ export class PageCache {
 
   /**
    * Writes this build's manifest into `temp`: every page's key, the hash of its HTML as written,
-   * and what its render recorded, this time (`rendered`, by output file) or the last.
+   * and what its render recorded, this time (`rendered`, by output file) or the last. `written`
+   * has the hashes of pages whose writer made them (by path in `temp`: see `FileWriter.hashes`).
    */
-  write(temp: string, site: SiteData, rendered: Handoff['rendered']): void {
+  write(
+    temp: string,
+    site: SiteData,
+    rendered: Handoff['rendered'],
+    written: ReadonlyMap<string, PageHashes> = new Map(),
+  ): void {
     const scripts: string[] = [];
     const numbers = new Map<string, number>();
     const number = (text: string) => {
@@ -185,10 +191,12 @@ export class PageCache {
         const file = treeFile(brand.id, page.private, page.url);
         const key = this.#keys.get(page);
         const before = this.#previous?.pages[file];
-        // A copied page's bytes were checked against the hash recorded for them; a rendered one is read.
-        const bytes = this.#reused.has(file) ? undefined : readOr(path.join(temp, file));
-        const hash = bytes ? sha(bytes) : this.#reused.has(file) ? before?.sha : undefined;
-        const search = bytes ? searchInputHash(bytes.toString('utf8')) : before?.search;
+        // A copied page's bytes were checked against the hash recorded for them; one the writer
+        // thread wrote was hashed there; one Astro rendered is read.
+        const known = this.#reused.has(file) ? undefined : written.get(path.join(temp, file));
+        const bytes = this.#reused.has(file) || known ? undefined : readOr(path.join(temp, file));
+        const hash = bytes ? sha(bytes) : (known?.sha ?? (this.#reused.has(file) ? before?.sha : undefined));
+        const search = bytes ? searchInputHash(bytes.toString('utf8')) : (known?.search ?? before?.search);
         if (!hash || !key || search === undefined) continue;
         const made = rendered.get(file);
         const texts = made

@@ -207,7 +207,7 @@ async function finish(
         throw new Error(
           `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
         );
-    } else others.push({ file: path.join(temp, file), text: html, words: twin.words });
+    } else others.push({ file: path.join(temp, file), text: html, words: twin.words, page: true });
     const scripts = new Set([...(made?.scripts ?? [])].map((s) => detokenize(s, twin.words)));
     const assets = new Set(made?.assets ?? []);
     handoff.rendered.set(file, { assets, scripts });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { pageHashes, type PageHashes } from '../search/input.ts';
 import { detokenize } from './tokens.ts';
 import { linkOrCopy } from './link.ts';
 import type { FileToWrite } from './writer.ts';
@@ -10,17 +11,20 @@ import type { FileToWrite } from './writer.ts';
  * text with its tokens replaced by the file's words (`tokens.ts`). A file whose
  * `previous` (the same file in the previous output) holds its very bytes is linked from there:
  * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
- * changes one of thousands.
+ * changes one of thousands. Returns the page cache's hashes of each `page` written, by file.
  */
-export function writeFiles(files: FileToWrite[], made: Set<string>): void {
-  for (const { file, previous, words, append, ...given } of files) {
+export function writeFiles(files: FileToWrite[], made: Set<string>): [string, PageHashes][] {
+  const hashes: [string, PageHashes][] = [];
+  for (const { file, previous, words, append, page, ...given } of files) {
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
     const text = words ? detokenize(given.text, words) : given.text;
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
     else fs.writeFileSync(file, text, append ? { flag: 'a' } : undefined);
+    if (page) hashes.push([file, pageHashes(text)]);
   }
+  return hashes;
 }
 
 /** Whether `file` exists and holds `text` as UTF-8. */
@@ -37,15 +41,14 @@ function sameBytes(file: string, text: string): boolean {
 /** What `FileWriter` starts its thread with, so the thread knows it is one (see below). */
 export const WRITER_THREAD = { signpostWriter: true };
 
-// `FileWriter`'s thread (not any thread that imports `writeFiles`): answers each batch with `{}`,
-// or `{ error }` for the first failure.
+// `FileWriter`'s thread (not any thread that imports `writeFiles`): answers each batch with the
+// hashes of its pages (`{ hashes }`), or `{ error }` for the first failure.
 if (parentPort && (workerData as typeof WRITER_THREAD | undefined)?.signpostWriter) {
   const port = parentPort;
   const made = new Set<string>();
   port.on('message', (files: FileToWrite[]) => {
     try {
-      writeFiles(files, made);
-      port.postMessage({});
+      port.postMessage({ hashes: writeFiles(files, made) });
     } catch (error) {
       port.postMessage({ error: error instanceof Error ? error.message : String(error) });
     }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { PageHashes } from '../search/input.ts';
 import type { Words } from './tokens.ts';
 import { WRITER_THREAD, writeFiles } from './writer-worker.ts';
 
@@ -11,6 +12,8 @@ export interface FileToWrite {
   append?: boolean | undefined;
   /** `text` holds tokens (`tokens.ts`): each becomes its word, in the thread. */
   words?: Words | undefined;
+  /** A page: the page cache's hashes of what is written are kept in `FileWriter.hashes`. */
+  page?: boolean | undefined;
 }
 
 /**
@@ -41,12 +44,18 @@ export class FileWriter {
   #waiting: (() => void)[] = [];
   #failed: Error | undefined;
   #closed: Promise<void> | undefined;
+  /**
+   * By file, the page cache's hashes of each `page` written (`page-cache.ts`): made where the text
+   * is, so the page cache need not read those pages back.
+   */
+  readonly hashes = new Map<string, PageHashes>();
 
   constructor({ thread = true } = {}) {
     if (!thread) return;
     this.#worker = new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: WRITER_THREAD });
-    this.#worker.on('message', (message: { error?: string }) => {
+    this.#worker.on('message', (message: { error?: string; hashes?: [string, PageHashes][] }) => {
       if (message.error) this.#failed ??= new Error(message.error);
+      for (const [file, hashes] of message.hashes ?? []) this.hashes.set(file, hashes);
       this.#pendingChars -= this.#pending.shift() ?? 0;
       this.#wakeAll();
     });
@@ -60,7 +69,10 @@ export class FileWriter {
     if (this.#failed) throw this.#failed;
     if (files.length === 0) return;
     if (this.#closed) throw new Error('FileWriter: written to after close');
-    if (!this.#worker) return writeFiles(files, this.#made);
+    if (!this.#worker) {
+      for (const [file, hashes] of writeFiles(files, this.#made)) this.hashes.set(file, hashes);
+      return;
+    }
     const chars = files.reduce((n, f) => n + f.text.length, 0);
     this.#worker.postMessage(files);
     this.#pending.push(chars);

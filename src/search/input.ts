@@ -29,3 +29,14 @@ export function pageSearchInput(html: string): string {
 export function searchInputHash(html: string): string {
   return createHash('sha256').update(pageSearchInput(html)).digest('hex');
 }
+
+/** What the page cache keeps of a page as written (`page-cache.ts`): its bytes' SHA-256 and `searchInputHash`. */
+export interface PageHashes {
+  sha: string;
+  search: string;
+}
+
+/** `PageHashes` of a page's HTML as written (UTF-8). */
+export function pageHashes(html: string): PageHashes {
+  return { sha: createHash('sha256').update(html).digest('hex'), search: searchInputHash(html) };
+}
