@@ -111,11 +111,14 @@ export function shareRenders(site: SiteData, render: SiteData): SharedRenders {
       const wanting = twins.filter((t) => toRender.get(t.brand.id)?.has(key));
       if (wanting.length < 2) continue; // one twin alone gains nothing from a prototype
       const json = JSON.stringify(page);
-      // Each twin's route data for the page, as JSON once (the first brand's is `json`).
+      // Each other twin's route data for the page, as JSON once (the first brand's is `json`).
       const theirs = new Map(
-        wanting.map((t) => [t, t.brand === leader ? json : JSON.stringify(t.pages.get(key))]),
+        wanting.filter((t) => t.brand !== leader).map((t) => [t, JSON.stringify(t.pages.get(key))]),
       );
-      const takes = (prototype: string) => (t: Twin) => theirs.get(t) === detokenize(prototype, t.words);
+      // The first brand takes its prototype by construction: its words became the tokens, and no
+      // text holds a token of this build (`tokens.ts`).
+      const takes = (prototype: string) => (t: Twin) =>
+        t.brand === leader || theirs.get(t) === detokenize(prototype, t.words);
       // The URL words alone first: an article that names the brand in its text is still the same
       // article. Not where a string of the page is another word whole: a template may compare
       // the two (a page titled as the brand is not suffixed with its name, `HeadMeta`).
