@@ -30,7 +30,10 @@ export function searchInputHash(html: string): string {
   return createHash('sha256').update(pageSearchInput(html)).digest('hex');
 }
 
-/** What the page cache keeps of a page as written (`page-cache.ts`): its bytes' SHA-256 and `searchInputHash`. */
+/**
+ * What the page cache keeps of a page as written (`page-cache.ts`): its bytes' SHA-256 and its
+ * `searchInputHash`.
+ */
 export interface PageHashes {
   sha: string;
   search: string;
