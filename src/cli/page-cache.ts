@@ -193,19 +193,18 @@ export class PageCache {
         const before = this.#previous?.pages[file];
         // A copied page's bytes were checked against the hash recorded for them; one the writer
         // thread wrote was hashed there; one Astro rendered is read.
-        const known = this.#reused.has(file) ? undefined : written.get(path.join(temp, file));
-        const bytes = this.#reused.has(file) || known ? undefined : readOr(path.join(temp, file));
-        const hash = bytes ? sha(bytes) : (known?.sha ?? (this.#reused.has(file) ? before?.sha : undefined));
-        const search = bytes ? searchInputHash(bytes.toString('utf8')) : (known?.search ?? before?.search);
-        if (!hash || !key || search === undefined) continue;
+        const hashes = this.#reused.has(file)
+          ? before
+          : (written.get(path.join(temp, file)) ?? readHashes(path.join(temp, file)));
+        if (!hashes || !key) continue;
         const made = rendered.get(file);
         const texts = made
           ? [...made.scripts]
           : (before?.scripts ?? []).map((i) => this.#previous!.scripts[i]!);
         pages[file] = {
           key,
-          sha: hash,
-          search,
+          sha: hashes.sha,
+          search: hashes.search,
           assets: [...(made?.assets ?? before?.assets ?? [])].sort(),
           scripts: texts.map(number),
         };
@@ -263,6 +262,12 @@ function readOr(file: string): Buffer | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `PageHashes` of a file as written, if it is there. */
+function readHashes(file: string): PageHashes | undefined {
+  const bytes = readOr(file);
+  return bytes && { sha: sha(bytes), search: searchInputHash(bytes.toString('utf8')) };
 }
 
 function readdirOr(dir: string): string[] {

@@ -11,9 +11,9 @@ import {
 } from '../feed/build.ts';
 import { ImageNames } from '../feed/images.ts';
 import { llmsFullHead, llmsFullPart, llmsTxt } from '../feed/llms.ts';
+import { markdownCopy } from '../feed/markdown-copy.ts';
 import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/schema.ts';
 import { dirs, exportFiles, fileOf, rootFiles, urls } from '../routing/layout.ts';
-import { markdownCopy } from '../routing/pages/articles.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
 import { detokenize, newTokens, plain, type Tokens } from './tokens.ts';
@@ -152,7 +152,8 @@ async function writeTwinFeeds(
   };
   const feeds = await Promise.all(
     twins.map(async (twin) => {
-      const own = planFeeds(model, twin.brand, twin.site, generatedAt);
+      // A brand alone is its own plan; a twin's heads name it, not the tokens.
+      const own = shared ? planFeeds(model, twin.brand, twin.site, generatedAt) : plan;
       const publicDir = dirs.public(outDir, twin.brand.id);
       const text = (file: string) => new TextFile(file, writer);
       return {
@@ -239,10 +240,11 @@ async function writeCopies(
         previous: previousDir && path.join(previousDir, fileOf(url)),
       }),
       batch: [] as FileToWrite[],
-      written: new Set<string>(),
     };
   });
-  const withCopy = new Set(twins[0]!.twin.site.markdownCopies.map((c) => c.url));
+  // The routing's copies (`markdownCopies`) are the public feed's articles (both `inPublicFeed`),
+  // here in feed order.
+  const withCopy = new Set(twins[0]!.twin.site.markdownCopies);
   try {
     for (const c of copies) await c.llmsFull.push(llmsFullHead(c.twin.brand));
     for (const { article, group, public: inPublic } of plan.entries) {
@@ -253,17 +255,11 @@ async function writeCopies(
         const text = c.mine(copy);
         await c.llmsFull.push(llmsFullPart(text));
         c.batch.push(c.file(url, text));
-        c.written.add(url);
         // A hundred at a time: the texts of a batch are the writer thread's once handed over.
         if (c.batch.length === 100) await writer.write(c.batch.splice(0));
       }
     }
-    for (const c of copies) {
-      // Copies the feed has no entry for (none so far) are written all the same.
-      for (const { url, markdown } of c.twin.site.markdownCopies)
-        if (!c.written.has(url)) c.batch.push(c.file(url, markdown()));
-      await writer.write(c.batch.splice(0));
-    }
+    for (const c of copies) await writer.write(c.batch.splice(0));
   } finally {
     for (const c of copies) await c.llmsFull.close();
   }

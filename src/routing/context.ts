@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CheckedImage } from '../content/brand-images.ts';
-import type { Article, Brand, Collection, Model } from '../content/model.ts';
+import type { Article, Brand, Collection, HelpCenter, Model } from '../content/model.ts';
 import { uiStrings } from '../i18n/index.ts';
 import { languageName } from '../i18n/languages.ts';
 import { directionOf } from '../schemas/index.ts';
@@ -8,6 +8,12 @@ import { urls } from './layout.ts';
 import type { ArticleRenderer } from './render.ts';
 import type { ArticleSummary, CollectionCard, LanguageOption, Link } from './types.ts';
 import { listedCounts, pageNoindex, type Mode, type VisibilityScope } from './visibility.ts';
+
+/**
+ * Related articles computed for a `computeSite`, by help center, then by language and count (the
+ * key `articlePages` makes), each article id's related ids.
+ */
+export type RelatedArticles = Map<HelpCenter, Map<string, Map<string, string[]>>>;
 
 /**
  * What every page builder of one brand shares, computed once: which collections are listed in
@@ -37,7 +43,7 @@ export class BrandContext {
     brand: Brand,
     mode: Mode,
     renderer: ArticleRenderer,
-    related = new Map<object, Map<string, Map<string, string[]>>>(),
+    related: RelatedArticles = new Map(),
   ) {
     this.model = model;
     let mine = related.get(brand.helpCenter);

@@ -1,6 +1,6 @@
 import type { Model } from '../content/model.ts';
 import { Problems } from '../content/problems.ts';
-import { BrandContext } from './context.ts';
+import { BrandContext, type RelatedArticles } from './context.ts';
 import { searchIndexParts, urls } from './layout.ts';
 import { articlePages } from './pages/articles.ts';
 import { brandChrome, brandFonts, brandHero, brandImages } from './pages/brand.ts';
@@ -41,7 +41,7 @@ export async function computeSite(
   const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts, options.renders);
   const sites: BrandSite[] = [];
   // Related articles, computed once per help center for every brand that publishes it.
-  const related = new Map<object, Map<string, Map<string, string[]>>>();
+  const related: RelatedArticles = new Map();
   for (const brand of brands)
     sites.push(
       await computeBrand(

@@ -58,10 +58,10 @@ export interface BrandSite {
   /** Former article URLs and where they went. */
   redirects: { from: string; to: string }[];
   /**
-   * Article Markdown copies for agents: URL → Markdown, made when asked (each time), so the route
-   * data does not hold a second copy of every body for the whole build (~12 MB at 1,000 × 3).
+   * URLs of the articles' Markdown copies for agents. The feeds' writer makes each copy
+   * (`markdownCopy`) as it writes it, so the route data holds no second copy of every body.
    */
-  markdownCopies: { url: string; markdown: () => string }[];
+  markdownCopies: string[];
 }
 
 export interface BrandImages {

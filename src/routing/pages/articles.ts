@@ -1,6 +1,4 @@
-import { stringify } from 'yaml';
 import type { Article, ArticleGroup } from '../../content/model.ts';
-import { markdownCopyBody } from '../../markdown/article.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
 import { computeRelated } from '../related.ts';
@@ -107,11 +105,7 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
       out.redirects.push(...redirect.redirects);
       out.pages.push(redirect.page);
     }
-    if (seen.publicFeed)
-      out.markdownCopies.push({
-        url: urls.articleMarkdown(lang, group.id),
-        markdown: () => markdownCopy(article, ctx.origin),
-      });
+    if (seen.publicFeed) out.markdownCopies.push(urls.articleMarkdown(lang, group.id));
   }
   return out;
 }
@@ -147,35 +141,4 @@ export function redirectPage(
       to,
     },
   };
-}
-
-/**
- * The `.md` copy agents read: YAML front matter (`url`, `title`, `language`, `updated`) for tools
- * that want fields rather than prose, then title, summary, source URL, and the Markdown as
- * written with its article links pointing at absolute URLs (an agent has no content tree to
- * resolve `refunds.md`).
- */
-export function markdownCopy(article: Article, origin: string): string {
-  const url = origin + urls.article(article.language, article.id);
-  const body = markdownCopyBody(article, (link) => origin + urls.article(link.targetLanguage, link.targetId));
-  // One line: a line break in the description would let it forge lines of the copy.
-  const description = article.description
-    ? `\n> ${article.description.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')}\n`
-    : '';
-  return `${frontMatter(url, article)}# ${article.title}\n${description}\nSource: ${url}\n\n${body}\n`;
-}
-
-/**
- * The copy's front matter. The `yaml` package quotes what needs quoting; every value is
- * double-quoted besides, so a title such as `No` or `2024-01-01` reads back as text in YAML 1.1
- * parsers too, and a title holding `---` or a line break cannot end the block early.
- */
-function frontMatter(url: string, article: Article): string {
-  const fields = {
-    url,
-    title: article.title,
-    language: article.language,
-    updated: article.updated.toISOString(),
-  };
-  return `---\n${stringify(fields, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 })}---\n`;
 }
