@@ -71,6 +71,22 @@ describe('the writer thread', () => {
     }
   });
 
+  it('writes no page in which a template changed a token, and says so at close', async () => {
+    for (const thread of [true, false]) {
+      const writer = new FileWriter({ thread });
+      const tokens = newTokens();
+      const file = path.join(dir, `changed-${thread}/index.html`);
+      const words = { prefix: tokens.prefix, words: ['Acme'] };
+      // As a template that upper-cased the brand's name would leave it.
+      const page = { file, text: `<h1>${tokens.token(0).toUpperCase()}</h1>`, words, page: true };
+      if (thread) {
+        await writer.write([page]);
+        await expect(writer.close()).rejects.toThrow(/a template changed a brand's word/);
+      } else await expect(writer.write([page])).rejects.toThrow(/a template changed a brand's word/);
+      expect(fs.existsSync(file)).toBe(false);
+    }
+  });
+
   it('says so when a file cannot be written, at close', async () => {
     const writer = new FileWriter();
     fs.writeFileSync(path.join(dir, 'a-file'), '');

@@ -242,7 +242,8 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
 
 /**
  * The prerenderer's `render`, through which a page rendered once for brands that differ only in
- * words (`shared-renders.ts`) becomes each brand's: Astro writes what it returns.
+ * words (`shared-renders.ts`) becomes each brand's: the finisher has every brand's file written,
+ * and Astro, given a response without a body, writes none.
  */
 function renderShared(target: AstroPrerenderer): AstroPrerenderer['render'] {
   return async (request, options) => {
@@ -250,9 +251,9 @@ function renderShared(target: AstroPrerenderer): AstroPrerenderer['render'] {
     const response = result instanceof Response ? result : result.response;
     const finish = receiveHandoff().shared?.finisher(new URL(request.url).pathname);
     if (!finish || !response.body) return result;
-    const html = await finish(await response.text());
-    const rewritten = new Response(html, { status: response.status, headers: response.headers });
-    return result instanceof Response ? rewritten : { ...result, response: rewritten };
+    await finish(await response.text());
+    const written = new Response(null, { status: response.status, headers: response.headers });
+    return result instanceof Response ? written : { ...result, response: written };
   };
 }
 

@@ -29,12 +29,12 @@ export interface Handoff {
   /**
    * Build: the pages rendered once for brands that differ only in words (`shared-renders.ts`).
    * `treeOf` names the brand whose tree such a page is rendered into; the `finisher` of its route
-   * takes the HTML rendered there and gives what that brand's file holds (after writing the others').
+   * takes the HTML rendered there and has every brand's file written (Astro writes none).
    */
   shared?:
     | {
         treeOf(page: PageData): string | undefined;
-        finisher(route: string): ((html: string) => Promise<string>) | undefined;
+        finisher(route: string): ((html: string) => Promise<void>) | undefined;
       }
     | undefined;
 }

@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pageHashes, type PageHashes } from '../search/input.ts';
-import { detokenize } from './tokens.ts';
+import { detokenize, leftover } from './tokens.ts';
 import { linkOrCopy } from './link.ts';
 import type { FileToWrite } from './writer.ts';
 
 /**
  * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
- * text with its tokens replaced by the file's words (`tokens.ts`). A file whose
- * `previous` (the same file in the previous output) holds its very bytes is linked from there:
+ * text with its tokens replaced by the file's words (`tokens.ts`); a page with any part of a token
+ * left is not written, and the batch fails. A file whose `previous` (the same file in the
+ * previous output) holds its very bytes is linked from there:
  * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
  * changes one of thousands. Returns the page cache's hashes of each `page` written, by file.
  */
@@ -20,6 +21,11 @@ export function writeFiles(files: FileToWrite[], made: Set<string>): [string, Pa
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
     const text = words ? detokenize(given.text, words) : given.text;
+    // A template that changed a token (upper-cased it, say) would leave part of it in a page.
+    if (page && words && leftover(text, words.prefix))
+      throw new Error(
+        `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
+      );
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
     else fs.writeFileSync(file, text, append ? { flag: 'a' } : undefined);
     if (page) hashes.push([file, pageHashes(text)]);
