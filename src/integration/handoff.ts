@@ -37,6 +37,11 @@ export interface Handoff {
         finisher(route: string): ((html: string) => Promise<void>) | undefined;
       }
     | undefined;
+  /**
+   * Build: who writes the page rendered at a route (its pathname) instead of Astro, which then
+   * writes nothing for it: a shared render's finisher, or the writer thread. Undefined: Astro.
+   */
+  writePage?: ((route: string) => ((html: string) => Promise<void>) | undefined) | undefined;
 }
 
 /**
