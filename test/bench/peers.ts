@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setAside } from './aside.ts';
 import { runTree, type TreeRun } from './process-tree.ts';
 import { findPage, folderBytes, pageWeight, type PageWeight } from './weight.ts';
 
@@ -133,7 +134,7 @@ export const collections = { docs: defineCollection({ loader: docsLoader(), sche
     },
     async build(article) {
       const dist = path.join(dir, 'dist');
-      fs.rmSync(dist, { recursive: true, force: true });
+      setAside(dist);
       const run = checked(
         await runTree(
           process.execPath,
@@ -238,7 +239,7 @@ ${languages}`,
     },
     async build(article) {
       const out = path.join(dir, 'public');
-      fs.rmSync(out, { recursive: true, force: true });
+      setAside(out);
       // One shell, so the tree (and the wall time) holds both steps.
       const run = checked(
         await runTree(

@@ -14,7 +14,8 @@
  * the same help center with the first brand alone, and the line carries the ratio of B brands to
  * one (`brands_over_one`). Image caches stay as the previous run left them, for every tool alike:
  * the first run is cold, the others warm, as on a CI that keeps them. Each build starts on a quiet
- * disk (`settle`).
+ * disk (`settle`), into a folder of its own: the previous run's output is set aside, and deleted
+ * once the bench is done (`aside.ts`).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dirs, urls } from '../../src/routing/layout.ts';
 import { renderPackOf } from '../../src/markdown/render-cache.ts';
+import { removeSetAside, setAside } from './aside.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
 import { median } from './median.ts';
 import { hugo, starlight, STARLIGHT_PINS, type Peer, type PeerRun } from './peers.ts';
@@ -136,6 +138,7 @@ async function settle(work: string): Promise<void> {
 }
 
 async function buildSignpost(content: string, out: string, brand: string, article: string, lang: string) {
+  setAside(out);
   await settle(path.dirname(out));
   const run = await runTree(
     process.execPath,
@@ -436,6 +439,7 @@ async function bench(): Promise<void> {
           `run by run ${brandRatio.runs.map((r) => `${r.toFixed(2)}×`).join(', ')}).`,
       );
   } finally {
+    removeSetAside();
     if (values.keep) console.error(`bench: kept ${work}`);
     else {
       fs.rmSync(work, { recursive: true, force: true });
