@@ -135,8 +135,8 @@ export async function buildSite(options: SiteBuildOptions, temp: string, before:
     handoff.shared = shared.handoff(temp, handoff, writer);
     // With a thread, the writer writes every page Astro renders, as it renders the next: Astro's
     // own writes went through libuv's threads from the build's thread, and the page cache then read
-    // each page back for its hashes (1,000 × 3, by turns: render 1.9–2.1 s against 2.4–2.5 s, page
-    // cache 0.03–0.04 s against 0.32–0.34 s).
+    // each page back for its hashes (1,000 × 3, by turns: render 1.9–2.7 s against 2.4–3.1 s, page
+    // cache 0.03–0.23 s against 0.32–0.47 s).
     handoff.writePage = (route) =>
       handoff.shared?.finisher(route) ??
       (writer.threaded

@@ -10,9 +10,9 @@ import type { FileToWrite } from './writer.ts';
  * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
  * text with its tokens replaced by the file's words (`tokens.ts`); a page with any part of a token
  * left is not written, and the batch fails. A file whose `previous` (the same file in the
- * previous output) holds its very bytes is linked from there:
- * reading and comparing is a fraction of writing on a slow disk, and a one-article rebuild
- * changes one of thousands. Returns the page cache's hashes of each `page` written, by file.
+ * previous output) holds its very bytes is linked from there: reading and comparing is a fraction
+ * of writing on a slow disk, and a one-article rebuild changes one of thousands. Returns the page
+ * cache's hashes of each `page` written, by file.
  */
 export function writeFiles(files: FileToWrite[], made: Set<string>): [string, PageHashes][] {
   const hashes: [string, PageHashes][] = [];
