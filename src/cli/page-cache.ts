@@ -7,7 +7,7 @@ import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy, linkOrCopyAsync } from '../output/link.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
-import { searchInputHash, type PageHashes } from '../search/input.ts';
+import { pageHashes, type PageHashes } from '../search/input.ts';
 import { codeVersion } from './build-stamp.ts';
 
 /**
@@ -264,10 +264,10 @@ function readOr(file: string): Buffer | undefined {
   }
 }
 
-/** `PageHashes` of a file as written, if it is there. */
+/** `PageHashes` of a file as written, if it is there (the same as the writer thread's of its text). */
 function readHashes(file: string): PageHashes | undefined {
   const bytes = readOr(file);
-  return bytes && { sha: sha(bytes), search: searchInputHash(bytes.toString('utf8')) };
+  return bytes && pageHashes(bytes.toString('utf8'));
 }
 
 function readdirOr(dir: string): string[] {
