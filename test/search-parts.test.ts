@@ -337,3 +337,45 @@ describe('SIGNPOST_SEARCH_PAGES_PER_PASS', () => {
     );
   }, 300_000);
 });
+
+describe('SIGNPOST_SEARCH_PASSES', () => {
+  it('one pass at a time writes the very indexes that passes side by side write, every brand, public and private', async () => {
+    const out = path.join(copy.root, 'one-pass-at-a-time');
+    const alone = await runCli(
+      ['build', '--content', copy.content, '--out', out],
+      { ...ENV, SIGNPOST_SEARCH_PASSES: '1' },
+      180_000,
+    );
+    expect(alone.code, alone.stdout + alone.stderr).toBe(0);
+    // The split build ran its passes side by side: several languages, each in several parts, and
+    // the private indexes, all far below a full pass.
+    const indexes = (dist: string) =>
+      filesUnder(dist)
+        .filter((file) => file.endsWith('/pagefind-entry.json'))
+        .map((file) => path.dirname(file))
+        .sort();
+    const folders = indexes(split);
+    expect(folders.filter((folder) => folder.startsWith('_private/')).length).toBeGreaterThan(0);
+    expect(folders.filter((folder) => /\/part-/.test(folder)).length).toBeGreaterThan(LANGUAGES.length);
+    expect(indexes(out)).toEqual(folders);
+    for (const folder of folders)
+      expect(fingerprint(path.join(out, folder)), folder).toEqual(fingerprint(path.join(split, folder)));
+    // Nothing but the indexes: no folder a pass wrote beside the bundle is left.
+    expect(fs.readdirSync(path.join(split, 'acme')).filter((name) => name.startsWith('pagefind.'))).toEqual(
+      [],
+    );
+  }, 300_000);
+
+  it('set to something other than a whole number above 0 stops the build with one line, before anything is built', async () => {
+    const out = path.join(copy.root, 'bad-passes');
+    const result = await runCli(['build', '--content', copy.content, '--out', out], {
+      SIGNPOST_SEARCH_PASSES: '0',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim()).toBe(
+      'build stopped: SIGNPOST_SEARCH_PASSES is "0"; set it to a whole number of passes above 0, or unset it',
+    );
+    expect(result.stderr).toBe('');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});

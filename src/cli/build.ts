@@ -61,14 +61,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.out);
   clock.start('outputSwap');
   removeLeftovers(outDir);
-  const perPass = process.env[SEARCH_PAGES_PER_PASS];
-  const searchPagesPerPass = perPass === undefined || perPass === '' ? undefined : Number(perPass);
-  if (searchPagesPerPass !== undefined && !(Number.isInteger(searchPagesPerPass) && searchPagesPerPass > 0)) {
-    console.log(
-      `build stopped: ${SEARCH_PAGES_PER_PASS} is "${perPass}"; set it to a whole number of pages above 0, or unset it`,
-    );
-    return { code: 1, pages: 0, seconds: seconds() };
-  }
+  const searchPagesPerPass = wholeNumberSetting(SEARCH_PAGES_PER_PASS, 'pages');
+  const searchPasses = wholeNumberSetting(SEARCH_PASSES, 'passes');
+  if (searchPagesPerPass === null || searchPasses === null) return { code: 1, pages: 0, seconds: seconds() };
   clock.start('checkAndLoad');
   // The site build's process starts beside the stamp check and loads its modules meanwhile. An
   // answer of "up to date" ends it; a large site ends it and starts one with its own flags.
@@ -119,7 +114,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     // Loaded now, not while the site build runs: this process waits small.
     const { indexSite } = await import('../search/index.ts');
     // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
-    search = await indexSite(temp, built.search, codeVersion(), options.noCache ? undefined : outDir);
+    search = await indexSite(
+      temp,
+      built.search,
+      codeVersion(),
+      options.noCache ? undefined : outDir,
+      searchPasses,
+    );
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
     swapInto(temp, outDir);
@@ -151,6 +152,27 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     `✓ built ${pages} pages${unchanged} for ${built.brands.join(', ')} into ${where}; ${index}; ${feeds} (${seconds().toFixed(2)} s)`,
   );
   return { code: 0, pages, copied, seconds: seconds(), search, feed, timings: clock.timings() };
+}
+
+/**
+ * Pagefind passes at once at most, their memory allowing (`PassPool`); unset, `DEFAULT_PASSES`. It
+ * changes no byte of the output, so it is not one of the build's inputs (`build-stamp.ts`).
+ */
+const SEARCH_PASSES = 'SIGNPOST_SEARCH_PASSES';
+
+/**
+ * A whole number above 0 from the environment variable `name`: undefined when unset, null (with
+ * the line that stops the build) when it is something else.
+ */
+function wholeNumberSetting(name: string, unit: string): number | undefined | null {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (Number.isInteger(value) && value > 0) return value;
+  console.log(
+    `build stopped: ${name} is "${text}"; set it to a whole number of ${unit} above 0, or unset it`,
+  );
+  return null;
 }
 
 /**

@@ -102,8 +102,12 @@ function searchPartDir(lang: string, part: number): string {
  * `override` (`SIGNPOST_SEARCH_PAGES_PER_PASS`) sets one figure for every language.
  */
 export function searchIndexParts(lang: string, pages: number, override?: number): number {
-  const perPass = override ?? (/^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000);
-  return Math.max(1, Math.ceil(pages / perPass));
+  return Math.max(1, Math.ceil(pages / (override ?? fullSearchPass(lang))));
+}
+
+/** The searchable pages of a full Pagefind pass in `lang` (see `searchIndexParts`): ~1 GB of Pagefind's memory. */
+export function fullSearchPass(lang: string): number {
+  return /^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000;
 }
 
 /**

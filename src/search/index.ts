@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import * as pagefind from 'pagefind';
 import { linkOrCopy, linkTree } from '../output/link.ts';
-import { dirs, fileOf } from '../routing/layout.ts';
+import { dirs, fileOf, fullSearchPass } from '../routing/layout.ts';
 import type { ArticlePage, BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
-import { ROOT, searchInputHash } from './input.ts';
+import { searchInputHash } from './input.ts';
+import { PassPool } from './pass.ts';
 
 /**
  * Everything indexing needs to know of a site, as plain data: the build indexes after the process
@@ -121,34 +121,53 @@ export async function indexSite(
   plan: SearchPlan,
   code: string,
   previous?: string,
+  passesAtOnce = DEFAULT_PASSES,
 ): Promise<IndexStats> {
   const started = performance.now();
   const stats = { pages: 0, bytes: 0, copied: 0, privateCopied: 0 };
   const { sources, privateSources } = await previousSources(previous);
   const keys: SearchKeys = { version: KEYS_VERSION, brands: {}, private: {} };
-  try {
-    for (const brand of plan.brands) {
-      const root = dirs.public(outDir, brand.id);
-      const counted = await indexPublicTree(brand, root, code, sources);
-      keys.brands[brand.id] = counted.keys;
-      stats.pages += counted.pages;
-      stats.bytes += counted.bytes;
-      stats.copied += counted.copied;
-      const privateRoot = dirs.private(outDir, brand.id);
-      const privateKeys: SearchKeys['private'][string] = (keys.private[brand.id] = []);
-      for (const set of brand.private) {
-        const written = await indexPrivateSet(brand.id, privateRoot, set, code, privateSources);
-        privateKeys.push({ audiences: set.audiences, key: written.key });
-        stats.pages += written.pages;
-        stats.bytes += written.bytes;
-        if (written.copied) stats.privateCopied++;
-      }
+  const pool = new PassPool(passesAtOnce);
+  // Brand by brand: a brand's indexes may be copied from those of a brand before it.
+  for (const brand of plan.brands) {
+    const root = dirs.public(outDir, brand.id);
+    const privateRoot = dirs.private(outDir, brand.id);
+    const [counted, ...sets] = await settled([
+      indexPublicTree(brand, root, code, sources, pool),
+      ...brand.private.map((set) => indexPrivateSet(brand.id, privateRoot, set, code, privateSources, pool)),
+    ] as const);
+    keys.brands[brand.id] = counted.keys;
+    stats.pages += counted.pages;
+    stats.bytes += counted.bytes;
+    stats.copied += counted.copied;
+    keys.private[brand.id] = brand.private.map((set, i) => ({ audiences: set.audiences, key: sets[i]!.key }));
+    for (const written of sets) {
+      stats.pages += written.pages;
+      stats.bytes += written.bytes;
+      if (written.copied) stats.privateCopied++;
     }
-  } finally {
-    await pagefind.close();
   }
   await fs.writeFile(dirs.searchKeys(outDir), JSON.stringify(keys));
   return { seconds: (performance.now() - started) / 1000, ...stats };
+}
+
+/**
+ * Pagefind passes at once at most (`SIGNPOST_SEARCH_PASSES`), their memory allowing (`PassPool`):
+ * two more than this machine's two cores kept both busy.
+ */
+export const DEFAULT_PASSES = 4;
+
+/**
+ * `Promise.all`, but it settles only when every promise has: a failed pass must not leave others
+ * writing into a folder the build is about to remove.
+ */
+async function settled<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Pagefind's bundle manifest: its version and each language's index. */
@@ -213,41 +232,30 @@ function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearc
   return hash.digest('hex');
 }
 
-async function newIndex(brand: string) {
-  const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
-  if (!index) throw indexError(brand, errors);
-  return index;
-}
-
-function indexError(brand: string, errors: string[]): Error {
-  return new Error(`search index for ${brand}: ${errors.join('; ')}`);
-}
-
-/** Writes an index and reports what it holds (`addDirectory` counts every HTML file it read). */
-async function finish(brand: string, index: pagefind.PagefindIndex, output: string) {
-  await writeIndex(brand, index, output);
-  return { pages: await pagesIn(output), bytes: await sizeOf(output) };
-}
-
-async function writeIndex(brand: string, index: pagefind.PagefindIndex, output: string): Promise<void> {
-  const written = await index.writeFiles({ outputPath: output });
-  if (written.errors.length) throw indexError(brand, written.errors);
-  await index.deleteIndex();
+/** A pass's share of a full one (`PassPool`), by its pages and their language. */
+function passWeight(lang: string, pages: number): number {
+  return pages / fullSearchPass(lang);
 }
 
 /**
  * The public tree's index, built one language at a time. Pagefind reads a tree in parallel and
  * holds every page it indexes in memory until it writes the index, so a 24,000-page site in one
  * pass peaked at 4.6 GB; pages of one language share nothing with another's in the index (it is
- * split by `lang` anyway), so each language gets its own pass in a fresh Pagefind process, and the
- * passes' bundles are merged. A language with more pages than a pass may hold (Japanese takes
+ * split by `lang` anyway), so each language gets its own pass in a fresh Pagefind process (several
+ * side by side where their memory allows: `PassPool`), and the passes' bundles are merged. A language with more pages than a pass may hold (Japanese takes
  * ~0.9 MB a page) is split: its first part goes into the index, each further part is a bundle of
  * its own beside it, which the search client merges in the browser. Pagefind skips pages without
  * `data-pagefind-body`, but indexes every page when none has one: a tree with nothing searchable
  * gets an empty index. A language whose key (`languageKey`) is in `sources` is copied from that
  * tree instead; the languages this tree indexes join `sources`.
  */
-async function indexPublicTree(brand: BrandSearch, root: string, code: string, sources: Map<string, string>) {
+async function indexPublicTree(
+  brand: BrandSearch,
+  root: string,
+  code: string,
+  sources: Map<string, string>,
+  pool: PassPool,
+) {
   const output = dirs.searchIndex(root);
   const keys: Record<string, string> = {};
   const done = async (copied: number) => {
@@ -255,7 +263,7 @@ async function indexPublicTree(brand: BrandSearch, root: string, code: string, s
     return { keys, copied, pages: await publicPages(root, brand), bytes: await sizeOf(output) };
   };
   if (brand.languages.length === 0) {
-    await finish(brand.id, await newIndex(brand.id), output);
+    await pool.run(brand.id, 0, (index) => index({ root, output }));
     return done(0);
   }
   const from = new Map<LanguageSearch, string>();
@@ -283,37 +291,62 @@ async function indexPublicTree(brand: BrandSearch, root: string, code: string, s
     else fresh.push(language);
   // Pagefind's scripts and styles come with every pass; with none, from a tree copied from.
   if (fresh.length === 0) await copyScripts(dirs.searchIndex([...from.values()][0]!), output);
+  // A part 1 is written straight into the bundle while no other is: Pagefind names every file of
+  // a language by language and content hash (the scripts and styles are the same in every pass)
+  // and leaves the files it did not write, so only its entry file, which lists this pass's
+  // language alone, is merged with the languages the bundle held before. A part 1 that runs beside
+  // it is written into a folder of its own, whose language joins the bundle once every pass is
+  // done. Pagefind has no API that merges bundles at build time (its `mergeIndex` joins them in
+  // the browser, at the cost of a request per bundle), hence this.
+  let writingBundle = false;
+  const beside: { lang: string; folder: string }[] = [];
+  const passes: Promise<void>[] = [];
   for (const { lang, files, parts } of fresh) {
     const size = Math.ceil(files.length / parts);
     for (let part = 1; part <= parts; part++) {
-      const index = await newIndex(brand.id);
+      const pages = files.slice((part - 1) * size, part * size);
       // Every page of a language lives under `/<lang>/` (see `urls`), and only there; a part
       // names its pages (their paths are ids and language tags: no glob syntax in them).
-      const glob =
-        parts === 1 ? `${lang}/**/*.html` : `{${files.slice((part - 1) * size, part * size).join(',')}}`;
-      const added = await index.addDirectory({ path: root, glob });
-      if (added.errors.length) throw indexError(brand.id, added.errors);
-      if (part === 1) {
-        // Written straight into the bundle: Pagefind names every file of a language by language
-        // and content hash (the scripts and styles are the same in every pass) and leaves the
-        // files it did not write, so only its entry file, which lists this pass's language alone,
-        // is merged with the languages the bundle held before. Pagefind has no API that merges
-        // bundles at build time (its `mergeIndex` joins them in the browser, at the cost of a
-        // request per bundle), hence this.
-        const before = await readEntry(output);
-        await writeIndex(brand.id, index, output);
-        if (before) await addLanguages(output, before);
-      } else {
-        const bundle = dirs.searchIndexPart(root, lang, part);
-        await finish(brand.id, index, bundle);
-        // The page's own Pagefind loads a merged bundle's entry, metadata, WebAssembly and index
-        // files; the scripts and styles every bundle gets would only be served for nothing.
-        for (const name of await fs.readdir(bundle))
-          if (/\.(js|css)$/.test(name)) await fs.rm(path.join(bundle, name));
-      }
-      // A fresh process for the next pass: the indexer's memory goes with the old one.
-      await pagefind.close();
+      const glob = parts === 1 ? `${lang}/**/*.html` : `{${pages.join(',')}}`;
+      const weight = passWeight(lang, pages.length);
+      if (part === 1)
+        passes.push(
+          pool.run(brand.id, weight, async (index) => {
+            if (writingBundle) {
+              const folder = `${output}.${lang}`;
+              beside.push({ lang, folder });
+              return index({ root, output: folder, glob });
+            }
+            writingBundle = true;
+            try {
+              const before = await readEntry(output);
+              await index({ root, output, glob });
+              if (before) await addLanguages(output, before);
+            } finally {
+              writingBundle = false;
+            }
+          }),
+        );
+      else
+        passes.push(
+          pool.run(brand.id, weight, async (index) => {
+            const bundle = dirs.searchIndexPart(root, lang, part);
+            await index({ root, output: bundle, glob });
+            // The page's own Pagefind loads a merged bundle's entry, metadata, WebAssembly and
+            // index files; the scripts and styles every bundle gets would only be served for nothing.
+            for (const name of await fs.readdir(bundle))
+              if (/\.(js|css)$/.test(name)) await fs.rm(path.join(bundle, name));
+          }),
+        );
     }
+  }
+  try {
+    await settled(passes);
+    for (const { lang, folder } of beside.sort((a, b) => (a.lang < b.lang ? -1 : 1)))
+      if (!(await keepLanguageFiles(folder, output, lang)))
+        throw new Error(`search index for ${brand.id}: the pass of ${lang} indexed no page in ${lang}`);
+  } finally {
+    for (const { folder } of beside) await fs.rm(folder, { recursive: true, force: true });
   }
   return done(copied);
 }
@@ -449,6 +482,7 @@ async function indexPrivateSet(
   { audiences, urls, inputs }: BrandSearch['private'][number],
   code: string,
   sources: Map<string, string>,
+  pool: PassPool,
 ) {
   const output = dirs.searchIndex(root, audiences);
   const read = (url: string) => fs.readFile(path.join(root, fileOf(url)), 'utf8');
@@ -461,14 +495,12 @@ async function indexPrivateSet(
     linkTree(source, output);
     return { key, copied: true, pages: await pagesIn(output), bytes: await sizeOf(output) };
   }
-  const index = await newIndex(brand);
-  for (const url of urls) {
-    const added = await index.addHTMLFile({ url, content: await read(url) });
-    if (added.errors.length) throw indexError(brand, added.errors);
-  }
-  const written = await finish(brand, index, output);
+  // Every page's URL starts with its language (see `urls`).
+  const weight = urls.reduce((sum, url) => sum + passWeight(url.split('/')[1] ?? '', 1), 0);
+  const pages = urls.map((url) => ({ url, file: fileOf(url) }));
+  await pool.run(brand, weight, (index) => index({ root, output, pages }));
   sources.set(key, output);
-  return { key, copied: false, ...written };
+  return { key, copied: false, pages: await pagesIn(output), bytes: await sizeOf(output) };
 }
 
 async function sizeOf(dir: string): Promise<number> {
