@@ -71,6 +71,29 @@ describe('the writer thread', () => {
     }
   });
 
+  it('writes a page handed over as UTF-8 bytes as they are, with its hashes, in a thread or not; bytes of part of a buffer stay usable', async () => {
+    for (const thread of [true, false]) {
+      const writer = new FileWriter({ thread });
+      const file = path.join(dir, `bytes-${thread}/de/articles/y/index.html`);
+      const html = '<html lang="de"><h1>Grüße</h1><article data-pagefind-body>Größe – 日本</article></html>';
+      const whole = new TextEncoder().encode(html);
+      const pooled = Buffer.from('<p>Ünited</p>'); // a view of part of Node's shared pool
+      await writer.write([
+        { file, text: whole, page: true },
+        { file: `${file}.part`, text: pooled },
+      ]);
+      await writer.close();
+      const bytes = fs.readFileSync(file);
+      expect(bytes.toString('utf8')).toBe(html);
+      expect(fs.readFileSync(`${file}.part`, 'utf8')).toBe('<p>Ünited</p>');
+      expect(pooled.toString('utf8')).toBe('<p>Ünited</p>');
+      expect(writer.hashes.get(file)).toEqual({
+        sha: createHash('sha256').update(bytes).digest('hex'),
+        search: searchInputHash(html),
+      });
+    }
+  });
+
   it('writes no page in which a template changed a token, and says so at close', async () => {
     for (const thread of [true, false]) {
       const writer = new FileWriter({ thread });

@@ -39,9 +39,10 @@ export interface Handoff {
     | undefined;
   /**
    * Build: who writes the page rendered at a route (its pathname) instead of Astro, which then
-   * writes nothing for it: a shared render's finisher, or the writer thread. Undefined: Astro.
+   * writes nothing for it: a shared render's finisher, or the writer thread, given the response
+   * Astro rendered. Undefined: Astro.
    */
-  writePage?: ((route: string) => ((html: string) => Promise<void>) | undefined) | undefined;
+  writePage?: ((route: string) => ((rendered: Response) => Promise<void>) | undefined) | undefined;
 }
 
 /**

@@ -314,6 +314,7 @@ class FeedFile {
  */
 class TextFile {
   static readonly #chunk = 1 << 20;
+  static readonly #encoder = new TextEncoder();
   readonly #file: string;
   readonly #writer: FileWriter;
   #pending: string[] = [];
@@ -341,10 +342,12 @@ class TextFile {
   }
 
   async #flush(): Promise<void> {
-    const text = this.#pending.join('');
+    // As UTF-8 bytes, which move to the writer's thread: a string would be copied there, and
+    // encoded there again.
+    const text = TextFile.#encoder.encode(this.#pending.join(''));
     this.#pending = [];
     this.#pendingLength = 0;
-    this.bytes += Buffer.byteLength(text, 'utf8');
+    this.bytes += text.byteLength;
     // The first piece replaces whatever the file held; the others follow it.
     const append = this.#started;
     this.#started = true;

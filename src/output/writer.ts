@@ -3,14 +3,18 @@ import type { PageHashes } from '../search/input.ts';
 import type { Words } from './tokens.ts';
 import { WRITER_THREAD, writeFiles } from './writer-worker.ts';
 
-/** A file for `FileWriter` to write: `text`, or a link to `previous` where that file holds the very bytes. */
+/**
+ * A file for `FileWriter` to write: `text`, or a link to `previous` where that file holds the very
+ * bytes. `text` may be UTF-8 bytes already (a page as Astro rendered it): the writer then owns
+ * their buffer, which goes to its thread without a copy.
+ */
 export interface FileToWrite {
   file: string;
-  text: string;
+  text: string | Uint8Array;
   previous?: string | undefined;
   /** Added to the end of the file rather than replacing it. */
   append?: boolean | undefined;
-  /** `text` holds tokens (`tokens.ts`): each becomes its word, in the thread. */
+  /** `text` (a string) holds tokens (`tokens.ts`): each becomes its word, in the thread. */
   words?: Words | undefined;
   /** A page: the page cache's hashes of what is written are kept in `FileWriter.hashes`. */
   page?: boolean | undefined;
@@ -84,7 +88,14 @@ export class FileWriter {
       return;
     }
     const chars = files.reduce((n, f) => n + f.text.length, 0);
-    this.#worker.postMessage(files);
+    // Bytes that fill their buffer move to the thread; a view of part of one (a pooled `Buffer`)
+    // is copied, so whatever else the buffer holds stays usable here.
+    const moved = files.flatMap(({ text }) =>
+      typeof text !== 'string' && text.byteOffset === 0 && text.byteLength === text.buffer.byteLength
+        ? [text.buffer as ArrayBuffer]
+        : [],
+    );
+    this.#worker.postMessage(files, moved);
     this.#pending.push(chars);
     this.#pendingChars += chars;
     while (this.#pendingChars > FileWriter.BUDGET && !this.#failed) await this.#written();
