@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
 import * as pagefind from 'pagefind';
+import { runApart, serveApart } from '../cli/apart.ts';
 import { ROOT } from './input.ts';
 
 /**
@@ -17,10 +17,11 @@ export interface PassRequest {
 }
 
 /**
- * Runs passes in worker threads, several at once where their memory allows, each with a Pagefind
- * process of its own (the `pagefind` module holds one process per module instance, and a worker
- * has its own). Pagefind uses about 1.5 of 2 cores in a pass; three languages of 860 pages took
- * 1.8 s side by side against 2.3–2.8 s one after another (1,000 × 3, this machine).
+ * Runs passes, several at once where their memory allows, each in a Node process of its own with
+ * a Pagefind process of its own (the `pagefind` module drives one Pagefind process at a time).
+ * Pagefind uses about 1.5 of 2 cores in a pass; three languages of 860 pages took 1.8 s side by
+ * side against 2.3–2.8 s one after another (1,000 × 3, this machine). Not worker threads: a
+ * worker that ends leaves the Pagefind process it started unreaped until the build exits.
  *
  * A pass holds every page it reads until it writes its index: a full pass (`searchIndexParts`:
  * 8,000 pages, or 1,000 in Japanese, Korean or Chinese) peaked at ~1 GB at 5,000 × 5. So each pass
@@ -56,7 +57,11 @@ export class PassPool {
     });
     try {
       return await job(async (request) => {
-        const errors = await inWorker(request);
+        const errors = await runApart<PassRequest, string[]>(
+          new URL(import.meta.url),
+          'a search index pass',
+          request,
+        );
         if (errors.length) throw new Error(`search index for ${brand}: ${errors.join('; ')}`);
       });
     } finally {
@@ -78,22 +83,7 @@ export class PassPool {
   }
 }
 
-/** The worker's answer: Pagefind's errors, if any. */
-type PassAnswer = { errors: string[] };
-
-function inWorker(request: PassRequest): Promise<string[]> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: PASS_THREAD });
-  return new Promise<string[]>((resolve, reject) => {
-    worker.once('message', (answer: PassAnswer) => resolve(answer.errors));
-    worker.once('error', reject);
-    worker.once('exit', (code) =>
-      reject(new Error(`search index: the Pagefind pass ended early (exit code ${code})`)),
-    );
-    worker.postMessage(request);
-  }).finally(() => worker.terminate());
-}
-
-/** Indexes one pass with this thread's Pagefind process, which it then ends; returns Pagefind's errors. */
+/** Indexes one pass with this process's Pagefind process, which it then ends; returns Pagefind's errors. */
 async function indexPass({ root, output, glob, pages }: PassRequest): Promise<string[]> {
   try {
     const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
@@ -113,18 +103,4 @@ async function indexPass({ root, output, glob, pages }: PassRequest): Promise<st
   }
 }
 
-/** What `inWorker` starts its thread with, so the thread knows it is one. */
-const PASS_THREAD = { signpostSearchPass: true };
-
-if (parentPort && (workerData as typeof PASS_THREAD | undefined)?.signpostSearchPass) {
-  const port = parentPort;
-  port.once('message', (request: PassRequest) => {
-    indexPass(request).then(
-      (errors) => port.postMessage({ errors } satisfies PassAnswer),
-      (error: unknown) =>
-        port.postMessage({
-          errors: [error instanceof Error ? error.message : String(error)],
-        } satisfies PassAnswer),
-    );
-  });
-}
+if (import.meta.main) serveApart(indexPass);
