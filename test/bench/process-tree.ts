@@ -47,14 +47,13 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-/** `node measure.ts`, `pagefind_extended`: the program, and the script a runtime runs. */
+/** `node measure.ts`, `pagefind_extended`: the program, and the script a runtime runs (after its flags). */
 function processName(pid: number, statusText: string): string {
   try {
-    const [program = '', script = ''] = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const [program = '', ...args] = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const name = path.basename(program);
-    return script && !script.startsWith('-') && /^(node|sh)$/.test(name)
-      ? `${name} ${path.basename(script)}`
-      : name;
+    const script = args.find((arg) => arg && !arg.startsWith('-'));
+    return script && /^(node|sh)$/.test(name) ? `${name} ${path.basename(script)}` : name;
   } catch {
     return /^Name:\s+(.*)$/m.exec(statusText)?.[1] ?? '?';
   }
