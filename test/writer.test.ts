@@ -71,7 +71,7 @@ describe('the writer thread', () => {
     }
   });
 
-  it('writes a page handed over as UTF-8 bytes as they are, with its hashes, in a thread or not; bytes of part of a buffer stay usable', async () => {
+  it('writes a page handed over as UTF-8 bytes as they are, with its hashes, in a thread or not; the same bytes twice in a batch; bytes of part of a buffer stay usable', async () => {
     for (const thread of [true, false]) {
       const writer = new FileWriter({ thread });
       const file = path.join(dir, `bytes-${thread}/de/articles/y/index.html`);
@@ -80,11 +80,13 @@ describe('the writer thread', () => {
       const pooled = Buffer.from('<p>Ünited</p>'); // a view of part of Node's shared pool
       await writer.write([
         { file, text: whole, page: true },
+        { file: `${file}.twin`, text: whole },
         { file: `${file}.part`, text: pooled },
       ]);
       await writer.close();
       const bytes = fs.readFileSync(file);
       expect(bytes.toString('utf8')).toBe(html);
+      expect(fs.readFileSync(`${file}.twin`, 'utf8')).toBe(html);
       expect(fs.readFileSync(`${file}.part`, 'utf8')).toBe('<p>Ünited</p>');
       expect(pooled.toString('utf8')).toBe('<p>Ünited</p>');
       expect(writer.hashes.get(file)).toEqual({

@@ -114,13 +114,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     // Loaded now, not while the site build runs: this process waits small.
     const { indexSite } = await import('../search/index.ts');
     // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
-    search = await indexSite(
-      temp,
-      built.search,
-      codeVersion(),
-      options.noCache ? undefined : outDir,
-      searchPasses,
-    );
+    search = await indexSite(temp, built.search, codeVersion(), options.noCache ? undefined : outDir, {
+      atOnce: searchPasses,
+      pagesPerPass: searchPagesPerPass,
+    });
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
     swapInto(temp, outDir);

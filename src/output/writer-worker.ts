@@ -20,15 +20,17 @@ export function writeFiles(files: FileToWrite[], made: Set<string>): [string, Pa
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
-    const text = words && typeof given.text === 'string' ? detokenize(given.text, words) : given.text;
+    if (words && typeof given.text !== 'string')
+      throw new Error(`${file}: tokens to replace in bytes (a bug in Signpost: please report it)`);
+    const text = words ? detokenize(given.text as string, words) : given.text;
     // A template that changed a token (upper-cased it, say) would leave part of it in a page.
-    if (page && words && typeof text === 'string' && leftover(text, words.prefix))
+    if (page && words && leftover(text as string, words.prefix))
       throw new Error(
         `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
       );
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
     else fs.writeFileSync(file, text, append ? { flag: 'a' } : undefined);
-    if (page) hashes.push([file, pageHashes(typeof text === 'string' ? text : utf8(text))]);
+    if (page) hashes.push([file, pageHashes(text)]);
   }
   return hashes;
 }
@@ -43,10 +45,6 @@ function sameBytes(file: string, text: string | Uint8Array): boolean {
   }
   if (typeof text !== 'string') return bytes.equals(text);
   return bytes.length === Buffer.byteLength(text, 'utf8') && bytes.toString('utf8') === text;
-}
-
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** What `FileWriter` starts its thread with, so the thread knows it is one (see below). */

@@ -26,9 +26,9 @@ export interface FileToWrite {
  * page Astro renders while it renders the next, on the other core. Promises through libuv's
  * threads would take turns with Astro's own work, which it awaits page by page.
  *
- * `write` hands over a batch and returns at once, unless more than `BUDGET` characters are still
- * to be written: then it waits, so the texts do not pile up in memory (the worker holds a copy of
- * each until it is written). `close` waits for every write and ends the worker, which gives its
+ * `write` hands over a batch and returns at once, unless more than `BUDGET` characters (or bytes)
+ * are still to be written: then it waits, so the texts do not pile up in memory (the worker holds
+ * a copy of each text, and the bytes moved to it, until they are written). `close` waits for every write and ends the worker, which gives its
  * memory back; it throws the first write's error, if any.
  *
  * Without a thread (`thread: false`, for a large site), `write` writes the batch before it
@@ -90,12 +90,16 @@ export class FileWriter {
     const chars = files.reduce((n, f) => n + f.text.length, 0);
     // Bytes that fill their buffer move to the thread; a view of part of one (a pooled `Buffer`)
     // is copied, so whatever else the buffer holds stays usable here.
-    const moved = files.flatMap(({ text }) =>
-      typeof text !== 'string' && text.byteOffset === 0 && text.byteLength === text.buffer.byteLength
-        ? [text.buffer as ArrayBuffer]
-        : [],
-    );
-    this.#worker.postMessage(files, moved);
+    const moved = new Set<ArrayBuffer>();
+    for (const { text } of files)
+      if (
+        typeof text !== 'string' &&
+        text.buffer instanceof ArrayBuffer &&
+        text.byteOffset === 0 &&
+        text.byteLength === text.buffer.byteLength
+      )
+        moved.add(text.buffer);
+    this.#worker.postMessage(files, [...moved]);
     this.#pending.push(chars);
     this.#pendingChars += chars;
     while (this.#pendingChars > FileWriter.BUDGET && !this.#failed) await this.#written();

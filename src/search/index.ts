@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { linkOrCopy, linkTree } from '../output/link.ts';
-import { dirs, fileOf, fullSearchPass } from '../routing/layout.ts';
+import { dirs, fileOf } from '../routing/layout.ts';
 import type { ArticlePage, BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
 import { searchInputHash } from './input.ts';
@@ -109,8 +109,8 @@ export interface IndexStats {
  * its searchable private pages into the private tree, one index per audience set, never one inside
  * the other. A tree with nothing searchable gets an empty index rather than Pagefind's fallback of
  * indexing every page.
- * Pagefind splits each index by the pages' `lang`, and reads only the article (`ROOT`); one index is
- * held in memory at a time. A language whose pages give Pagefind the very bytes another brand's
+ * Pagefind splits each index by the pages' `lang`, and reads only the article (`ROOT`); passes run
+ * side by side only as far as their memory allows (`PassPool`). A language whose pages give Pagefind the very bytes another brand's
  * did in this build, or its own in the previous build (`previous`, the output the new one
  * replaces), has that index copied: brands that share a help center differ only around the article.
  * So has a private index whose pages give Pagefind the bytes of another's, at the same URLs.
@@ -121,13 +121,13 @@ export async function indexSite(
   plan: SearchPlan,
   code: string,
   previous?: string,
-  passesAtOnce = DEFAULT_PASSES,
+  passes: { atOnce?: number | undefined; pagesPerPass?: number | undefined } = {},
 ): Promise<IndexStats> {
   const started = performance.now();
   const stats = { pages: 0, bytes: 0, copied: 0, privateCopied: 0 };
   const { sources, privateSources } = await previousSources(previous);
   const keys: SearchKeys = { version: KEYS_VERSION, brands: {}, private: {} };
-  const pool = new PassPool(passesAtOnce);
+  const pool = new PassPool(passes.atOnce ?? DEFAULT_PASSES, passes.pagesPerPass);
   // Brand by brand: a brand's indexes may be copied from those of a brand before it.
   for (const brand of plan.brands) {
     const root = dirs.public(outDir, brand.id);
@@ -233,20 +233,27 @@ function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearc
   return hash.digest('hex');
 }
 
-/** A pass's share of a full one (`PassPool`), by its pages and their language. */
-function passWeight(lang: string, pages: number): number {
-  return pages / fullSearchPass(lang);
+/**
+ * Throws unless the entry a part 1 wrote lists its language, and only it: the bundle takes that
+ * language's files alone, wherever the pass wrote them.
+ */
+function checkPass(brand: string, lang: string, entry: Entry | undefined): void {
+  const languages = Object.keys(entry?.languages ?? {});
+  if (languages.length !== 1 || languages[0]!.toLowerCase() !== lang.toLowerCase())
+    throw new Error(
+      `search index for ${brand}: the pass of ${lang} indexed ${languages.length ? languages.join(', ') : 'no language'}, not ${lang} alone`,
+    );
 }
 
 /**
- * The public tree's index, built one language at a time. Pagefind reads a tree in parallel and
- * holds every page it indexes in memory until it writes the index, so a 24,000-page site in one
- * pass peaked at 4.6 GB; pages of one language share nothing with another's in the index (it is
- * split by `lang` anyway), so each language gets its own pass in a fresh Pagefind process (several
- * side by side where their memory allows: `PassPool`), and the passes' bundles are merged. A
- * language with more pages than a pass may hold (Japanese takes ~0.9 MB a page) is split: its
- * first part goes into the index, each further part is a bundle of its own beside it, which the
- * search client merges in the browser. Pagefind skips pages without
+ * The public tree's index, a language (or part of one) per pass. Pagefind reads a tree in
+ * parallel and holds every page it indexes in memory until it writes the index, so a 24,000-page
+ * site in one pass peaked at 4.6 GB; pages of one language share nothing with another's in the
+ * index (it is split by `lang` anyway), so each language gets its own pass in a fresh Pagefind
+ * process (several side by side where their memory allows: `PassPool`), and the passes' bundles
+ * are merged. A language with more pages than a pass may hold (Japanese takes ~0.9 MB a page) is
+ * split: its first part goes into the index, each further part is a bundle of its own beside it,
+ * which the search client merges in the browser. Pagefind skips pages without
  * `data-pagefind-body`, but indexes every page when none has one: a tree with nothing searchable
  * gets an empty index. A language whose key (`languageKey`) is in `sources` is copied from that
  * tree instead; the languages this tree indexes join `sources`.
@@ -310,19 +317,21 @@ async function indexPublicTree(
       // Every page of a language lives under `/<lang>/` (see `urls`), and only there; a part
       // names its pages (their paths are ids and language tags: no glob syntax in them).
       const glob = parts === 1 ? `${lang}/**/*.html` : `{${pages.join(',')}}`;
-      const weight = passWeight(lang, pages.length);
+      const weight = pool.weight(lang, pages.length);
       if (part === 1)
         passes.push(
           pool.run(brand.id, weight, async (index) => {
             if (writingBundle) {
               const folder = `${output}.${lang}`;
               beside.push({ lang, folder });
-              return index({ root, output: folder, glob });
+              await index({ root, output: folder, glob });
+              return checkPass(brand.id, lang, await readEntry(folder));
             }
             writingBundle = true;
             try {
               const before = await readEntry(output);
               await index({ root, output, glob });
+              checkPass(brand.id, lang, await readEntry(output));
               if (before) await addLanguages(output, before);
             } finally {
               writingBundle = false;
@@ -345,8 +354,7 @@ async function indexPublicTree(
   try {
     await settled(passes);
     for (const { lang, folder } of beside.sort((a, b) => (a.lang < b.lang ? -1 : 1)))
-      if (!(await keepLanguageFiles(folder, output, lang)))
-        throw new Error(`search index for ${brand.id}: the pass of ${lang} indexed no page in ${lang}`);
+      await keepLanguageFiles(folder, output, lang);
   } finally {
     for (const { folder } of beside) await fs.rm(folder, { recursive: true, force: true });
   }
@@ -498,7 +506,7 @@ async function indexPrivateSet(
     return { key, copied: true, pages: await pagesIn(output), bytes: await sizeOf(output) };
   }
   // Every page's URL starts with its language (see `urls`).
-  const weight = urls.reduce((sum, url) => sum + passWeight(url.split('/')[1] ?? '', 1), 0);
+  const weight = urls.reduce((sum, url) => sum + pool.weight(url.split('/')[1] ?? '', 1), 0);
   const pages = urls.map((url) => ({ url, file: fileOf(url) }));
   await pool.run(brand, weight, (index) => index({ root, output, pages }));
   sources.set(key, output);

@@ -39,7 +39,11 @@ export interface PageHashes {
   search: string;
 }
 
-/** `PageHashes` of a page's HTML as written (UTF-8). */
-export function pageHashes(html: string): PageHashes {
-  return { sha: createHash('sha256').update(html).digest('hex'), search: searchInputHash(html) };
+/** `PageHashes` of a page's HTML as written (UTF-8), from its text or its bytes. */
+export function pageHashes(html: string | Uint8Array): PageHashes {
+  const text =
+    typeof html === 'string'
+      ? html
+      : Buffer.from(html.buffer, html.byteOffset, html.byteLength).toString('utf8');
+  return { sha: createHash('sha256').update(html).digest('hex'), search: searchInputHash(text) };
 }

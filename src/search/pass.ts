@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { runApart, serveApart } from '../cli/apart.ts';
+import { fullSearchPass } from '../routing/layout.ts';
 import { ROOT } from './input.ts';
 
 /**
@@ -26,20 +27,36 @@ export interface PassRequest {
  * A pass holds every page it reads until it writes its index: a full pass (`searchIndexParts`:
  * 8,000 pages, or 1,000 in Japanese, Korean or Chinese) peaked at ~1 GB at 5,000 × 5. So each pass
  * weighs its share of a full pass, and passes start side by side only while their weights add up
- * to `BUDGET` at most: a large site's passes still run one at a time. The first pass in the queue
+ * to `BUDGET` at most: passes of 4,000 pages or more (500 in Japanese, Korean or Chinese) run
+ * alone. The first pass in the queue
  * always starts when none runs, and passes start in the order they were asked for.
  */
 export class PassPool {
   /** Full passes' worth of pages that may be read at once (~half a gigabyte). */
   static readonly BUDGET = 0.5;
   readonly #limit: number;
+  readonly #pagesPerPass: number | undefined;
   #running = 0;
   #weight = 0;
   readonly #queue: { weight: number; start: () => void }[] = [];
+  /** The first pass that failed: no pass starts after it. */
+  #failure: unknown;
 
-  /** `limit`: passes at once at most (`SIGNPOST_SEARCH_PASSES`). */
-  constructor(limit: number) {
+  /**
+   * `limit`: passes at once at most (`SIGNPOST_SEARCH_PASSES`); `pagesPerPass`: the pages of a
+   * full pass in every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`), where that is set.
+   */
+  constructor(limit: number, pagesPerPass?: number) {
     this.#limit = limit;
+    this.#pagesPerPass = pagesPerPass;
+  }
+
+  /**
+   * A pass's share of a full one, by its pages and their language: where `pagesPerPass` is set
+   * (to spare memory), a pass of that many pages runs alone.
+   */
+  weight(lang: string, pages: number): number {
+    return pages / (this.#pagesPerPass ?? fullSearchPass(lang));
   }
 
   /**
@@ -56,6 +73,8 @@ export class PassPool {
       this.#next();
     });
     try {
+      // The build stops at the first failure: the passes still waiting are not run.
+      if (this.#failure !== undefined) throw this.#failure;
       return await job(async (request) => {
         const errors = await runApart<PassRequest, string[]>(
           new URL(import.meta.url),
@@ -64,9 +83,13 @@ export class PassPool {
         );
         if (errors.length) throw new Error(`search index for ${brand}: ${errors.join('; ')}`);
       });
+    } catch (error) {
+      this.#failure ??= error;
+      throw error;
     } finally {
       this.#running--;
-      this.#weight -= weight;
+      // Back to exactly 0 when nothing runs: fractions added and taken away may not cancel out.
+      this.#weight = this.#running ? this.#weight - weight : 0;
       this.#next();
     }
   }
@@ -87,7 +110,7 @@ export class PassPool {
 async function indexPass({ root, output, glob, pages }: PassRequest): Promise<string[]> {
   try {
     const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
-    if (!index) return errors;
+    if (!index) return errors.length ? errors : ['Pagefind made no index'];
     if (glob !== undefined) {
       const added = await index.addDirectory({ path: root, glob });
       if (added.errors.length) return added.errors;
