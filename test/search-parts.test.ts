@@ -303,20 +303,26 @@ describe('an incremental build of a split index', () => {
   });
 });
 
-describe('SIGNPOST_SEARCH_PAGES_PER_PASS', () => {
-  it('set to something other than a whole number above 0 stops the build with one line, before anything is built', async () => {
-    const out = path.join(copy.root, 'bad-setting');
-    const result = await runCli(['build', '--content', copy.content, '--out', out], {
-      SIGNPOST_SEARCH_PAGES_PER_PASS: '0.5',
-    });
-    expect(result.code).toBe(1);
-    expect(result.stdout.trim()).toBe(
-      'build stopped: SIGNPOST_SEARCH_PAGES_PER_PASS is "0.5"; set it to a whole number of pages above 0, or unset it',
-    );
-    expect(result.stderr).toBe('');
-    expect(fs.existsSync(out)).toBe(false);
-  });
+describe('the search settings', () => {
+  it.each([
+    ['SIGNPOST_SEARCH_PAGES_PER_PASS', '0.5', 'pages'],
+    ['SIGNPOST_SEARCH_PASSES', '0', 'passes'],
+  ])(
+    '%s set to something other than a whole number above 0 (%s) stops the build with one line, before anything is built',
+    async (name, value, unit) => {
+      const out = path.join(copy.root, `bad-${name}`);
+      const result = await runCli(['build', '--content', copy.content, '--out', out], { [name]: value });
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim()).toBe(
+        `build stopped: ${name} is "${value}"; set it to a whole number of ${unit} above 0, or unset it`,
+      );
+      expect(result.stderr).toBe('');
+      expect(fs.existsSync(out)).toBe(false);
+    },
+  );
+});
 
+describe('SIGNPOST_SEARCH_PAGES_PER_PASS', () => {
   it('changed alone builds again: the new split reaches the index and every loader', async () => {
     const out = path.join(copy.root, 'changed-setting');
     const first = await runCli(['build', '--content', copy.content, '--out', out], ENV, 180_000);
@@ -367,17 +373,4 @@ describe('SIGNPOST_SEARCH_PASSES', () => {
     // Nothing but the indexes: no folder a pass wrote beside a bundle is left, in any tree.
     expect(filesUnder(together).filter((file) => /(^|\/)pagefind[^/]*\.[^/]+\//.test(file))).toEqual([]);
   }, 300_000);
-
-  it('set to something other than a whole number above 0 stops the build with one line, before anything is built', async () => {
-    const out = path.join(copy.root, 'bad-passes');
-    const result = await runCli(['build', '--content', copy.content, '--out', out], {
-      SIGNPOST_SEARCH_PASSES: '0',
-    });
-    expect(result.code).toBe(1);
-    expect(result.stdout.trim()).toBe(
-      'build stopped: SIGNPOST_SEARCH_PASSES is "0"; set it to a whole number of passes above 0, or unset it',
-    );
-    expect(result.stderr).toBe('');
-    expect(fs.existsSync(out)).toBe(false);
-  });
 });
