@@ -28,8 +28,8 @@ export interface PassRequest {
  * 8,000 pages, or 1,000 in Japanese, Korean or Chinese) peaked at ~1 GB at 5,000 × 5. So each pass
  * weighs its share of a full pass, and passes start side by side only while their weights add up
  * to `BUDGET` at most: passes of 4,000 pages or more (500 in Japanese, Korean or Chinese) run
- * alone. The first pass in the queue
- * always starts when none runs, and passes start in the order they were asked for.
+ * alone. The first pass in the queue always starts when none runs, and passes start in the order
+ * they were asked for.
  */
 export class PassPool {
   /** Full passes' worth of pages that may be read at once (~half a gigabyte). */
