@@ -267,7 +267,7 @@ function readOr(file: string): Buffer | undefined {
 /** `PageHashes` of a file as written, if it is there (the same as the writer thread's of its text). */
 function readHashes(file: string): PageHashes | undefined {
   const bytes = readOr(file);
-  return bytes && pageHashes(bytes.toString('utf8'));
+  return bytes && pageHashes(bytes);
 }
 
 function readdirOr(dir: string): string[] {

@@ -20,14 +20,17 @@ export function writeFiles(files: FileToWrite[], made: Set<string>): [string, Pa
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
-    if (words && typeof given.text !== 'string')
-      throw new Error(`${file}: tokens to replace in bytes (a bug in Signpost: please report it)`);
-    const text = words ? detokenize(given.text as string, words) : given.text;
-    // A template that changed a token (upper-cased it, say) would leave part of it in a page.
-    if (page && words && leftover(text as string, words.prefix))
-      throw new Error(
-        `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
-      );
+    let text = given.text;
+    if (words) {
+      if (typeof text !== 'string')
+        throw new Error(`${file}: tokens to replace in bytes (a bug in Signpost: please report it)`);
+      text = detokenize(text, words);
+      // A template that changed a token (upper-cased it, say) would leave part of it in a page.
+      if (page && leftover(text, words.prefix))
+        throw new Error(
+          `${file}: a template changed a brand's word, so its page cannot be shared between brands (a bug in Signpost: please report it)`,
+        );
+    }
     if (previous !== undefined && sameBytes(previous, text)) linkOrCopy(previous, file);
     else fs.writeFileSync(file, text, append ? { flag: 'a' } : undefined);
     if (page) hashes.push([file, pageHashes(text)]);

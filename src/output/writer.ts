@@ -28,8 +28,9 @@ export interface FileToWrite {
  *
  * `write` hands over a batch and returns at once, unless more than `BUDGET` characters (or bytes)
  * are still to be written: then it waits, so the texts do not pile up in memory (the worker holds
- * a copy of each text, and the bytes moved to it, until they are written). `close` waits for every write and ends the worker, which gives its
- * memory back; it throws the first write's error, if any.
+ * a copy of each text, and the bytes moved to it, until they are written). `close` waits for
+ * every write and ends the worker, which gives its memory back; it throws the first write's
+ * error, if any.
  *
  * Without a thread (`thread: false`, for a large site), `write` writes the batch before it
  * returns: the thread's heap and the texts handed to it left the site build ~40 MB larger at its

@@ -241,7 +241,7 @@ function checkPass(brand: string, lang: string, entry: Entry | undefined): void 
   const languages = Object.keys(entry?.languages ?? {});
   if (languages.length !== 1 || languages[0]!.toLowerCase() !== lang.toLowerCase())
     throw new Error(
-      `search index for ${brand}: the pass of ${lang} indexed ${languages.length ? languages.join(', ') : 'no language'}, not ${lang} alone`,
+      `search index for ${brand}: the pass of ${lang} indexed ${languages.length ? languages.join(', ') : 'no language'}, not ${lang} alone (a bug in Signpost: please report it)`,
     );
 }
 
@@ -353,8 +353,8 @@ async function indexPublicTree(
   }
   try {
     await settled(passes);
-    for (const { lang, folder } of beside.sort((a, b) => (a.lang < b.lang ? -1 : 1)))
-      await keepLanguageFiles(folder, output, lang);
+    // In any order: the entry lists its languages sorted (`addLanguages`).
+    for (const { lang, folder } of beside) await keepLanguageFiles(folder, output, lang);
   } finally {
     for (const { folder } of beside) await fs.rm(folder, { recursive: true, force: true });
   }
