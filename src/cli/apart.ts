@@ -8,6 +8,8 @@ import { fork, type ForkOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 type Reply<T> = { result: T } | { error: Error };
+/** A message the child sends before its answer (`serveApart`'s `tell`). */
+type Told<Note> = { note: Note };
 
 /**
  * Runs `module`'s {@link serveApart} handler on `request` in a child process (same Node, same
@@ -25,9 +27,12 @@ export function runApart<Request, Result>(
 }
 
 /** A child process started by {@link startApart}, loading its modules until it is given its request. */
-export interface Apart<Request, Result> {
-  /** Sends the request (once) and resolves with the answer, as {@link runApart} does. */
-  run(request: Request): Promise<Result>;
+export interface Apart<Request, Result, Note = never> {
+  /**
+   * Sends the request (once) and resolves with the answer, as {@link runApart} does. `told` hears
+   * what the child tells before it answers, in order, as it is told.
+   */
+  run(request: Request, told?: (note: Note) => void): Promise<Result>;
   /** Ends the child without a request. */
   cancel(): void;
 }
@@ -37,14 +42,18 @@ export interface Apart<Request, Result> {
  * modules meanwhile (the site build's take ~0.3 s), while this process finds out whether, and
  * with what, to run it.
  */
-export function startApart<Request, Result>(
+export function startApart<Request, Result, Note = never>(
   module: URL,
   what: string,
   options: Pick<ForkOptions, 'execArgv' | 'env'> = {},
-): Apart<Request, Result> {
+): Apart<Request, Result, Note> {
   const child = fork(fileURLToPath(module), { serialization: 'advanced', stdio: 'inherit', ...options });
   let reply: Reply<Result> | undefined;
-  child.on('message', (message: Reply<Result>) => (reply = message));
+  let listener: ((note: Note) => void) | undefined;
+  child.on('message', (message: Reply<Result> | Told<Note>) => {
+    if ('note' in message) listener?.(message.note);
+    else reply = message;
+  });
   const ended = new Promise<Result>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -55,7 +64,8 @@ export function startApart<Request, Result>(
   });
   ended.catch(() => {}); // a cancelled child's end is nobody's error; `run` hands it on otherwise
   return {
-    run(request) {
+    run(request, told) {
+      listener = told;
       child.send(request as object);
       return ended;
     },
@@ -65,11 +75,17 @@ export function startApart<Request, Result>(
   };
 }
 
-/** In the child (a module's `import.meta.main`): answers the one request {@link runApart} sends, then exits. */
-export function serveApart<Request, Result>(handler: (request: Request) => Result | Promise<Result>): void {
+/**
+ * In the child (a module's `import.meta.main`): answers the one request {@link runApart} sends, then
+ * exits. The handler may `tell` the parent something before it answers (`Apart.run`'s `told`).
+ */
+export function serveApart<Request, Result, Note = never>(
+  handler: (request: Request, tell: (note: Note) => void) => Result | Promise<Result>,
+): void {
+  const tell = (note: Note) => process.send!({ note } satisfies Told<Note>);
   process.once('message', (request: Request) => {
     Promise.resolve()
-      .then(() => handler(request))
+      .then(() => handler(request, tell))
       .then(
         (result): Reply<Result> => ({ result }),
         (error: unknown): Reply<Result> => ({

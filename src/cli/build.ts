@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FeedStats } from '../output/feed-files.ts';
-import type { IndexStats } from '../search/index.ts';
+import type { IndexStats, SearchPlan } from '../search/index.ts';
 import { startApart, type Apart } from './apart.ts';
 import {
   checkStampApart,
@@ -89,16 +89,38 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let search: IndexStats;
   let feed: FeedStats;
   let built: SiteBuild;
+  /** The search index, started while the site build writes its feeds (`pagesFirst`), or after it. */
+  let searching: Promise<IndexStats> | undefined;
+  const makeIndex = async (plan: SearchPlan) => {
+    // Loaded now, not while the site build starts: this process waits small.
+    const { indexSite } = await import('../search/index.ts');
+    // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
+    return indexSite(temp, plan, codeVersion(), options.noCache ? undefined : outDir, {
+      atOnce: searchPasses,
+      pagesPerPass: searchPagesPerPass,
+    });
+  };
+  /** Removes `temp`, once the search index (if it started) is done with it. */
+  const discard = async () => {
+    await searching?.catch(() => {});
+    fs.rmSync(temp, { recursive: true, force: true });
+  };
   try {
     fs.rmSync(temp, { recursive: true, force: true });
     const { stamp: _, ...siteOptions } = options;
     clock.stop();
     const forked = performance.now();
-    built = await siteBuild.run({
-      options: { ...siteOptions, searchPagesPerPass, renderCache: !large, writerThread: !large },
-      temp,
-      before: seconds(),
-    });
+    built = await siteBuild.run(
+      {
+        options: { ...siteOptions, searchPagesPerPass, renderCache: !large, writerThread: !large },
+        temp,
+        before: seconds(),
+      },
+      (plan) => {
+        searching = makeIndex(plan);
+        searching.catch(() => {}); // awaited below, or by `discard`
+      },
+    );
     // The site build's own phases; starting its process and loading its modules count as loading.
     const phases = Object.values(built.timings).reduce((sum, s) => sum + s, 0);
     clock.add({
@@ -106,25 +128,20 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       checkAndLoad: built.timings.checkAndLoad - phases + (performance.now() - forked) / 1000,
     });
     if (built.code !== 0 || !built.search || !built.feed) {
-      fs.rmSync(temp, { recursive: true, force: true });
+      await discard();
       return { code: built.code || 1, pages: 0, seconds: seconds() };
     }
     feed = built.feed;
+    // Started early, the index counts here only for what it took after the site build.
     clock.start('searchIndex');
-    // Loaded now, not while the site build runs: this process waits small.
-    const { indexSite } = await import('../search/index.ts');
-    // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
-    search = await indexSite(temp, built.search, codeVersion(), options.noCache ? undefined : outDir, {
-      atOnce: searchPasses,
-      pagesPerPass: searchPagesPerPass,
-    });
+    search = await (searching ?? makeIndex(built.search));
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
     swapInto(temp, outDir);
     clock.stop();
   } catch (error) {
     siteBuild.cancel(); // not given its request yet: it would wait for one forever
-    fs.rmSync(temp, { recursive: true, force: true });
+    await discard();
     throw error;
   }
   const { pages, copied } = built;
@@ -176,7 +193,7 @@ function wholeNumberSetting(name: string, unit: string): number | undefined | nu
  * Starts `build-site.ts` in a process of its own, to be given its request: what it held goes back
  * to the system before Pagefind starts.
  */
-function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild> {
+function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild, SearchPlan> {
   return startApart(new URL('./build-site.ts', import.meta.url), 'the site build', {
     // V8 lets the heap grow up to four times what a collection left before the next one, which
     // at 25,000 pages is hundreds of megabytes of room above the route data. A large site's
