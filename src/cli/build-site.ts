@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration, AstroPrerenderer } from 'astro';
+import { LoadCache } from '../content/load-cache.ts';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
@@ -50,8 +51,9 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
   /** Searchable pages per Pagefind pass for every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`). */
   searchPagesPerPass?: number | undefined;
   /**
-   * False: no render cache (`render-cache.ts`), for a large site. Writing its pack as the bodies
-   * render left the site build ~30 MB larger at its peak at 25,000 pages, where there is no room.
+   * False: no render cache (`render-cache.ts`) and no load cache (`load-cache.ts`), for a large
+   * site. Writing its pack as the bodies render left the site build ~30 MB larger at its peak at
+   * 25,000 pages, where there is no room.
    */
   renderCache?: boolean | undefined;
   /** False: files are written in the build's own thread, for a large site (see `FileWriter`). */
@@ -75,14 +77,20 @@ export async function buildSite(
   const log = options.quiet ? () => {} : console.log;
   const clock = new PhaseClock();
   clock.start('checkAndLoad');
-  const loaded = await loadContent(options.content);
-  // Article bodies the previous build rendered (`render-cache.ts`); ended below, or let go of on a stop.
+  // What the previous build read from each article file (`load-cache.ts`), and, below, the article
+  // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
+  const kept =
+    options.renderCache === false
+      ? undefined
+      : new LoadCache(options.content, codeVersion(), options.noCache === true);
+  const loaded = await loadContent(options.content, { cache: kept });
   const renders =
     options.renderCache === false
       ? undefined
       : new RenderCache(options.out, options.noCache === true, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
+    kept?.save();
     renders?.discard();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
@@ -203,6 +211,7 @@ export async function buildSite(
   }
   clock.stop();
   if (!written || !feed) return stopped(problems);
+  kept?.save();
   return {
     code: 0,
     pages: site.brands.reduce((n, b) => n + b.pages.length, 0),

@@ -5,9 +5,10 @@ import {
   type ArticleFrontMatter,
 } from '../schemas/article.ts';
 import { readTextFile } from './files.ts';
+import type { LoadCache } from './load-cache.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
-import { parseYaml } from './yaml.ts';
+import { parseYamlKept } from './yaml.ts';
 
 /** An article file split into validated front matter and Markdown body. */
 export interface ArticleSource {
@@ -23,11 +24,12 @@ export interface ArticleSource {
  * Reads an article: UTF-8 text (see `readTextFile`), front matter between `---` lines validated
  * against the article schema, and a body of at most 1 MB. Front matter is split here by hand
  * because the usual helper (gray-matter) loses the YAML's line numbers, which every error message
- * needs.
+ * needs. With `cache`, YAML a previous build parsed cleanly is not parsed again (`load-cache.ts`).
  */
 export function readArticleFile(
   file: string,
   problems: Problems,
+  cache?: LoadCache,
   onInvalidBody?: (body: string, bodyLine: number) => void,
 ): ArticleSource | undefined {
   const text = readTextFile(file, problems);
@@ -46,7 +48,7 @@ export function readArticleFile(
     problems.error(file, 1, 'front matter is never closed; add a "---" line after the last key');
     return undefined;
   }
-  const yaml = parseYaml(lines.slice(1, end).join('\n'), file, problems, 1);
+  const yaml = parseYamlKept(lines.slice(1, end).join('\n'), file, problems, 1, cache);
   if (yaml.data === undefined && problems.errors.some((p) => p.file === file)) return undefined;
   if (
     yaml.data !== null &&

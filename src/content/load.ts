@@ -18,6 +18,7 @@ import { resolveReferences } from './links.ts';
 import type { Article, Collection, HelpCenter, Localized, Model } from './model.ts';
 import { Problems } from './problems.ts';
 import { readThemes } from './themes.ts';
+import type { LoadCache } from './load-cache.ts';
 import { readHelpCenter, readInternal, type RawArticle, type ReadContext } from './tree.ts';
 import { validate } from './validate.ts';
 import { readYaml, type YamlSource } from './yaml.ts';
@@ -34,7 +35,10 @@ export interface LoadResult {
  * Reads a content folder into one validated model, collecting every problem instead of stopping
  * at the first. Nothing here renders or writes: `check`, `build` and `dev` all start from this.
  */
-export async function loadContent(contentDir: string): Promise<LoadResult> {
+export async function loadContent(
+  contentDir: string,
+  { cache }: { cache?: LoadCache | undefined } = {},
+): Promise<LoadResult> {
   const problems = new Problems();
   const root = path.resolve(contentDir);
   const workspaceFile = path.join(root, 'workspace.yaml');
@@ -61,7 +65,8 @@ export async function loadContent(contentDir: string): Promise<LoadResult> {
     problems,
     invalidFiles,
     invalidBodies,
-    makeArticle: (raw) => makeArticle(raw, dates),
+    makeArticle: (raw) => makeArticle(raw, dates, cache),
+    cache,
   };
 
   const helpCenters = new Map<string, HelpCenter>();
@@ -144,7 +149,7 @@ function readOptional<S extends z.ZodType>(file: string, schema: S, problems: Pr
 }
 
 /** Applies front-matter defaults: visibility rules, inherited AI flags, dates, description. */
-function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
+function makeArticle(raw: RawArticle, dates: Map<string, Date>, cache: LoadCache | undefined): Article {
   const fm = raw.source.frontMatter;
   const visibility =
     raw.forcedVisibility === 'internal'
@@ -154,7 +159,7 @@ function makeArticle(raw: RawArticle, dates: Map<string, Date>): Article {
         : fm.visibility;
   const keyLines: Record<string, number> = {};
   for (const key of Object.keys(fm)) keyLines[key] = raw.source.lineOf(key);
-  const parse = new BodyParse(raw.source.body, raw.format);
+  const parse = new BodyParse(raw.source.body, raw.format, cache);
   return {
     id: raw.id,
     language: raw.language,

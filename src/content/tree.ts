@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { collectionSchema, folderSchema } from '../schemas/collection.ts';
 import { readArticleFile } from './article-file.ts';
+import type { LoadCache } from './load-cache.ts';
 import { foldId, listFolder, parseArticleFileName, startWalk, type FolderEntry } from './files.ts';
 import type { Article, ArticleGroup, Collection, Folder, HelpCenter, InternalTree, Model } from './model.ts';
 import type { Problems } from './problems.ts';
@@ -22,6 +23,8 @@ export interface ReadContext {
   invalidBodies: Model['invalidBodies'];
   /** Builds the model's Article from a parsed file (defaults, dates, description). */
   makeArticle(input: RawArticle): Article;
+  /** What a previous build read from the same texts (`load-cache.ts`), for an incremental build. */
+  cache?: LoadCache | undefined;
 }
 
 export interface RawArticle {
@@ -110,7 +113,7 @@ function readArticles(
       );
       continue;
     }
-    const source = readArticleFile(file, ctx.problems, (body, bodyLine) =>
+    const source = readArticleFile(file, ctx.problems, ctx.cache, (body, bodyLine) =>
       ctx.invalidBodies.push({ file, format: parsed.format, body, bodyLine }),
     );
     if (!source) {

@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { readTextFile } from './files.ts';
-import type { Problems } from './problems.ts';
+import type { LoadCache } from './load-cache.ts';
+import { Problems } from './problems.ts';
 import { YamlReader, type Explained } from './yaml-errors.ts';
 
 /** A parsed YAML file (or front-matter block) that can tell the line of any key path. */
@@ -74,6 +75,47 @@ export function parseYaml(text: string, file: string, problems: Problems, lineOf
       lineOf: (keyPath) => lineOfPath(doc, keyPath, (offset) => counter.linePos(offset).line + lineOffset),
     };
   }
+}
+
+/**
+ * `parseYaml` through the load cache (`load-cache.ts`): YAML a previous build parsed cleanly comes
+ * back with its data and its top-level keys' lines, not parsed again; a deeper key's line (asked
+ * only to report a problem) parses it then. A clean parse is kept for the next build.
+ */
+export function parseYamlKept(
+  text: string,
+  file: string,
+  problems: Problems,
+  lineOffset: number,
+  cache: LoadCache | undefined,
+): YamlSource {
+  const kept = cache?.frontMatter(text);
+  if (kept) {
+    problems.noteRead(file);
+    let parsed: YamlSource | undefined;
+    // Its problems were none when it was kept, and are none now: the same text.
+    const reparse = () => (parsed ??= parseYaml(text, file, new Problems(), lineOffset));
+    return {
+      file,
+      data: kept.data,
+      // A top-level key's line, or the document's first for one it does not have (as `lineOfPath`).
+      lineOf: (keyPath) => {
+        if (keyPath.length > 1) return reparse().lineOf(keyPath);
+        const key = keyPath.length ? String(keyPath[0]) : undefined;
+        return (
+          (key !== undefined && Object.hasOwn(kept.lines, key) ? kept.lines[key]! : kept.start) + lineOffset
+        );
+      },
+    };
+  }
+  const source = parseYaml(text, file, problems, lineOffset);
+  if (cache && !source.broken && source.data !== undefined) {
+    const lines: Record<string, number> = {};
+    if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data))
+      for (const key of Object.keys(source.data)) lines[key] = source.lineOf([key]) - lineOffset;
+    cache.keepFrontMatter(text, { data: source.data, lines, start: source.lineOf([]) - lineOffset });
+  }
+  return source;
 }
 
 const UNRESOLVED = Symbol('unresolved alias');

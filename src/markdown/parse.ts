@@ -37,6 +37,12 @@ const MAY_MATTER = /\]\(|\]:|\]\[|<[a-z!?/]/i;
  */
 const KEEP_BUDGET = 1_000_000;
 
+/** Outlines kept from a previous build (`content/load-cache.ts`), by format and source. */
+export interface OutlineCache {
+  outline(format: 'md' | 'mdx', source: string): Outline | undefined;
+  keepOutline(format: 'md' | 'mdx', source: string, outline: Outline): void;
+}
+
 /**
  * One article body's Markdown parse, shared by everything that reads the body: `check` reads its
  * references and first paragraph, the `.md` copy rewrites links at the places it found, and the
@@ -53,14 +59,17 @@ export class BodyParse {
 
   #source: string;
   readonly #format: 'md' | 'mdx';
+  readonly #outlines: OutlineCache | undefined;
   #disposed = false;
   #handle: MdastHandle | undefined;
   #outline: Outline | undefined;
   #error: MarkdownError | undefined;
 
-  constructor(source: string, format: 'md' | 'mdx') {
+  /** `kept`: outlines a previous build read (the build's load cache), which need no parse. */
+  constructor(source: string, format: 'md' | 'mdx', kept?: OutlineCache) {
     this.#source = source;
     this.#format = format;
+    this.#outlines = kept;
   }
 
   /**
@@ -149,6 +158,8 @@ export class BodyParse {
 
   #read(): Outline | undefined {
     if (this.#outline || this.#error) return this.#outline;
+    this.#outline = this.#outlines?.outline(this.#format, this.#source);
+    if (this.#outline) return this.#outline;
     let handle: MdastHandle;
     try {
       handle = this.#parse(true);
@@ -163,6 +174,7 @@ export class BodyParse {
       throw error;
     }
     this.#keep(handle);
+    this.#outlines?.keepOutline(this.#format, this.#source, this.#outline);
     return this.#outline;
   }
 

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { LoadCache } from '../src/content/load-cache.ts';
+import { loadContent } from '../src/content/load.ts';
+import { formatProblem } from '../src/content/problems.ts';
+import { copyExample, type ExampleCopy } from './helpers/example.ts';
+
+/**
+ * The load cache, on its own: a load that takes each article's front matter and body outline from
+ * the previous load reports every problem the first one did, at the same lines, and makes the same
+ * articles. (`build-incremental.test.ts` shows the builds that use it are byte for byte full
+ * builds.)
+ */
+let copy: ExampleCopy;
+let dir: string;
+beforeEach(() => {
+  copy = copyExample();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-load-cache-'));
+});
+afterEach(() => {
+  copy.remove();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A load as the build runs one: through the cache of the previous load, then saved for the next. */
+const load = async (fresh = false) => {
+  const cache = new LoadCache(copy.content, 'v1', fresh, dir);
+  const { model, problems } = await loadContent(copy.content, { cache });
+  cache.save();
+  const articles = [...(model?.helpCenters.values() ?? [])]
+    .flatMap((hc) => [...hc.articles.values()])
+    .flatMap((group) => [...group.translations.values()])
+    .map((a) => ({
+      file: path.relative(copy.content, a.file),
+      title: a.title,
+      description: a.description,
+      visibility: a.visibility,
+      ai: a.ai,
+      tags: a.tags,
+      keyLines: a.keyLines,
+      links: a.links,
+      images: a.images,
+    }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+  const lines = problems.sorted().map((p) => formatProblem(p, copy.content));
+  return { articles, lines, hits: cache.hits };
+};
+
+/** Front matter and bodies with problems of every kind a load reports from them. */
+function addProblems(): void {
+  // YAML that does not parse (never kept, so reported every time).
+  copy.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('order: 2', 'order: 2: 3'));
+  // A nested key against the schema: its line is a deeper path's.
+  copy.edit('help-centers/main/billing/payments/cards/update-card.en.md', (t) =>
+    t.replace(/^title: (.*)$/m, 'title: $1\nai:\n  agent: maybe'),
+  );
+  // An unknown author: a top-level key's line, for a cross-check after the load.
+  copy.edit('help-centers/main/getting-started/invite-teammates.en.md', (t) =>
+    t.replace(/^author: .*$/m, 'author: nobody'),
+  );
+  // A link to no article, and a script: read from the body's outline.
+  copy.edit('help-centers/main/getting-started/invite-teammates.de.md', (t) =>
+    t.replace(/\n---\n/, '\n---\n\nSee [the guide](no-such-article.md).\n\n<script>alert(1)</script>\n'),
+  );
+}
+
+it('reports the same problems at the same lines, and makes the same articles, from what it kept', async () => {
+  addProblems();
+  const first = await load(true);
+  expect(first.hits).toBe(0);
+  // Each kind above is among them.
+  expect(first.lines.join('\n')).toMatch(/refunds\.en\.md:\d+: /);
+  expect(first.lines.join('\n')).toMatch(/update-card\.en\.md:\d+: .*agent/);
+  expect(first.lines.join('\n')).toMatch(/invite-teammates\.en\.md:\d+: .*nobody/);
+  expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*no-such-article/);
+  expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*script/i);
+
+  const second = await load();
+  // Most front matters and outlines came from the cache.
+  expect(second.hits).toBeGreaterThan(first.articles.length);
+  expect(second.lines).toEqual(first.lines);
+  expect(second.articles).toEqual(first.articles);
+
+  // A fix is seen at once: the edited file is read again.
+  copy.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('order: 2: 3', 'order: 2'));
+  const third = await load();
+  expect(third.lines.filter((l) => l.includes('refunds.en.md'))).toEqual([]);
+  expect(third.lines.length).toBeLessThan(second.lines.length);
+});
+
+it('gives a load of other code, or a damaged file, nothing, and the load is whole', async () => {
+  const first = await load(true);
+  const [file] = fs.readdirSync(dir);
+  fs.writeFileSync(path.join(dir, file!), 'not a cache');
+  const damaged = await load();
+  expect(damaged.hits).toBe(0);
+  expect(damaged.articles).toEqual(first.articles);
+
+  const other = new LoadCache(copy.content, 'v2', false, dir);
+  await loadContent(copy.content, { cache: other });
+  expect(other.hits).toBe(0);
+});
