@@ -20,7 +20,10 @@ export interface BuildTimings {
   pageCache: number;
   /** Brand files, favicons and assets per deploy root, and the gate's manifests. */
   brandFiles: number;
-  /** Pagefind: every brand's public and private indexes. */
+  /**
+   * Pagefind: every brand's public and private indexes; where a rebuild makes them while the feeds
+   * are written (`pagesFirst` in `build-site.ts`), only what they took after the site build.
+   */
   searchIndex: number;
   /** Knowledge feeds, `llms.txt` and the Markdown copies. */
   feeds: number;
