@@ -56,6 +56,10 @@ function addProblems(): void {
   copy.edit('help-centers/main/billing/payments/cards/update-card.en.md', (t) =>
     t.replace(/^title: (.*)$/m, 'title: $1\nai:\n  agent: maybe'),
   );
+  // A key an object of lines cannot hold as its own (the schema knows no such key).
+  copy.edit('help-centers/main/billing/download-invoices.en.md', (t) =>
+    t.replace(/^title: (.*)$/m, 'title: $1\n__proto__: yes'),
+  );
   // An unknown author: a top-level key's line, for a cross-check after the load.
   copy.edit('help-centers/main/getting-started/invite-teammates.en.md', (t) =>
     t.replace(/^author: .*$/m, 'author: nobody'),
@@ -74,6 +78,7 @@ it('reports the same problems at the same lines, and makes the same articles, fr
   expect(first.lines.join('\n')).toMatch(/refunds\.en\.md:\d+: /);
   expect(first.lines.join('\n')).toMatch(/update-card\.en\.md:\d+: .*agent/);
   expect(first.lines.join('\n')).toMatch(/invite-teammates\.en\.md:\d+: .*nobody/);
+  expect(first.lines.join('\n')).toMatch(/download-invoices\.en\.md:3: .*__proto__/);
   expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*no-such-article/);
   expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*script/i);
 
@@ -92,8 +97,17 @@ it('reports the same problems at the same lines, and makes the same articles, fr
 
 it('gives a load of other code, or a damaged file, nothing, and the load is whole', async () => {
   const first = await load(true);
-  const [file] = fs.readdirSync(dir);
-  fs.writeFileSync(path.join(dir, file!), 'not a cache');
+  const [name] = fs.readdirSync(dir);
+  const file = path.join(dir, name!);
+  // Bytes changed inside the entries: whatever cannot be read is read from the content again.
+  const bytes = fs.readFileSync(file);
+  for (let i = Math.floor(bytes.length / 3); i < bytes.length; i += 97) bytes[i] = 0xff;
+  fs.writeFileSync(file, bytes);
+  const scrambled = await load();
+  expect(scrambled.articles).toEqual(first.articles);
+  expect(scrambled.lines).toEqual(first.lines);
+
+  fs.writeFileSync(file, 'not a cache');
   const damaged = await load();
   expect(damaged.hits).toBe(0);
   expect(damaged.articles).toEqual(first.articles);
@@ -101,4 +115,16 @@ it('gives a load of other code, or a damaged file, nothing, and the load is whol
   const other = new LoadCache(copy.content, 'v2', false, dir);
   await loadContent(copy.content, { cache: other });
   expect(other.hits).toBe(0);
+});
+
+it('costs a cache folder that cannot be written nothing but the next load its reads', async () => {
+  const notAFolder = path.join(dir, 'file');
+  fs.writeFileSync(notAFolder, '');
+  const cache = new LoadCache(copy.content, 'v1', false, notAFolder);
+  const { model } = await loadContent(copy.content, { cache });
+  expect(model).toBeDefined();
+  expect(() => cache.save()).not.toThrow();
+  const next = new LoadCache(copy.content, 'v1', false, notAFolder);
+  await loadContent(copy.content, { cache: next });
+  expect(next.hits).toBe(0);
 });

@@ -29,7 +29,8 @@ import { report } from './check.ts';
  * The site build, the part of `signpost build` that needs the content in memory: check, route data,
  * Astro's pages, brand files, gate manifests and feeds, written into `temp`. `build.ts` runs it in
  * a process of its own (`startSiteBuild`): everything it held is returned to the system when that
- * process exits, before Pagefind, which takes as much again, starts indexing.
+ * process exits, before Pagefind, which takes as much again, starts indexing (but for a rebuild of
+ * a few pages on a smaller site: see `pagesFirst`).
  */
 export interface SiteBuild {
   code: number;
@@ -125,7 +126,9 @@ export async function buildSite(
   const thread = options.writerThread !== false;
   // The search index reads only pages. When the pages come first, the caller indexes them while
   // the feeds are written (`onSearch`).
-  const plan = () => searchPlan(site, (brand, page) => cache.searchInput(brand.id, page));
+  let search: SearchPlan | undefined;
+  /** Asked once every page is written (the page cache has their hashes). */
+  const plan = () => (search ??= searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)));
   let feed: FeedStats | undefined;
 
   /** The feeds, `llms*.txt` and `.md` copies; false when they found new errors. */

@@ -51,7 +51,9 @@ export interface BuildResult {
  * `signpost build`: check, then every brand's site in ONE Astro build, written to a temporary
  * folder that replaces `--out` only when everything succeeded, so a failed build never leaves a
  * half-written `dist/`. The site itself is built in a process of its own (`build-site.ts`) that
- * exits before Pagefind indexes it: the two never hold their memory at the same time.
+ * exits before Pagefind indexes it: the two never hold their memory at the same time. Except in a
+ * rebuild of a few pages on a smaller site (`pagesFirst` there), whose pages are indexed, one
+ * Pagefind pass at a time, while the site build writes the feeds.
  */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
@@ -91,12 +93,13 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let built: SiteBuild;
   /** The search index, started while the site build writes its feeds (`pagesFirst`), or after it. */
   let searching: Promise<IndexStats> | undefined;
-  const makeIndex = async (plan: SearchPlan) => {
+  /** `beside`: the site build is still running, so its passes run one at a time. */
+  const makeIndex = async (plan: SearchPlan, beside = false) => {
     // Loaded now, not while the site build starts: this process waits small.
     const { indexSite } = await import('../search/index.ts');
     // `--no-cache`: no language index is kept from the previous output (brands still share theirs).
     return indexSite(temp, plan, codeVersion(), options.noCache ? undefined : outDir, {
-      atOnce: searchPasses,
+      atOnce: beside ? 1 : searchPasses,
       pagesPerPass: searchPagesPerPass,
     });
   };
@@ -117,7 +120,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         before: seconds(),
       },
       (plan) => {
-        searching = makeIndex(plan);
+        searching = makeIndex(plan, true);
         searching.catch(() => {}); // awaited below, or by `discard`
       },
     );
@@ -191,7 +194,7 @@ function wholeNumberSetting(name: string, unit: string): number | undefined | nu
 
 /**
  * Starts `build-site.ts` in a process of its own, to be given its request: what it held goes back
- * to the system before Pagefind starts.
+ * to the system when it exits.
  */
 function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild, SearchPlan> {
   return startApart(new URL('./build-site.ts', import.meta.url), 'the site build', {

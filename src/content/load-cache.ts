@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { Outline } from '../markdown/outline.ts';
+import { pruneCache } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**
@@ -20,13 +21,15 @@ import { PROJECT_ROOT } from '../paths.ts';
  * from a fresh one.
  *
  * One file per content folder, in Signpost's cache folder (`.astro/cache/load/`, beside the
- * render cache): the entries this build asked for or made, written whole under a temporary name
- * and renamed over the previous one. A few megabytes at 3,000 article files; large sites (from
- * 8,000 article files) have none, like the render cache, so nothing more is held where memory is
- * tight.
+ * render cache): the content folder's path on the first line, then the entries this build asked
+ * for or made, written whole under a temporary name and renamed over the previous one; files of
+ * content folders that are gone are removed as the render cache's packs are. A few megabytes at
+ * 3,000 article files; large sites (from 8,000 article files) have none, like the render cache,
+ * so nothing more is held where memory is tight.
  */
 export class LoadCache {
   readonly #file: string;
+  readonly #content: string;
   readonly #code: string;
   /**
    * The previous build's entries, and this build's (written by `save`), each serialized on its
@@ -43,10 +46,12 @@ export class LoadCache {
    */
   constructor(content: string, code: string, fresh: boolean, dir = LOAD_CACHE_DIR) {
     this.#code = code;
-    this.#file = path.join(dir, `${hash(path.resolve(content)).slice(0, 16)}.bin`);
+    this.#content = path.resolve(content);
+    this.#file = path.join(dir, `${hash(this.#content).slice(0, 16)}.bin`);
     if (fresh) return;
     try {
-      const kept = v8.deserialize(fs.readFileSync(this.#file)) as Partial<Pack>;
+      const bytes = fs.readFileSync(this.#file);
+      const kept = v8.deserialize(bytes.subarray(bytes.indexOf(0x0a) + 1)) as Partial<Pack>;
       if (kept.version === VERSION && kept.entries instanceof Map) this.#old = kept.entries;
     } catch {
       // no previous build, or a file this code cannot read: read everything
@@ -58,9 +63,12 @@ export class LoadCache {
     return this.#get(this.#key('yaml', yaml)) as KeptFrontMatter | undefined;
   }
 
-  /** Keeps clean front matter for the next build. */
+  /**
+   * Keeps clean front matter for the next build; not data with a `__proto__` key, which an object
+   * of lines (and a copy) would not hold as its own.
+   */
   keepFrontMatter(yaml: string, kept: KeptFrontMatter): void {
-    this.#keep(this.#key('yaml', yaml), kept);
+    if (!hasProtoKey(kept.data)) this.#keep(this.#key('yaml', yaml), kept);
   }
 
   /** The outline of a body (`format` and Markdown) by a previous build. */
@@ -82,12 +90,20 @@ export class LoadCache {
     const temp = `${this.#file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-      fs.writeFileSync(temp, v8.serialize({ version: VERSION, entries: this.#new } satisfies Pack));
+      const entries = v8.serialize({ version: VERSION, entries: this.#new } satisfies Pack);
+      fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${JSON.stringify(this.#content)}\n`), entries]));
       fs.renameSync(temp, this.#file);
+      pruneCache(path.dirname(this.#file), this.#file);
     } catch {
-      fs.rmSync(temp, { force: true });
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // no folder to hold it: nothing was written
+      }
     }
+    // Nothing asks again: what was read (views of the previous file's bytes) is let go of.
     this.#old = new Map();
+    this.#new.clear();
   }
 
   #key(kind: string, text: string): string {
@@ -105,9 +121,16 @@ export class LoadCache {
   #get(key: string): unknown {
     const found = this.#new.get(key) ?? this.#old.get(key);
     if (found === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = v8.deserialize(found);
+    } catch {
+      this.#new.delete(key); // damaged: read the text again, and keep that
+      return undefined;
+    }
     this.#new.set(key, found);
     this.hits++;
-    return v8.deserialize(found);
+    return value;
   }
 }
 
@@ -123,6 +146,13 @@ export interface KeptFrontMatter {
 interface Pack {
   version: number;
   entries: Map<string, Uint8Array>;
+}
+
+/** Whether `value` has a `__proto__` key of its own, at any depth. */
+function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Object.hasOwn(value, '__proto__')) return true;
+  return Object.values(value).some(hasProtoKey);
 }
 
 function hash(text: string): string {

@@ -118,7 +118,7 @@ export class RenderCache {
       writeAll(pack.fd, `${pack.offset} ${length}`.padEnd(TAIL, ' '));
       fs.closeSync(pack.fd);
       fs.renameSync(this.#temp, this.#file);
-      prune(path.dirname(this.#file), this.#file);
+      pruneCache(path.dirname(this.#file), this.#file);
     } catch {
       // A pack that cannot be written (a full disk, a read-only folder) costs the next build its
       // renders, nothing more: this build's output does not depend on it.
@@ -266,18 +266,22 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 /**
- * Removes the packs no build will read: those of output folders that are gone (tests' and
- * benchmarks' temporary ones; an hour's grace, since a first build writes its pack before its
- * output is in place), those no build wrote for a month, and temporary files of builds killed.
+ * Removes the files of a cache folder (this one's packs, the load cache's files) that no build
+ * will read: those of folders that are gone (each file's first line names the folder it serves,
+ * here an output folder: tests' and benchmarks' temporary ones; an hour's grace, since a first
+ * build writes its pack before its output is in place), those no build wrote for a month, and
+ * temporary files of builds killed.
  */
-function prune(dir: string, keep: string): void {
+export function pruneCache(dir: string, keep: string): void {
   const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
     const file = path.join(dir, name);
     if (file === keep) continue;
     try {
       const age = now - fs.statSync(file).mtimeMs;
-      if (name.endsWith('.tmp') ? age > DAY : age > 30 * DAY || (age > HOUR && !fs.existsSync(outOf(file))))
+      if (
+        name.endsWith('.tmp') ? age > DAY : age > 30 * DAY || (age > HOUR && !fs.existsSync(servedBy(file)))
+      )
         fs.rmSync(file, { force: true });
     } catch {
       // removed meanwhile by another build, or a file of no pack's shape: left alone
@@ -285,8 +289,8 @@ function prune(dir: string, keep: string): void {
   }
 }
 
-/** The output folder a pack was written for (its first line). */
-function outOf(pack: string): string {
+/** The folder a cache file was written for (its first line, as JSON). */
+function servedBy(pack: string): string {
   const fd = fs.openSync(pack, 'r');
   try {
     const head = Buffer.alloc(4096);
