@@ -86,6 +86,17 @@ describe('an incremental build', () => {
       },
     ],
     [
+      'a page of the previous output changed by hand (its bytes are not those recorded)',
+      () =>
+        fs.appendFileSync(
+          path.join(incremental, 'acme', 'en', 'articles', 'refunds', 'index.html'),
+          '<!-- x -->',
+        ),
+      'some',
+      'none',
+      true,
+    ],
+    [
       'an unlisted article deleted (no other page shows it)',
       () => fs.rmSync(copy.file('help-centers/main/integrations/webhooks-beta.en.md')),
       'none',

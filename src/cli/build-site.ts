@@ -84,6 +84,8 @@ export async function buildSite(
     options.renderCache === false
       ? undefined
       : new LoadCache(options.content, codeVersion(), options.noCache === true);
+  // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
+  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
   const loaded = await loadContent(options.content, { cache: kept });
   const renders =
     options.renderCache === false
@@ -112,8 +114,7 @@ export async function buildSite(
   // Pages whose inputs are those of the previous build are copied from it, not rendered: linked
   // into the new output from now on, while the feeds are written and Astro bundles (on a slow disk
   // a folder per page takes seconds).
-  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
-  const { reused, render: own } = cache.plan(site);
+  const { reused, render: own } = await cache.plan(site);
   // Brands that differ only in words (name, domain…) render their pages once between them.
   const shared = shareRenders(site, own);
   const render = shared.render;

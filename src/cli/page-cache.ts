@@ -9,6 +9,7 @@ import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { pageHashes, type PageHashes } from '../search/input.ts';
 import { codeVersion } from './build-stamp.ts';
+import { checkPages } from './page-check.ts';
 
 /**
  * The page cache of incremental builds: a page whose inputs are those it had in the previous
@@ -70,6 +71,8 @@ export class PageCache {
   readonly #reused = new Set<string>();
   /** This build's records, once `write` made them. */
   #written: Record<string, PageRecord> = {};
+  /** The previous output's pages that still hold the bytes recorded (`page-check.ts`), being found. */
+  readonly #intact: Promise<Set<string>> | undefined;
 
   readonly out: string;
 
@@ -83,10 +86,17 @@ export class PageCache {
     } catch {
       // no previous build, or not one this code can trust: render everything
     }
+    // Checked from now on, in a thread of its own, while the build loads the content.
+    if (this.#previous)
+      this.#intact = checkPages(
+        out,
+        Object.entries(this.#previous.pages).map(([file, record]) => [file, record.sha]),
+      );
   }
 
   /** Splits the site's pages into those the previous output gives as they are, and the rest. */
-  plan(site: SiteData): { reused: Reused[]; render: SiteData } {
+  async plan(site: SiteData): Promise<{ reused: Reused[]; render: SiteData }> {
+    const intact = (await this.#intact) ?? new Set<string>();
     const reused: Reused[] = [];
     const brands: BrandSite[] = [];
     for (const brand of site.brands) {
@@ -97,8 +107,7 @@ export class PageCache {
         this.#keys.set(page, key);
         const file = treeFile(brand.id, page.private, page.url);
         const record = this.#previous?.pages[file];
-        const bytes = record?.key === key ? readOr(path.join(this.out, file)) : undefined;
-        if (record && bytes && sha(bytes) === record.sha && this.#hasAssets(brand.id, page, record)) {
+        if (record?.key === key && intact.has(file) && this.#hasAssets(brand.id, page, record)) {
           reused.push({ brand: brand.id, page, file, record });
           this.#reused.add(file);
         } else render.push(page);
