@@ -58,27 +58,25 @@ export class LoadCache {
     }
   }
 
-  /** Front matter read from `yaml` (the text between its `---` lines) by a previous build. */
-  frontMatter(yaml: string): KeptFrontMatter | undefined {
-    return this.#get(this.#key('yaml', yaml)) as KeptFrontMatter | undefined;
-  }
-
   /**
-   * Keeps clean front matter for the next build; not data with a `__proto__` key, which an object
-   * of lines (and a copy) would not hold as its own.
+   * Front matter read from `yaml` (the text between its `---` lines) by a previous build, and how
+   * to keep a clean read of it for the next; not data with a `__proto__` key, which an object of
+   * lines (and a copy) would not hold as its own.
    */
-  keepFrontMatter(yaml: string, kept: KeptFrontMatter): void {
-    if (!hasProtoKey(kept.data)) this.#keep(this.#key('yaml', yaml), kept);
+  frontMatter(yaml: string): Kept<KeptFrontMatter> {
+    const key = this.#key('yaml', yaml);
+    return {
+      value: this.#get(key) as KeptFrontMatter | undefined,
+      keep: (kept) => {
+        if (!hasProtoKey(kept.data)) this.#keep(key, kept);
+      },
+    };
   }
 
-  /** The outline of a body (`format` and Markdown) by a previous build. */
-  outline(format: 'md' | 'mdx', body: string): Outline | undefined {
-    return this.#get(this.#key(format, body)) as Outline | undefined;
-  }
-
-  /** Keeps a body's outline for the next build. */
-  keepOutline(format: 'md' | 'mdx', body: string, outline: Outline): void {
-    this.#keep(this.#key(format, body), outline);
+  /** The outline of a body (`format` and Markdown) by a previous build, and how to keep one. */
+  outline(format: 'md' | 'mdx', body: string): Kept<Outline> {
+    const key = this.#key(format, body);
+    return { value: this.#get(key) as Outline | undefined, keep: (outline) => this.#keep(key, outline) };
   }
 
   /**
@@ -132,6 +130,15 @@ export class LoadCache {
     this.hits++;
     return value;
   }
+}
+
+/**
+ * A text's entry: what a previous build kept (undefined: nothing, or nothing readable), and how
+ * to keep what this build reads of the text (its key hashed once, when asked).
+ */
+export interface Kept<T> {
+  value: T | undefined;
+  keep(value: T): void;
 }
 
 /** Front matter as a clean YAML parse gave it: the data, and lines in the YAML (1-based). */

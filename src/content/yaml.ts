@@ -89,7 +89,8 @@ export function parseYamlKept(
   lineOffset: number,
   cache: LoadCache | undefined,
 ): YamlSource {
-  const kept = cache?.frontMatter(text);
+  const entry = cache?.frontMatter(text);
+  const kept = entry?.value;
   if (kept) {
     problems.noteRead(file);
     let parsed: YamlSource | undefined;
@@ -109,11 +110,11 @@ export function parseYamlKept(
     };
   }
   const source = parseYaml(text, file, problems, lineOffset);
-  if (cache && !source.broken && source.data !== undefined) {
+  if (entry && !source.broken && source.data !== undefined) {
     const lines: Record<string, number> = {};
     if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data))
       for (const key of Object.keys(source.data)) lines[key] = source.lineOf([key]) - lineOffset;
-    cache.keepFrontMatter(text, { data: source.data, lines, start: source.lineOf([]) - lineOffset });
+    entry.keep({ data: source.data, lines, start: source.lineOf([]) - lineOffset });
   }
   return source;
 }

@@ -37,10 +37,12 @@ const MAY_MATTER = /\]\(|\]:|\]\[|<[a-z!?/]/i;
  */
 const KEEP_BUDGET = 1_000_000;
 
-/** Outlines kept from a previous build (`content/load-cache.ts`), by format and source. */
+/**
+ * Outlines kept from a previous build (`content/load-cache.ts`), by format and source: the one
+ * kept, if any, and how to keep this build's.
+ */
 export interface OutlineCache {
-  outline(format: 'md' | 'mdx', source: string): Outline | undefined;
-  keepOutline(format: 'md' | 'mdx', source: string, outline: Outline): void;
+  outline(format: 'md' | 'mdx', source: string): { value: Outline | undefined; keep(outline: Outline): void };
 }
 
 /**
@@ -158,8 +160,8 @@ export class BodyParse {
 
   #read(): Outline | undefined {
     if (this.#outline || this.#error) return this.#outline;
-    this.#outline = this.#outlines?.outline(this.#format, this.#source);
-    if (this.#outline) return this.#outline;
+    const kept = this.#outlines?.outline(this.#format, this.#source);
+    if (kept?.value) return (this.#outline = kept.value);
     let handle: MdastHandle;
     try {
       handle = this.#parse(true);
@@ -174,7 +176,7 @@ export class BodyParse {
       throw error;
     }
     this.#keep(handle);
-    this.#outlines?.keepOutline(this.#format, this.#source, this.#outline);
+    kept?.keep(this.#outline);
     return this.#outline;
   }
 

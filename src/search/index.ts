@@ -110,9 +110,10 @@ export interface IndexStats {
  * the other. A tree with nothing searchable gets an empty index rather than Pagefind's fallback of
  * indexing every page.
  * Pagefind splits each index by the pages' `lang`, and reads only the article (`ROOT`); passes run
- * side by side only as far as their memory allows (`PassPool`). A language whose pages give Pagefind the very bytes another brand's
- * did in this build, or its own in the previous build (`previous`, the output the new one
- * replaces), has that index copied: brands that share a help center differ only around the article.
+ * side by side only as far as their memory allows (`PassPool`). A language whose pages give
+ * Pagefind the very bytes another brand's did in this build, or its own in the previous build
+ * (`previous`, the output the new one replaces), has that index copied: brands that share a help
+ * center differ only around the article.
  * So has a private index whose pages give Pagefind the bytes of another's, at the same URLs.
  * `code` is Signpost's version (`codeVersion`): another Signpost may index the same bytes otherwise.
  */
