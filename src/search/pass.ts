@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as pagefind from 'pagefind';
-import { runApart, serveApart } from '../cli/apart.ts';
+import type * as PagefindApi from 'pagefind';
 import { fullSearchPass } from '../routing/layout.ts';
 import { ROOT } from './input.ts';
 
@@ -18,11 +17,11 @@ export interface PassRequest {
 }
 
 /**
- * Runs passes, several at once where their memory allows, each in a Node process of its own with
- * a Pagefind process of its own (the `pagefind` module drives one Pagefind process at a time).
- * Pagefind uses about 1.5 of 2 cores in a pass; three languages of 860 pages took 1.8 s side by
- * side against 2.3–2.8 s one after another (1,000 × 3, this machine). Not worker threads: a
- * worker that ends leaves the Pagefind process it started unreaped until the build exits.
+ * Runs passes, several at once where their memory allows, each with a Pagefind process of its own
+ * (`pagefindModule`), driven from this process. Pagefind uses about 1.5 of 2 cores in a pass;
+ * three languages of 860 pages took 1.8 s side by side against 2.3–2.8 s one after another
+ * (1,000 × 3, this machine); one Pagefind process given the three at once took as long as one
+ * after another.
  *
  * A pass holds every page it reads until it writes its index: a full pass (`searchIndexParts`:
  * 8,000 pages, or 1,000 in Japanese, Korean or Chinese) peaked at ~1 GB at 5,000 × 5. So each pass
@@ -76,11 +75,7 @@ export class PassPool {
       // The build stops at the first failure: the passes still waiting are not run.
       if (this.#failure !== undefined) throw this.#failure;
       return await job(async (request) => {
-        const errors = await runApart<PassRequest, string[]>(
-          new URL(import.meta.url),
-          'a search index pass',
-          request,
-        );
+        const errors = await indexPass(request);
         if (errors.length) throw new Error(`search index for ${brand}: ${errors.join('; ')}`);
       });
     } catch (error) {
@@ -106,8 +101,30 @@ export class PassPool {
   }
 }
 
-/** Indexes one pass with this process's Pagefind process, which it then ends; returns Pagefind's errors. */
+type Pagefind = typeof PagefindApi;
+
+/** `pagefind` modules whose Pagefind process has ended, for the next pass to start one again. */
+const idle: Pagefind[] = [];
+let instances = 0;
+
+/**
+ * A `pagefind` module for one pass. The module drives a single Pagefind process, its own, and one
+ * process indexes one index at a time; so each pass running gets an instance of the module of its
+ * own: the same file, imported under a query of its own (ES modules are instantiated once per
+ * URL). Each pass used to run in a Node process of its own for that, which cost ~50 MB and a
+ * start-up per pass.
+ */
+async function pagefindModule(): Promise<Pagefind> {
+  const free = idle.pop();
+  if (free) return free;
+  const url = new URL(import.meta.resolve('pagefind'));
+  url.searchParams.set('pass', String(++instances));
+  return (await import(url.href)) as Pagefind;
+}
+
+/** Indexes one pass with a Pagefind process of its own, which it then ends; returns Pagefind's errors. */
 async function indexPass({ root, output, glob, pages }: PassRequest): Promise<string[]> {
+  const pagefind = await pagefindModule();
   try {
     const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
     if (!index) return errors.length ? errors : ['Pagefind made no index'];
@@ -123,7 +140,6 @@ async function indexPass({ root, output, glob, pages }: PassRequest): Promise<st
     return written.errors;
   } finally {
     await pagefind.close();
+    idle.push(pagefind);
   }
 }
-
-if (import.meta.main) serveApart(indexPass);
