@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PassPool } from '../src/search/pass.ts';
 
@@ -76,5 +80,52 @@ describe('Pagefind passes side by side', () => {
       'en failed',
     ]);
     expect(log).toEqual(['start en', 'end en']);
+  });
+
+  it('stops when the build does: no pass starts, and the running one ends its Pagefind process at once', async () => {
+    // Enough pages for Pagefind to be busy a while (~1 s) after it started.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-pool-'));
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}`).join(' ');
+    for (let i = 0; i < 3000; i++) {
+      const dir = path.join(root, 'en', String(i));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'index.html'),
+        `<html lang="en"><body><article data-pagefind-body><h1>Page ${i}</h1><p>${words} ${i}</p></article></body></html>`,
+      );
+    }
+    const output = path.join(root, 'pagefind');
+    const pagefindProcesses = () =>
+      execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.includes('pagefind') && line.includes('--service')).length;
+    try {
+      const controller = new AbortController();
+      const pool = new PassPool(1, undefined, controller.signal);
+      let indexing = false;
+      const running = pool.run('acme', 0.1, (index) => {
+        indexing = true;
+        return index({ root, output, glob: 'en/**/*.html' });
+      });
+      running.catch(() => {});
+      const waitingRan: string[] = [];
+      const waiting = pool.run('acme', 0.1, async () => void waitingRan.push('ran'));
+      waiting.catch(() => {});
+      while (!indexing || pagefindProcesses() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Into the reading of the pages, which takes Pagefind a second or more.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      controller.abort(new Error('the build stopped'));
+      // Ended mid-pass: Pagefind did not get to the end of what it was reading.
+      await expect(running).rejects.toThrow('Pagefind backend closed');
+      await expect(waiting).rejects.toThrow('the build stopped');
+      expect(waitingRan).toEqual([]);
+      // Nothing was written, and nothing is still writing.
+      expect(fs.existsSync(path.join(output, 'pagefind-entry.json'))).toBe(false);
+      for (let tries = 0; pagefindProcesses() > 0 && tries < 100; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pagefindProcesses()).toBe(0);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -93,6 +93,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let built: SiteBuild;
   /** The search index, started while the site build writes its feeds (`pagesFirst`), or after it. */
   let searching: Promise<IndexStats> | undefined;
+  /** Stops the search index's passes when the build stops (`discard`). */
+  const stopSearch = new AbortController();
   /** `beside`: the site build is still running, so its passes run one at a time. */
   const makeIndex = async (plan: SearchPlan, beside = false) => {
     // Loaded now, not while the site build starts: this process waits small.
@@ -101,10 +103,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     return indexSite(temp, plan, codeVersion(), options.noCache ? undefined : outDir, {
       atOnce: beside ? 1 : searchPasses,
       pagesPerPass: searchPagesPerPass,
+      signal: stopSearch.signal,
     });
   };
-  /** Removes `temp`, once the search index (if it started) is done with it. */
+  /** Removes `temp`, once the search index (if it started) has stopped writing into it. */
   const discard = async () => {
+    stopSearch.abort();
     await searching?.catch(() => {});
     fs.rmSync(temp, { recursive: true, force: true });
   };

@@ -122,13 +122,13 @@ export async function indexSite(
   plan: SearchPlan,
   code: string,
   previous?: string,
-  passes: { atOnce?: number | undefined; pagesPerPass?: number | undefined } = {},
+  passes: { atOnce?: number | undefined; pagesPerPass?: number | undefined; signal?: AbortSignal } = {},
 ): Promise<IndexStats> {
   const started = performance.now();
   const stats = { pages: 0, bytes: 0, copied: 0, privateCopied: 0 };
   const { sources, privateSources } = await previousSources(previous);
   const keys: SearchKeys = { version: KEYS_VERSION, brands: {}, private: {} };
-  const pool = new PassPool(passes.atOnce ?? DEFAULT_PASSES, passes.pagesPerPass);
+  const pool = new PassPool(passes.atOnce ?? DEFAULT_PASSES, passes.pagesPerPass, passes.signal);
   // Brand by brand: a brand's indexes may be copied from those of a brand before it.
   for (const brand of plan.brands) {
     const root = dirs.public(outDir, brand.id);

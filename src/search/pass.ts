@@ -38,16 +38,31 @@ export class PassPool {
   #running = 0;
   #weight = 0;
   readonly #queue: { weight: number; start: () => void }[] = [];
-  /** The first pass that failed: no pass starts after it. */
+  /** The first pass that failed, or why the passes were stopped: no pass starts after it. */
   #failure: unknown;
+  readonly #signal: AbortSignal | undefined;
+  /** The `pagefind` modules of the passes running. */
+  readonly #open = new Set<Pagefind>();
 
   /**
    * `limit`: passes at once at most (`SIGNPOST_SEARCH_PASSES`); `pagesPerPass`: the pages of a
-   * full pass in every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`), where that is set.
+   * full pass in every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`), where that is set. When
+   * `signal` aborts, no pass starts any more and the running ones end their Pagefind process at
+   * once (and throw): the build stopped, and is about to remove what they write into.
    */
-  constructor(limit: number, pagesPerPass?: number) {
+  constructor(limit: number, pagesPerPass?: number, signal?: AbortSignal) {
     this.#limit = limit;
     this.#pagesPerPass = pagesPerPass;
+    this.#signal = signal;
+    signal?.addEventListener(
+      'abort',
+      () => {
+        this.#failure ??= signal.reason;
+        for (const pagefind of this.#open) void pagefind.close();
+      },
+      { once: true },
+    );
+    if (signal?.aborted) this.#failure = signal.reason;
   }
 
   /**
@@ -75,7 +90,7 @@ export class PassPool {
       // The build stops at the first failure: the passes still waiting are not run.
       if (this.#failure !== undefined) throw this.#failure;
       return await job(async (request) => {
-        const errors = await indexPass(request);
+        const errors = await this.#index(request);
         if (errors.length) throw new Error(`search index for ${brand}: ${errors.join('; ')}`);
       });
     } catch (error) {
@@ -86,6 +101,19 @@ export class PassPool {
       // Back to exactly 0 when nothing runs: fractions added and taken away may not cancel out.
       this.#weight = this.#running ? this.#weight - weight : 0;
       this.#next();
+    }
+  }
+
+  /** One pass, with a `pagefind` module that ends its Pagefind process when the passes are stopped. */
+  async #index(request: PassRequest): Promise<string[]> {
+    const pagefind = await pagefindModule();
+    this.#open.add(pagefind);
+    try {
+      return await indexPass(pagefind, request, () => this.#signal?.throwIfAborted());
+    } finally {
+      this.#open.delete(pagefind);
+      await pagefind.close();
+      idle.push(pagefind);
     }
   }
 
@@ -122,24 +150,30 @@ async function pagefindModule(): Promise<Pagefind> {
   return (await import(url.href)) as Pagefind;
 }
 
-/** Indexes one pass with a Pagefind process of its own, which it then ends; returns Pagefind's errors. */
-async function indexPass({ root, output, glob, pages }: PassRequest): Promise<string[]> {
-  const pagefind = await pagefindModule();
-  try {
-    const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
-    if (!index) return errors.length ? errors : ['Pagefind made no index'];
-    if (glob !== undefined) {
-      const added = await index.addDirectory({ path: root, glob });
-      if (added.errors.length) return added.errors;
-    }
-    for (const { url, file } of pages ?? []) {
-      const added = await index.addHTMLFile({ url, content: await readFile(path.join(root, file), 'utf8') });
-      if (added.errors.length) return added.errors;
-    }
-    const written = await index.writeFiles({ outputPath: output });
-    return written.errors;
-  } finally {
-    await pagefind.close();
-    idle.push(pagefind);
+/**
+ * Indexes one pass with the Pagefind process of `pagefind`; returns Pagefind's errors. `check`
+ * throws when the passes were stopped: asked after that, the module would start a process again.
+ */
+async function indexPass(
+  pagefind: Pagefind,
+  { root, output, glob, pages }: PassRequest,
+  check: () => void,
+): Promise<string[]> {
+  check();
+  const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
+  if (!index) return errors.length ? errors : ['Pagefind made no index'];
+  if (glob !== undefined) {
+    check();
+    const added = await index.addDirectory({ path: root, glob });
+    if (added.errors.length) return added.errors;
   }
+  for (const { url, file } of pages ?? []) {
+    const content = await readFile(path.join(root, file), 'utf8');
+    check();
+    const added = await index.addHTMLFile({ url, content });
+    if (added.errors.length) return added.errors;
+  }
+  check();
+  const written = await index.writeFiles({ outputPath: output });
+  return written.errors;
 }
