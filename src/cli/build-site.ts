@@ -86,11 +86,9 @@ export async function buildSite(
       : new LoadCache(options.content, codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
+  const large = options.renderCache === false;
   const loaded = await loadContent(options.content, { cache: kept });
-  const renders =
-    options.renderCache === false
-      ? undefined
-      : new RenderCache(options.out, options.noCache === true, codeVersion());
+  const renders = large ? undefined : new RenderCache(options.out, options.noCache === true, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
@@ -108,6 +106,9 @@ export async function buildSite(
     mode: 'build',
     searchPagesPerPass: options.searchPagesPerPass,
     renders,
+    // Not on a large site, where the bodies a render thread would be handed (~100 MB at 25,000
+    // articles) do not fit in the memory left.
+    renderThread: !large,
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 

@@ -68,6 +68,11 @@ export class RenderCache {
     return renderKey({ ...inputs, code: this.#code });
   }
 
+  /** Whether the previous build's pack holds a render under `key` (`get` reads it). */
+  has(key: string): boolean {
+    return this.#old?.index.has(key) ?? false;
+  }
+
   /** The render kept under `key`, or undefined; one found goes into this build's pack as it is. */
   get(key: string): RenderedMarkdown | undefined {
     const at = this.#old?.index.get(key);

@@ -1,4 +1,4 @@
-import type { Model } from '../content/model.ts';
+import type { Article, Brand, Model } from '../content/model.ts';
 import { Problems } from '../content/problems.ts';
 import { BrandContext, type RelatedArticles } from './context.ts';
 import { searchIndexParts, urls } from './layout.ts';
@@ -21,6 +21,8 @@ export interface ComputeOptions {
   searchPagesPerPass?: number | undefined;
   /** The build's render cache (`ArticleRenderer`). */
   renders?: RenderCache | undefined;
+  /** False: no render thread, however many bodies there are to render (`ArticleRenderer.prefetch`). */
+  renderThread?: boolean | undefined;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function computeSite(
     throw new Error(`no brand "${options.brand}"; brands: ${model.brands.map((b) => b.id).join(', ')}`);
   const problems = new Problems();
   const renderer = new ArticleRenderer(problems, model.workspace.embeds.hosts, options.renders);
+  // A build renders every published article of its brands' languages, for pages or the feeds.
+  if (options.mode === 'build' && options.renderThread !== false)
+    renderer.prefetch(publishedArticles(model, brands));
   const sites: BrandSite[] = [];
   // Related articles, computed once per help center for every brand that publishes it.
   const related: RelatedArticles = new Map();
@@ -56,6 +61,26 @@ export async function computeSite(
     problems,
     renderer,
   };
+}
+
+/**
+ * Every published article of the brands' help centers and of `internal/`, in their languages: in
+ * the order the route data asks for them (brand, language, help center order), then the internal
+ * ones, which only the feeds render.
+ */
+function* publishedArticles(model: Model, brands: Brand[]): Generator<Article> {
+  const languages = new Set<string>();
+  for (const brand of brands)
+    for (const lang of brand.languages) {
+      languages.add(lang);
+      for (const group of brand.helpCenter.articles.values()) {
+        const article = group.translations.get(lang);
+        if (article?.state === 'published') yield article;
+      }
+    }
+  for (const group of model.internal.articles.values())
+    for (const article of group.translations.values())
+      if (article.state === 'published' && languages.has(article.language)) yield article;
 }
 
 /**
