@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../src/content/load.ts';
 import type { Article, ArticleLink } from '../src/content/model.ts';
+import { parse } from 'yaml';
+import { markdownCopy } from '../src/feed/markdown-copy.ts';
 import { markdownCopyBody } from '../src/markdown/article.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
@@ -70,5 +72,45 @@ Read [Request a refund](refunds.md).
     const { model } = await loadContent(example.content);
     const loaded = model!.helpCenters.get('main')!.articles.get('no-description')!.translations.get('en')!;
     expect(loaded.description).toBe('The first paragraph, with a link and struck text.');
+  });
+});
+
+describe("the Markdown copy's front matter", () => {
+  let example: ExampleCopy;
+  let article: Article;
+  beforeAll(async () => {
+    example = copyExample();
+    const { model } = await loadContent(example.content);
+    article = model!.helpCenters.get('main')!.articles.get('refunds')!.translations.get('en')!;
+  });
+  afterAll(() => example.remove());
+
+  it.each([
+    'No',
+    '2024-01-01',
+    'null',
+    '---',
+    '... and more',
+    '# not a comment',
+    'key: value',
+    'Say "refund", not \\refund\\',
+    "It's 50% off & [more] {here} *now* | ok",
+    'Tab\there',
+    'Line\u2028separated\u2029and\u0085next',
+    '日本語のタイトル 😀',
+    'عنوان عربي',
+  ])('reads back as the very title in YAML 1.2 and 1.1: %j', (title) => {
+    const copy = markdownCopy({ ...article, title }, ORIGIN);
+    const [, block] = /^---\n([\s\S]*?\n)---\n# /.exec(copy) ?? [];
+    expect(block).toBeDefined();
+    for (const version of ['1.2', '1.1'] as const) {
+      const fields: unknown = parse(block!, { version });
+      expect(fields).toEqual({
+        url: `${ORIGIN}/en/articles/refunds/`,
+        title,
+        language: 'en',
+        updated: article.updated.toISOString(),
+      });
+    }
   });
 });
