@@ -62,20 +62,39 @@ export function computeRelated(
   });
 
   const result = new Map<string, string[]>();
+  // Scores by candidate, and the candidates scored, in the order first scored: reset after each
+  // article. Arrays rather than a map per article, and the best few kept as they come rather than
+  // every scored candidate sorted (hundreds, for a few): ~0.2 s of a 1,000 × 3 build's route data.
+  const scores = new Int32Array(candidates.length);
+  const scored: number[] = [];
+  const score = (j: number, points: number) => {
+    if (scores[j] === 0) scored.push(j);
+    scores[j]! += points;
+  };
+  // Better: a higher score, then an earlier title, then scored first.
+  const better = (a: number, b: number) =>
+    scores[a]! !== scores[b]! ? scores[a]! > scores[b]! : place[a]! < place[b]!;
   candidates.forEach(({ group }, i) => {
-    const scores = new Map<number, number>();
     for (const term of termSets[i]!) {
       const holders = index.get(term)!;
       if (holders.length > 200) continue; // a word on every page says nothing
-      for (const j of holders) if (j !== i) scores.set(j, (scores.get(j) ?? 0) + 1);
+      for (const j of holders) if (j !== i) score(j, 1);
     }
-    for (const j of byCollection.get(group.collection) ?? [])
-      if (j !== i) scores.set(j, (scores.get(j) ?? 0) + 2);
-    const best = [...scores]
-      .sort((a, b) => b[1] - a[1] || place[a[0]]! - place[b[0]]!)
-      .slice(0, limit)
-      .map(([j]) => candidates[j]!.group.id);
-    result.set(group.id, best);
+    for (const j of byCollection.get(group.collection) ?? []) if (j !== i) score(j, 2);
+    const best: number[] = [];
+    for (const j of limit > 0 ? scored : []) {
+      if (best.length === limit && !better(j, best[limit - 1]!)) continue;
+      let at = best.length;
+      while (at > 0 && better(j, best[at - 1]!)) at--;
+      best.splice(at, 0, j);
+      if (best.length > limit) best.pop();
+    }
+    result.set(
+      group.id,
+      best.map((j) => candidates[j]!.group.id),
+    );
+    for (const j of scored) scores[j] = 0;
+    scored.length = 0;
   });
   return result;
 }
