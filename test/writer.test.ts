@@ -96,6 +96,34 @@ describe('the writer thread', () => {
     }
   });
 
+  it("puts each twin's words in a page handed over once as UTF-8 bytes for all twins, in a thread or not", async () => {
+    for (const thread of [true, false]) {
+      const writer = new FileWriter({ thread });
+      const tokens = newTokens();
+      const html = `<html lang="ja"><h1>${tokens.token(0)} – 日本語</h1><a href="https://${tokens.token(1)}/">ü</a></html>`;
+      const bytes = new TextEncoder().encode(html);
+      const twins = [
+        ['one', ['Acme', 'help.acme.test']],
+        ['two', ['Acme Europe', 'hilfe.acme.test']],
+      ] as const;
+      const files = twins.map(([name, words]) => ({
+        file: path.join(dir, `twins-${thread}/${name}/index.html`),
+        text: bytes,
+        words: { prefix: tokens.prefix, words },
+        page: true,
+      }));
+      await writer.write(files);
+      await writer.close();
+      for (const [i, [, [name, domain]]] of twins.entries()) {
+        const written = fs.readFileSync(files[i]!.file, 'utf8');
+        expect(written).toBe(
+          `<html lang="ja"><h1>${name} – 日本語</h1><a href="https://${domain}/">ü</a></html>`,
+        );
+        expect(writer.hashes.get(files[i]!.file)?.search).toBe(searchInputHash(written));
+      }
+    }
+  });
+
   it('writes no page in which a template changed a token, and says so at close', async () => {
     for (const thread of [true, false]) {
       const writer = new FileWriter({ thread });

@@ -164,7 +164,7 @@ export async function buildSite(
     // moved to the thread rather than copied.
     handoff.writePage = (route) => {
       const finish = handoff.shared?.finisher(route);
-      if (finish) return async (rendered) => finish(await rendered.text());
+      if (finish) return async (rendered) => finish(new Uint8Array(await rendered.arrayBuffer()));
       if (!writer.threaded) return undefined;
       const file = path.join(temp, fileOf(route));
       return async (rendered) =>

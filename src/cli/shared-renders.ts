@@ -184,9 +184,11 @@ function routeKey(route: string): string {
 }
 
 /**
- * A prototype page rendered (`html`): hands every twin's file to the writer thread (which puts in
- * the twin's words, and fails if any part of a token is left: see `writeFiles`), and notes what
- * each uses as if it had been rendered.
+ * A prototype page rendered (`html`, its UTF-8 bytes as Astro rendered them): hands every twin's
+ * file to the writer thread (which puts in the twin's words, and fails if any part of a token is
+ * left: see `writeFiles`), and notes what each uses as if it had been rendered. The bytes move to
+ * the thread once for all twins, not decoded here: as text, the page was copied to the thread
+ * once per twin (~0.5 s of the build's thread for 3,071 pages of two brands).
  */
 async function finish(
   temp: string,
@@ -194,7 +196,7 @@ async function finish(
   writer: FileWriter,
   group: Group,
   entry: Group['pages'][number],
-  html: string,
+  html: Uint8Array,
 ): Promise<void> {
   const { page, twins } = entry;
   const from = treeFile(group.prototype, page.private, page.url);

@@ -34,7 +34,7 @@ export interface Handoff {
   shared?:
     | {
         treeOf(page: PageData): string | undefined;
-        finisher(route: string): ((html: string) => Promise<void>) | undefined;
+        finisher(route: string): ((html: Uint8Array) => Promise<void>) | undefined;
       }
     | undefined;
   /**

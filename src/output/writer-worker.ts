@@ -16,14 +16,22 @@ import type { FileToWrite } from './writer.ts';
  */
 export function writeFiles(files: FileToWrite[], made: Set<string>): [string, PageHashes][] {
   const hashes: [string, PageHashes][] = [];
+  /** The last bytes decoded for their tokens, and their text: twins' files share their bytes. */
+  let decoded: { bytes: Uint8Array; text: string } | undefined;
   for (const { file, previous, words, append, page, ...given } of files) {
     const dir = path.dirname(file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
     let text = given.text;
     if (words) {
-      if (typeof text !== 'string')
-        throw new Error(`${file}: tokens to replace in bytes (a bug in Signpost: please report it)`);
+      if (typeof text !== 'string') {
+        if (decoded?.bytes !== text)
+          decoded = {
+            bytes: text,
+            text: Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'),
+          };
+        text = decoded.text;
+      }
       text = detokenize(text, words);
       // A template that changed a token (upper-cased it, say) would leave part of it in a page.
       if (page && leftover(text, words.prefix))

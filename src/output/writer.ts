@@ -14,7 +14,7 @@ export interface FileToWrite {
   previous?: string | undefined;
   /** Added to the end of the file rather than replacing it. */
   append?: boolean | undefined;
-  /** `text` (a string) holds tokens (`tokens.ts`): each becomes its word, in the thread. */
+  /** `text` (a string, or UTF-8 bytes) holds tokens (`tokens.ts`): each becomes its word, in the thread. */
   words?: Words | undefined;
   /** A page: the page cache's hashes of what is written are kept in `FileWriter.hashes`. */
   page?: boolean | undefined;
