@@ -80,13 +80,10 @@ export async function buildSite(
   clock.start('checkAndLoad');
   // What the previous build read from each article file (`load-cache.ts`), and, below, the article
   // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
-  const kept =
-    options.renderCache === false
-      ? undefined
-      : new LoadCache(options.content, codeVersion(), options.noCache === true);
+  const large = options.renderCache === false;
+  const kept = large ? undefined : new LoadCache(options.content, codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
-  const large = options.renderCache === false;
   const loaded = await loadContent(options.content, { cache: kept });
   const renders = large ? undefined : new RenderCache(options.out, options.noCache === true, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */

@@ -57,7 +57,6 @@ export class ArticleRenderer {
       const plan = this.#plan(article);
       this.#plans.set(article.file, plan);
       if (plan.key !== undefined && this.#kept!.has(plan.key)) continue;
-      plan.job = jobs.length;
       planned.push(plan);
       jobs.push({
         body: article.body,
@@ -69,8 +68,9 @@ export class ArticleRenderer {
         images: [...plan.references.images],
       });
     }
-    if (jobs.length >= RenderThread.MIN_JOBS) (this.#thread = new RenderThread()).run(jobs);
-    else for (const plan of planned) delete plan.job;
+    if (jobs.length < RenderThread.MIN_JOBS) return;
+    planned.forEach((plan, job) => (plan.job = job));
+    (this.#thread = new RenderThread()).run(jobs);
   }
 
   /** Settles once the render thread, if one started, has ended: for the tests. */
