@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { linkOrCopy, linkTree } from '../output/link.ts';
@@ -270,18 +270,22 @@ async function indexPublicTree(
   const keys: Record<string, string> = {};
   const done = async (copied: number) => {
     for (const key of Object.values(keys)) sources.set(key, root);
-    return { keys, copied, pages: await publicPages(root, brand), bytes: await sizeOf(output) };
+    return { keys, copied, pages: await publicPages(root, brand), bytes: sizeOf(output) };
   };
   if (brand.languages.length === 0) {
     await pool.run(brand.id, 0, (index) => index({ root, output }));
     return done(0);
   }
   const from = new Map<LanguageSearch, string>();
-  for (const language of brand.languages) {
-    const key = (keys[language.lang] = languageKey(root, language, code));
-    const source = sources.get(key);
-    if (source) from.set(language, source);
-  }
+  // With no index to copy from (a first build, `--no-cache`), the keys are only written down for
+  // the next build: they are worked out while the passes run (~0.1 s at 1,000 × 3).
+  const copying = sources.size > 0;
+  if (copying)
+    for (const language of brand.languages) {
+      const key = (keys[language.lang] = languageKey(root, language, code));
+      const source = sources.get(key);
+      if (source) from.set(language, source);
+    }
   // Every language from one tree whose index holds just these languages: that whole bundle.
   const whole = new Set(from.values());
   if (from.size === brand.languages.length && whole.size === 1) {
@@ -352,6 +356,16 @@ async function indexPublicTree(
         );
     }
   }
+  // A language at a time, so that this thread also hands Pagefind the passes' requests meanwhile.
+  if (!copying)
+    passes.push(
+      (async () => {
+        for (const language of brand.languages) {
+          await new Promise((next) => setImmediate(next));
+          keys[language.lang] = languageKey(root, language, code);
+        }
+      })(),
+    );
   try {
     await settled(passes);
     // In any order: the entry lists its languages sorted (`addLanguages`).
@@ -504,21 +518,23 @@ async function indexPrivateSet(
   const source = sources.get(key);
   if (source && (await readEntry(source))) {
     linkTree(source, output);
-    return { key, copied: true, pages: await pagesIn(output), bytes: await sizeOf(output) };
+    return { key, copied: true, pages: await pagesIn(output), bytes: sizeOf(output) };
   }
   // Every page's URL starts with its language (see `urls`).
   const weight = urls.reduce((sum, url) => sum + pool.weight(url.split('/')[1] ?? '', 1), 0);
   const pages = urls.map((url) => ({ url, file: fileOf(url) }));
   await pool.run(brand, weight, (index) => index({ root, output, pages }));
   sources.set(key, output);
-  return { key, copied: false, pages: await pagesIn(output), bytes: await sizeOf(output) };
+  return { key, copied: false, pages: await pagesIn(output), bytes: sizeOf(output) };
 }
 
-async function sizeOf(dir: string): Promise<number> {
+/**
+ * Bytes of the files under `dir`. Synchronous: a `stat` awaited after another, each a round trip
+ * through libuv's threads, took ~0.2 s for a bundle of 3,000 files, while the build waited.
+ */
+function sizeOf(dir: string): number {
   let total = 0;
-  for (const entry of (await fs.readdir(dir, { recursive: true })) as string[]) {
-    const stat = await fs.stat(path.join(dir, entry));
-    if (stat.isFile()) total += stat.size;
-  }
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (!entry.isDirectory()) total += statSync(path.join(entry.parentPath, entry.name)).size;
   return total;
 }
