@@ -140,6 +140,21 @@ describe('the writer thread', () => {
     }
   });
 
+  it('puts a file of another tree in place as a link, its folders made, in a thread or not', async () => {
+    const from = path.join(dir, 'previous/en/articles/refunds/index.html');
+    fs.mkdirSync(path.dirname(from), { recursive: true });
+    fs.writeFileSync(from, '<p>Refunds</p>');
+    for (const thread of [true, false]) {
+      const file = path.join(dir, `linked-${thread}/en/articles/refunds/index.html`);
+      const writer = new FileWriter({ thread });
+      await writer.write([{ file, from }]);
+      await writer.close();
+      expect(fs.readFileSync(file, 'utf8')).toBe('<p>Refunds</p>');
+      expect(fs.statSync(file).ino).toBe(fs.statSync(from).ino);
+      expect(writer.hashes.size).toBe(0);
+    }
+  });
+
   it('says so when a file cannot be written, at close', async () => {
     const writer = new FileWriter();
     fs.writeFileSync(path.join(dir, 'a-file'), '');

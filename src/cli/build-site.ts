@@ -116,7 +116,7 @@ export async function buildSite(
   // Brands that differ only in words (name, domain…) render their pages once between them.
   const shared = shareRenders(site, own);
   const render = shared.render;
-  const linking = cache.linkPages(temp, reused);
+  const linking = cache.linkPages(temp, reused, options.writerThread !== false);
   linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
 
   // Internal articles are rendered in the feeds for the first time (they have no page): their

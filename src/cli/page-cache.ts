@@ -5,6 +5,7 @@ import path from 'node:path';
 import { notePageUses, type Handoff } from '../integration/handoff.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy, linkOrCopyAsync } from '../output/link.ts';
+import { FileWriter } from '../output/writer.ts';
 import { dirs, treeFile } from '../routing/layout.ts';
 import type { BrandSite, PageData, SiteData } from '../routing/types.ts';
 import { pageHashes, type PageHashes } from '../search/input.ts';
@@ -124,12 +125,27 @@ export class PageCache {
   }
 
   /**
-   * Puts the reused pages into the new output (`linkOrCopy`), four at a time through libuv's
-   * threads. The build starts this before Astro's and awaits it after: on a slow disk a folder per
-   * page takes seconds, which then pass while Astro bundles and renders the other pages (it writes
-   * only the pages handed to it, never these).
+   * Puts the reused pages into the new output (`linkOrCopy`). The build starts this before Astro's
+   * and awaits it after: on a slow disk a folder per page takes seconds, which then pass while
+   * Astro bundles and renders the other pages (it writes only the pages handed to it, never these).
+   * With `thread`, a writer's thread makes the links, one synchronous call after another. Through
+   * libuv's threads, four at a time, each call also cost this thread ~40 µs, and each waited for
+   * Astro's work to let it go on: at 1,000 × 3, 3,070 pages took ~0.23 s of this thread and
+   * 1.1 s in all, against 0.55–0.65 s in the writer's thread (Astro's bundle ~0.08 s shorter).
    */
-  async linkPages(temp: string, reused: Reused[]): Promise<void> {
+  async linkPages(temp: string, reused: Reused[], thread: boolean): Promise<void> {
+    if (reused.length === 0) return;
+    if (thread) {
+      const writer = new FileWriter();
+      try {
+        await writer.write(
+          reused.map(({ file }) => ({ file: path.join(temp, file), from: path.join(this.out, file) })),
+        );
+      } finally {
+        await writer.close();
+      }
+      return;
+    }
     let next = 0;
     const link = async () => {
       while (next < reused.length) {

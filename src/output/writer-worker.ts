@@ -4,24 +4,30 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pageHashes, type PageHashes } from '../search/input.ts';
 import { detokenize, leftover } from './tokens.ts';
 import { linkOrCopy } from './link.ts';
-import type { FileToWrite } from './writer.ts';
+import type { FileToLink, FileToWrite } from './writer.ts';
 
 /**
  * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
  * text with its tokens replaced by the file's words (`tokens.ts`); a page with any part of a token
  * left is not written, and the batch fails. A file whose `previous` (the same file in the
  * previous output) holds its very bytes is linked from there: reading and comparing is a fraction
- * of writing on a slow disk, and a one-article rebuild changes one of thousands. Returns the page
- * cache's hashes of each `page` written, by file.
+ * of writing on a slow disk, and a one-article rebuild changes one of thousands; a `FileToLink` is
+ * linked from its `from` without a look. Returns the page cache's hashes of each `page` written, by
+ * file.
  */
-export function writeFiles(files: FileToWrite[], made: Set<string>): [string, PageHashes][] {
+export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string>): [string, PageHashes][] {
   const hashes: [string, PageHashes][] = [];
   /** The last bytes decoded for their tokens, and their text: twins' files share their bytes. */
   let decoded: { bytes: Uint8Array; text: string } | undefined;
-  for (const { file, previous, words, append, page, ...given } of files) {
-    const dir = path.dirname(file);
+  for (const entry of files) {
+    const dir = path.dirname(entry.file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
     made.add(dir);
+    if ('from' in entry) {
+      linkOrCopy(entry.from, entry.file);
+      continue;
+    }
+    const { file, previous, words, append, page, ...given } = entry;
     let text = given.text;
     if (words) {
       if (typeof text !== 'string') {
@@ -66,7 +72,7 @@ export const WRITER_THREAD = { signpostWriter: true };
 if (parentPort && (workerData as typeof WRITER_THREAD | undefined)?.signpostWriter) {
   const port = parentPort;
   const made = new Set<string>();
-  port.on('message', (files: FileToWrite[]) => {
+  port.on('message', (files: (FileToWrite | FileToLink)[]) => {
     try {
       port.postMessage({ hashes: writeFiles(files, made) });
     } catch (error) {

@@ -20,6 +20,12 @@ export interface FileToWrite {
   page?: boolean | undefined;
 }
 
+/** A file of another output tree put into this one as it is (`linkOrCopy`): a page reused whole. */
+export interface FileToLink {
+  file: string;
+  from: string;
+}
+
 /**
  * Writes files in a worker thread, one synchronous write each (`writer-worker.ts`), while the
  * build goes on: the feeds and thousands of Markdown copies while the feeds are made, and each
@@ -80,7 +86,7 @@ export class FileWriter {
     return this.#worker !== undefined;
   }
 
-  async write(files: FileToWrite[]): Promise<void> {
+  async write(files: (FileToWrite | FileToLink)[]): Promise<void> {
     if (this.#failed) throw this.#failed;
     if (files.length === 0) return;
     if (this.#closed) throw new Error('FileWriter: written to after close');
@@ -88,11 +94,11 @@ export class FileWriter {
       for (const [file, hashes] of writeFiles(files, this.#made)) this.hashes.set(file, hashes);
       return;
     }
-    const chars = files.reduce((n, f) => n + f.text.length, 0);
+    const chars = files.reduce((n, f) => n + ('text' in f ? f.text.length : 0), 0);
     // Bytes that fill their buffer move to the thread; a view of part of one (a pooled `Buffer`)
     // is copied, so whatever else the buffer holds stays usable here.
     const moved = new Set<ArrayBuffer>();
-    for (const { text } of files)
+    for (const { text } of files.filter((f) => 'text' in f))
       if (
         typeof text !== 'string' &&
         text.buffer instanceof ArrayBuffer &&
