@@ -28,8 +28,9 @@ export interface FileToLink {
 
 /**
  * Writes files in a worker thread, one synchronous write each (`writer-worker.ts`), while the
- * build goes on: the feeds and thousands of Markdown copies while the feeds are made, and each
- * page Astro renders while it renders the next, on the other core. Promises through libuv's
+ * build goes on: the feeds and thousands of Markdown copies while the feeds are made, each page
+ * Astro renders while it renders the next, on the other core, and in a rebuild the links to the
+ * pages kept from the previous output (`FileToLink`) while Astro bundles. Promises through libuv's
  * threads would take turns with Astro's own work, which it awaits page by page.
  *
  * `write` hands over a batch and returns at once, unless more than `BUDGET` characters (or bytes)
