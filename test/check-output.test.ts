@@ -174,6 +174,13 @@ describe('theme problems', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('count once in the summary when one file is read by three paths', () => {
+    const problems = new Problems();
+    for (const folder of ['themes', 'content/../themes', 'linked'])
+      problems.noteRead(path.join(dir, folder, 'pale.yaml'));
+    expect(problems.filesRead).toBe(1);
+  });
+
   it('are reported once when one folder is reached by two paths (content/../themes is built in)', () => {
     const problems = new Problems();
     const themes = readThemes(

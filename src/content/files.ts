@@ -99,7 +99,7 @@ export function readTextFile(file: string, problems: Problems): string | undefin
       problems.error(file, undefined, 'not a regular file; replace it with a text file');
       return undefined;
     }
-    problems.noteRead(file);
+    problems.noteRead(file, stat);
     if (stat.size > MAX_FILE_BYTES) {
       problems.error(
         file,
