@@ -52,7 +52,8 @@ export class Problems {
     this.#told.add(file);
     try {
       const { dev, ino } = stat ?? fs.statSync(file);
-      this.#read.add(`${dev}:${ino}`);
+      // Windows' 64-bit file ids can pass what a number holds exactly; those go by real path.
+      this.#read.add(Number.isSafeInteger(ino) && ino > 0 ? `${dev}:${ino}` : realPath(file));
     } catch {
       this.#read.add(realPath(file));
     }
