@@ -99,14 +99,12 @@ export class FileWriter {
     // Bytes that fill their buffer move to the thread; a view of part of one (a pooled `Buffer`)
     // is copied, so whatever else the buffer holds stays usable here.
     const moved = new Set<ArrayBuffer>();
-    for (const { text } of files.filter((f) => 'text' in f))
-      if (
-        typeof text !== 'string' &&
-        text.buffer instanceof ArrayBuffer &&
-        text.byteOffset === 0 &&
-        text.byteLength === text.buffer.byteLength
-      )
-        moved.add(text.buffer);
+    for (const file of files) {
+      if (!('text' in file) || typeof file.text === 'string') continue;
+      const { buffer, byteOffset, byteLength } = file.text;
+      if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength)
+        moved.add(buffer);
+    }
     this.#worker.postMessage(files, [...moved]);
     this.#pending.push(chars);
     this.#pendingChars += chars;
