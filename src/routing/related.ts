@@ -82,13 +82,14 @@ export function computeRelated(
     }
     for (const j of byCollection.get(group.collection) ?? []) if (j !== i) score(j, 2);
     const best: number[] = [];
-    for (const j of limit > 0 ? scored : []) {
-      if (best.length === limit && !better(j, best[limit - 1]!)) continue;
-      let at = best.length;
-      while (at > 0 && better(j, best[at - 1]!)) at--;
-      best.splice(at, 0, j);
-      if (best.length > limit) best.pop();
-    }
+    if (limit > 0)
+      for (const j of scored) {
+        if (best.length === limit && !better(j, best[limit - 1]!)) continue;
+        let at = best.length;
+        while (at > 0 && better(j, best[at - 1]!)) at--;
+        best.splice(at, 0, j);
+        if (best.length > limit) best.pop();
+      }
     result.set(
       group.id,
       best.map((j) => candidates[j]!.group.id),
