@@ -52,13 +52,13 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
   /** Searchable pages per Pagefind pass for every language (`SIGNPOST_SEARCH_PAGES_PER_PASS`). */
   searchPagesPerPass?: number | undefined;
   /**
-   * False: no render cache (`render-cache.ts`) and no load cache (`load-cache.ts`), for a large
-   * site. Writing its pack as the bodies render left the site build ~30 MB larger at its peak at
-   * 25,000 pages, where there is no room.
+   * A large site (`build.ts`'s `LARGE_SITE_ARTICLES`), which trades speed for memory. It has no
+   * render cache (`render-cache.ts`) and no load cache (`load-cache.ts`): writing the render pack as
+   * the bodies render left the site build ~30 MB larger at its peak at 25,000 pages, where there
+   * is no room. It has no render thread (see `buildSite`), and it writes its files in the build's
+   * own thread (see `FileWriter`).
    */
-  renderCache?: boolean | undefined;
-  /** False: files are written in the build's own thread, for a large site (see `FileWriter`). */
-  writerThread?: boolean | undefined;
+  large?: boolean | undefined;
 };
 
 /**
@@ -80,7 +80,7 @@ export async function buildSite(
   clock.start('checkAndLoad');
   // What the previous build read from each article file (`load-cache.ts`), and, below, the article
   // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
-  const large = options.renderCache === false;
+  const large = options.large === true;
   const kept = large ? undefined : new LoadCache(options.content, codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
@@ -116,13 +116,13 @@ export async function buildSite(
   // Brands that differ only in words (name, domain…) render their pages once between them.
   const shared = shareRenders(site, own);
   const render = shared.render;
-  const linking = cache.linkPages(temp, reused, options.writerThread !== false);
+  const linking = cache.linkPages(temp, reused, !large);
   linking.catch(() => {}); // awaited below; if Astro fails first, the process ends with its error
 
   // Internal articles are rendered in the feeds for the first time (they have no page): their
   // problems stop the build like any other, before the new output replaces the old.
   const known = problems.errors.length;
-  const thread = options.writerThread !== false;
+  const thread = !large;
   // The search index reads only pages. When the pages come first, the caller indexes them while
   // the feeds are written (`onSearch`).
   let search: SearchPlan | undefined;

@@ -119,7 +119,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const forked = performance.now();
     built = await siteBuild.run(
       {
-        options: { ...siteOptions, searchPagesPerPass, renderCache: !large, writerThread: !large },
+        options: { ...siteOptions, searchPagesPerPass, large },
         temp,
         before: seconds(),
       },
@@ -233,7 +233,7 @@ function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild, Sear
 
 /**
  * Article files from which the site build trades some speed for memory: see `startSiteBuild`, and
- * `SiteBuildOptions.renderCache`.
+ * `SiteBuildOptions.large`.
  */
 const LARGE_SITE_ARTICLES = 8_000;
 
