@@ -235,7 +235,7 @@ function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild, Sear
  * Article files from which the site build trades some speed for memory: see `startSiteBuild`, and
  * `SiteBuildOptions.large`.
  */
-const LARGE_SITE_ARTICLES = 8_000;
+export const LARGE_SITE_ARTICLES = 8_000;
 
 const PARTIAL = '.partial-';
 const OLD = '.old-';

@@ -12,10 +12,12 @@
  * included), sampled from /proc. Builds alternate (Signpost, then each peer, run after run) so a
  * busy moment on the machine lands on all of them. With `--brands B` above 1, each run also builds
  * the same help center with the first brand alone, and the line carries the ratio of B brands to
- * one (`brands_over_one`). Image caches stay as the previous run left them, for every tool alike:
- * the first run is cold, the others warm, as on a CI that keeps them. Each build starts on a quiet
- * disk (`settle`), into a folder of its own: the previous run's output is set aside, and deleted
- * once the bench is done (`aside.ts`).
+ * one (`brands_over_one`). Caches stay as the previous run left them, for every tool alike (images,
+ * and what is parsed and rendered from each content file: Signpost's load and render caches,
+ * Starlight's content layer store): the first run is cold, the others warm, as on a CI that keeps
+ * them. Each run also times Signpost with `--no-cache` (`no_cache`), which keeps none of its own
+ * (the images still). Each build starts on a quiet disk (`settle`), into a folder of its own: the
+ * previous run's output is set aside, and deleted once the bench is done (`aside.ts`).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LARGE_SITE_ARTICLES } from '../../src/cli/build.ts';
 import { dirs, urls } from '../../src/routing/layout.ts';
 import { renderPackOf } from '../../src/markdown/render-cache.ts';
 import { removeSetAside, setAside } from './aside.ts';
@@ -137,13 +140,36 @@ async function settle(work: string): Promise<void> {
   execFileSync('sync');
 }
 
-async function buildSignpost(content: string, out: string, brand: string, article: string, lang: string) {
+/**
+ * One full build, timed: every page rendered, every search index and feed made, into an output
+ * folder with nothing in it (the previous run's is set aside), so no page, index or stamp is
+ * kept from it. The caches of what is made from each content file alone (images, front matter
+ * and outline, article bodies: `.astro/cache/`) stay as the previous run left them, as Starlight's
+ * do for it (its image cache, and its content layer's store, `node_modules/.astro/data-store.json`,
+ * which skips parsing and rendering the Markdown files whose bytes it has seen). With `noCache`,
+ * `--no-cache` leaves those out too.
+ */
+async function buildSignpost(
+  content: string,
+  out: string,
+  brand: string,
+  article: string,
+  lang: string,
+  noCache = false,
+) {
   setAside(out);
   await settle(path.dirname(out));
   const run = await runTree(
     process.execPath,
-    // A full build each time: without --no-cache the second run would find nothing to build.
-    [path.join(root, 'test/bench/measure.ts'), 'build', '--content', content, '--out', out, '--no-cache'],
+    [
+      path.join(root, 'test/bench/measure.ts'),
+      'build',
+      '--content',
+      content,
+      '--out',
+      out,
+      ...(noCache ? ['--no-cache'] : []),
+    ],
     { cwd: root },
   );
   const printed = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
@@ -225,6 +251,7 @@ const mb = (n: number | undefined) => (n === undefined ? '–' : `${(n / 1024 / 
 function table(
   columns: [string, ReturnType<typeof line> | undefined][],
   lighthouse: LighthouseRow[],
+  noCacheWall: number,
 ): string {
   type Row = [string, (f: ReturnType<typeof line>) => string];
   const weight = (f: ReturnType<typeof line>, kind: 'html' | 'css' | 'js') =>
@@ -232,6 +259,7 @@ function table(
   const rows: Row[] = [
     ['pages built', (f) => String(f.pages)],
     ['build wall (s)', (f) => f.build_wall_s.toFixed(1)],
+    ['build wall, --no-cache (s)', (f) => (f === columns[0]![1] ? noCacheWall.toFixed(1) : '–')],
     ['pages per second', (f) => f.pages_per_s.toFixed(0)],
     ['peak RSS, process tree (MB)', (f) => String(f.peak_rss_mb)],
     ['dist/', (f) => mb(f.dist_bytes)],
@@ -298,6 +326,12 @@ async function bench(): Promise<void> {
     ) as Record<string, unknown>;
     const content = path.join(work, 'corpus', 'content');
     const article = sampleArticle(content, languages[0]!);
+    // A site this large keeps no content cache (`LARGE_SITE_ARTICLES`): its builds are already
+    // --no-cache builds, and are not run twice.
+    const keepsCaches =
+      fs
+        .readdirSync(path.join(content, 'help-centers'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.mdx?$/.test(f)).length < LARGE_SITE_ARTICLES;
     const peers: Peer[] = [];
     for (const name of values.peer)
       if (name === 'starlight') peers.push(starlight(CACHE, corpusArgs));
@@ -311,6 +345,8 @@ async function bench(): Promise<void> {
     // same runs (one before the other, by turns), for the ratio of B brands to one.
     const single = brands > 1 ? singleBrand(content, path.join(work, 'one-brand')) : undefined;
     const ours: Figures[] = [];
+    /** The same builds with `--no-cache`: no cache of any kind, Signpost's cold figure. */
+    const uncached: Figures[] = [];
     const oneBrand: Figures[] = [];
     const theirs = new Map<string, PeerRun[]>(peers.map((p) => [p.name, []]));
     for (let i = 0; i < runs; i++) {
@@ -326,6 +362,21 @@ async function bench(): Promise<void> {
       if (i % 2 === 1) await buildOne();
       ours.push(await buildSignpost(content, out, 'brand1', article, languages[0]!));
       console.error(`bench: run ${i + 1}/${runs}: signpost ${ours.at(-1)!.seconds.toFixed(1)} s`);
+      if (keepsCaches) {
+        uncached.push(
+          await buildSignpost(
+            content,
+            path.join(work, 'dist-no-cache'),
+            'brand1',
+            article,
+            languages[0]!,
+            true,
+          ),
+        );
+        console.error(
+          `bench: run ${i + 1}/${runs}: signpost --no-cache ${uncached.at(-1)!.seconds.toFixed(1)} s`,
+        );
+      }
       if (i % 2 === 0) await buildOne();
       for (const peer of peers)
         if (!peer.skipped) {
@@ -338,6 +389,12 @@ async function bench(): Promise<void> {
     }
 
     const signpost = line(medians(ours) as Figures);
+    const cold = keepsCaches ? line(medians(uncached) as Figures) : signpost;
+    const noCache = {
+      build_wall_s: cold.build_wall_s,
+      peak_rss_mb: cold.peak_rss_mb,
+      phases_s: cold.phases_s,
+    };
     const alone = oneBrand.length ? line(medians(oneBrand) as Figures) : undefined;
     const brandRatio = alone && {
       brands,
@@ -353,7 +410,10 @@ async function bench(): Promise<void> {
       `bench: rebuilds: nothing changed ${rebuilt.unchanged_s} s, one article edited ${rebuilt.one_article_s} s`,
     );
     const peerLines: Record<string, ReturnType<typeof line> | { skipped: string }> = {};
-    const ratios: Record<string, { build_wall_s: number; peak_rss_mb: number; dist_bytes: number }> = {};
+    const ratios: Record<
+      string,
+      { build_wall_s: number; no_cache_build_wall_s: number; peak_rss_mb: number; dist_bytes: number }
+    > = {};
     for (const peer of peers) {
       if (peer.skipped) {
         peerLines[peer.name] = { skipped: peer.skipped };
@@ -367,6 +427,7 @@ async function bench(): Promise<void> {
       const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
       ratios[peer.name] = {
         build_wall_s: ratio(signpost.build_wall_s, theirLine.build_wall_s),
+        no_cache_build_wall_s: ratio(noCache.build_wall_s, theirLine.build_wall_s),
         peak_rss_mb: ratio(signpost.peak_rss_mb, theirLine.peak_rss_mb),
         dist_bytes: ratio(signpost.dist_bytes, theirLine.dist_bytes),
       };
@@ -404,7 +465,12 @@ async function bench(): Promise<void> {
           memoryMB: Math.round(os.totalmem() / 1024 / 1024),
           node: process.version,
         },
-        signpost: { ...signpost, rebuilds: rebuilt, ...(brandRatio && { brands_over_one: brandRatio }) },
+        signpost: {
+          ...signpost,
+          no_cache: noCache,
+          rebuilds: rebuilt,
+          ...(brandRatio && { brands_over_one: brandRatio }),
+        },
         peers: peerLines,
         ratios,
         ...(lighthouse.length && { lighthouse }),
@@ -426,8 +492,14 @@ async function bench(): Promise<void> {
           }),
         ],
         lighthouse,
+        noCache.build_wall_s,
       ),
     );
+    for (const [name, r] of Object.entries(ratios))
+      console.log(
+        `\nSignpost over ${name}: ${(1 / r.build_wall_s).toFixed(2)}× as fast (${(1 / r.no_cache_build_wall_s).toFixed(2)}× with --no-cache), ` +
+          `${r.peak_rss_mb.toFixed(2)}× the peak memory, ${r.dist_bytes.toFixed(3)}× the dist/ bytes.`,
+      );
     console.log(
       `\nRebuilds into the same dist/: nothing changed ${rebuilt.unchanged_s} s (${(rebuilt.unchanged_ratio * 100).toFixed(1)} % of the full build), ` +
         `one article edited ${rebuilt.one_article_s} s (${(rebuilt.one_article_ratio * 100).toFixed(1)} %).`,
@@ -443,8 +515,9 @@ async function bench(): Promise<void> {
     if (values.keep) console.error(`bench: kept ${work}`);
     else {
       fs.rmSync(work, { recursive: true, force: true });
-      // The render cache's pack of the output, outside the work folder (`render-cache.ts`).
-      fs.rmSync(renderPackOf(path.join(work, 'dist')), { force: true });
+      // The render cache's packs of the outputs, outside the work folder (`render-cache.ts`).
+      for (const out of ['dist', 'dist-no-cache', 'dist-one-brand'])
+        fs.rmSync(renderPackOf(path.join(work, out)), { force: true });
     }
   }
 }
