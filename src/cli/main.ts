@@ -3,7 +3,7 @@
  * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`, `import`.
  * npm scripts call it (`npm run check -- --content dir`).
  */
-import './compile-cache.ts';
+import './compile-cache.mjs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { suggest } from '../content/validate.ts';
 

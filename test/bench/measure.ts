@@ -7,8 +7,8 @@
  */
 // Each command's modules load when it runs, as the command line loads them: `build` runs its site
 // build in a process of its own and waits, so what this one loads counts in the figures.
-// The command line's compile cache first (see `compile-cache.ts`); then, loaded after it, the build.
-import '../../src/cli/compile-cache.ts';
+// The command line's compile cache first (see `compile-cache.mjs`); then, loaded after it, the build.
+import '../../src/cli/compile-cache.mjs';
 
 const { runBuild } = await import('../../src/cli/build.ts');
 

