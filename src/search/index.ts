@@ -220,11 +220,19 @@ function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearc
   // What the passes read (see `indexPublicTree`): every page under the language's folder, or the
   // pages each part names. A page the plan has no hash of (none, so far) is read, one by one:
   // nothing else runs meanwhile, and a promise per page took four times as long.
+  // Listed with their types: without, Node stats every entry to tell folders from files, and
+  // those ~3,000 stats beside the first passes took ~0.1 s of this thread at 1,000 × 3.
+  const folder = path.join(root, lang);
   const read =
     parts === 1
-      ? readdirSync(path.join(root, lang), { recursive: true, encoding: 'utf8' })
-          .filter((name) => name.endsWith('.html'))
-          .map((name) => path.posix.join(lang, name.split(path.sep).join('/')))
+      ? readdirSync(folder, { recursive: true, withFileTypes: true })
+          .filter((entry) => !entry.isDirectory() && entry.name.endsWith('.html'))
+          .map((entry) =>
+            path.posix.join(
+              lang,
+              path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+            ),
+          )
           .sort()
       : files;
   for (const file of read) {
