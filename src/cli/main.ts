@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `signpost` command line: `check`, `build`, `dev`, `serve`, `docs`, `feed`, `brand`, `import`.
- * npm scripts call it (`npm run check -- --content dir`).
+ * npm scripts call it through `signpost.mjs` (`npm run check -- --content dir`).
  */
 import './compile-cache.mjs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';

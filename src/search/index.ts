@@ -219,9 +219,9 @@ function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearc
   const hash = createHash('sha256').update(`${code}\0${parts}\0`);
   // What the passes read (see `indexPublicTree`): every page under the language's folder, or the
   // pages each part names. A page the plan has no hash of (none, so far) is read, one by one:
-  // nothing else runs meanwhile, and a promise per page took four times as long.
-  // Listed with their types: without, Node stats every entry to tell folders from files, and
-  // those ~3,000 stats beside the first passes took ~0.1 s of this thread at 1,000 × 3.
+  // nothing else runs meanwhile, and a promise per page took four times as long. The folder is
+  // listed with its entries' types: without them, Node stats every entry to tell folders from
+  // files, and those ~3,000 stats beside the first passes took ~0.1 s of this thread at 1,000 × 3.
   const folder = path.join(root, lang);
   const read =
     parts === 1

@@ -5,8 +5,8 @@ import { PROJECT } from './example.ts';
 /**
  * Runs `signpost <args>` as a child process, through the entry the npm scripts run
  * (`src/cli/signpost.mjs`), as a shell would (only PATH and `env` in its environment): its exit
- * code and output. Killed after `timeoutMs`, so a command that should have
- * stopped (a server that started after all) fails its test instead of hanging it.
+ * code and output. Killed after `timeoutMs`, so a command that should have stopped (a server that
+ * started after all) fails its test instead of hanging it.
  */
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
