@@ -141,15 +141,6 @@ async function settle(work: string): Promise<void> {
 }
 
 /**
- * One full build, timed: every page rendered, every search index and feed made, into an output
- * folder with nothing in it (the previous run's is set aside), so no page, index or stamp is
- * kept from it. The caches of what is made from each content file alone (images, front matter
- * and outline, article bodies: `.astro/cache/`) stay as the previous run left them, as Starlight's
- * do for it (its image cache, and its content layer's store, `node_modules/.astro/data-store.json`,
- * which skips parsing and rendering the Markdown files whose bytes it has seen). With `noCache`,
- * `--no-cache` leaves those out too.
- */
-/**
  * The environment of Signpost's timed processes: Node's compile cache on from their first module,
  * as the command line's entry (`src/cli/signpost.mjs`) turns it on before it loads any TypeScript.
  * `measure.ts`, which stands in for the entry with the build's figures, is TypeScript itself; the
@@ -160,6 +151,15 @@ const signpostEnv = {
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(root, '.astro', 'cache', 'node-compile'),
 };
 
+/**
+ * One full build, timed: every page rendered, every search index and feed made, into an output
+ * folder with nothing in it (the previous run's is set aside), so no page, index or stamp is
+ * kept from it. The caches of what is made from each content file alone (images, front matter
+ * and outline, article bodies: `.astro/cache/`) stay as the previous run left them, as Starlight's
+ * do for it (its image cache, and its content layer's store, `node_modules/.astro/data-store.json`,
+ * which skips parsing and rendering the Markdown files whose bytes it has seen). With `noCache`,
+ * `--no-cache` leaves those out too.
+ */
 async function buildSignpost(
   content: string,
   out: string,
