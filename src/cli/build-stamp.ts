@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../paths.ts';
 import { runApart, serveApart } from './apart.ts';
 import { dirs } from '../routing/layout.ts';
+import { treeFiles } from '../output/link.ts';
 
 /**
  * A build's stamp: one hash of everything its output is made from, and what it wrote. A build
@@ -169,25 +170,19 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Every file (or symbolic link) under `dir`, as `dir` joined with its path, in readdir's order;
- * none when `dir` cannot be read. A content folder that is a repository of its own: its `.git`
+ * Every file (or symbolic link) under `dir` (`treeFiles`); none when `dir` cannot be read. A content folder that is a repository of its own: its `.git`
  * folder is left out (its history is read as the dates).
  */
 function filesIn(dir: string): string[] {
-  let entries: fs.Dirent[];
+  let files: string[];
   try {
-    entries = fs.readdirSync(dir, { recursive: true, withFileTypes: true });
+    files = treeFiles(dir);
   } catch {
     return [];
   }
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (!(entry.isFile() || entry.isSymbolicLink())) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    if (file.includes('.git') && path.relative(dir, file).split(path.sep).includes('.git')) continue;
-    files.push(file);
-  }
-  return files;
+  return files.filter(
+    (file) => !(file.includes('.git') && path.relative(dir, file).split(path.sep).includes('.git')),
+  );
 }
 
 /**

@@ -20,6 +20,18 @@ export async function linkOrCopyAsync(from: string, to: string): Promise<void> {
   await fsp.link(from, to).catch(() => fsp.copyFile(from, to));
 }
 
+/**
+ * Every file (or symbolic link) under `dir`, as `dir` joined with its path, in readdir's order.
+ * Listed with the entries' types: without them, Node stats every entry to tell folders from
+ * files. Throws when `dir` cannot be read.
+ */
+export function treeFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile() || entry.isSymbolicLink()) files.push(path.join(entry.parentPath, entry.name));
+  return files;
+}
+
 /** `linkOrCopy` of every file under `from` to the same place under `to` (`fs.cp` copies, slowly). */
 export function linkTree(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true });
