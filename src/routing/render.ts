@@ -32,6 +32,8 @@ export class ArticleRenderer {
   /** By file, the plans `prefetch` made. */
   #plans = new Map<string, RenderPlan>();
   #thread: RenderThread | undefined;
+  /** The render cache's key of each clean render (`keyOf`). */
+  #keys = new WeakMap<RenderedMarkdown, string>();
   /** Bodies the render thread rendered (`prefetch`), for the tests. */
   renderedElsewhere = 0;
 
@@ -106,6 +108,15 @@ export class ArticleRenderer {
     return { options, references, key };
   }
 
+  /**
+   * The render cache's key of a clean render this renderer gave: a hash of everything its HTML,
+   * images, headings and text are made from (`renderKey`), which stands in for them where a key of
+   * what a page is made from is wanted (`page-cache.ts`). Undefined without a render cache.
+   */
+  keyOf(rendered: RenderedMarkdown): string | undefined {
+    return this.#keys.get(rendered);
+  }
+
   async #render(article: Article): Promise<RenderedMarkdown> {
     const plan = this.#plans.get(article.file) ?? this.#plan(article);
     this.#plans.delete(article.file);
@@ -114,7 +125,7 @@ export class ArticleRenderer {
     const found = key === undefined ? undefined : kept!.get(key);
     if (found) {
       article.parse.release(); // nothing will take it
-      return found;
+      return this.#keyed(key!, found);
     }
     if (plan.job !== undefined && this.#thread && !this.#thread.take(plan.job)) {
       const answer = await this.#thread.answer(plan.job);
@@ -124,13 +135,13 @@ export class ArticleRenderer {
         article.parse.release();
         if ('error' in answer) return this.#failed(article, answer.error, answer.line);
         if (key !== undefined) kept!.put(key, answer.rendered);
-        return answer.rendered;
+        return this.#keyed(key, answer.rendered);
       }
     }
     try {
       const rendered = await renderArticle(article, options, references);
       if (key !== undefined) kept!.put(key, rendered);
-      return rendered;
+      return this.#keyed(key, rendered);
     } catch (error) {
       // e.g. an MDX component that does not exist: the writer's problem, reported like any other.
       return this.#failed(
@@ -139,6 +150,12 @@ export class ArticleRenderer {
         error instanceof MarkdownError ? error.line : undefined,
       );
     }
+  }
+
+  /** A clean render, noted under its key (`keyOf`) when it has one. */
+  #keyed(key: string | undefined, rendered: RenderedMarkdown): RenderedMarkdown {
+    if (key !== undefined) this.#keys.set(rendered, key);
+    return rendered;
   }
 
   /** Reports a render's error at its line of the article file (`line` counts from the body's first). */

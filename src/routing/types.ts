@@ -231,6 +231,11 @@ export interface ArticlePage extends PageBase {
   id: string;
   /** Rendered body; `<!--sp-image:N-->` markers stand for `images[N]`. */
   html: string;
+  /**
+   * The render cache's key of the body (`ArticleRenderer.keyOf`): a hash of all `html`, `images`
+   * and the headings of `toc` are made from. Undefined without a render cache (a large site).
+   */
+  bodyKey?: string | undefined;
   images: { file: string; alt: string; title?: string | undefined }[];
   toc: { depth: number; id: string; text: string }[];
   author: { name: string; title?: string | undefined; avatar?: string | undefined } | undefined;

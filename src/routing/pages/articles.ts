@@ -74,6 +74,7 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
       kind: 'article',
       id: group.id,
       html: rendered.html,
+      bodyKey: ctx.renderer.keyOf(rendered),
       images: rendered.images,
       toc: (article.toc ?? theme.article.toc) ? rendered.headings : [],
       // An avatar is published only where a page shows it.
