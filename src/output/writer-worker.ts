@@ -28,7 +28,7 @@ export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string
       continue;
     }
     const { file, previous, words, append, page, ...given } = entry;
-    let text = given.text;
+    let text = Array.isArray(given.text) ? given.text.join('') : given.text;
     if (words) {
       if (typeof text !== 'string') {
         if (decoded?.bytes !== text)

@@ -10,7 +10,8 @@ import { WRITER_THREAD, writeFiles } from './writer-worker.ts';
  */
 export interface FileToWrite {
   file: string;
-  text: string | Uint8Array;
+  /** A string, strings to write one after another, or UTF-8 bytes. */
+  text: string | string[] | Uint8Array;
   previous?: string | undefined;
   /** Added to the end of the file rather than replacing it. */
   append?: boolean | undefined;
@@ -95,12 +96,12 @@ export class FileWriter {
       for (const [file, hashes] of writeFiles(files, this.#made)) this.hashes.set(file, hashes);
       return;
     }
-    const chars = files.reduce((n, f) => n + ('text' in f ? f.text.length : 0), 0);
+    const chars = files.reduce((n, f) => n + ('text' in f ? textLength(f.text) : 0), 0);
     // Bytes that fill their buffer move to the thread; a view of part of one (a pooled `Buffer`)
     // is copied, so whatever else the buffer holds stays usable here.
     const moved = new Set<ArrayBuffer>();
     for (const file of files) {
-      if (!('text' in file) || typeof file.text === 'string') continue;
+      if (!('text' in file) || !(file.text instanceof Uint8Array)) continue;
       const { buffer, byteOffset, byteLength } = file.text;
       if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength)
         moved.add(buffer);
@@ -131,4 +132,9 @@ export class FileWriter {
     this.#waiting = [];
     for (const wake of waiting) wake();
   }
+}
+
+/** Characters (or bytes) of a `FileToWrite`'s text. */
+function textLength(text: FileToWrite['text']): number {
+  return Array.isArray(text) ? text.reduce((n, part) => n + part.length, 0) : text.length;
 }
