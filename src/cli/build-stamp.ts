@@ -170,8 +170,9 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Every file (or symbolic link) under `dir` (`treeFiles`); none when `dir` cannot be read. A content folder that is a repository of its own: its `.git`
- * folder is left out (its history is read as the dates).
+ * Every file (or symbolic link) under `dir` (`treeFiles`); none when `dir` cannot be read. A
+ * content folder that is a repository of its own: its `.git` folder is left out (its history is
+ * read as the dates).
  */
 function filesIn(dir: string): string[] {
   let files: string[];

@@ -270,8 +270,8 @@ export class PageCache {
     const images = page.images.map((image) => this.#imageHash(image.file));
     // The body's render key stands for its HTML, which is most of the page's data: the key hashes
     // everything the HTML is made from (2 brands of 1,000 × 3: ~0.15 s less of the build's thread).
-    const { html: _html, ...rest } = page;
-    return sha(JSON.stringify([brandKey, page.bodyKey === undefined ? page : rest, images]));
+    const data = page.bodyKey === undefined ? page : { ...page, html: undefined };
+    return sha(JSON.stringify([brandKey, data, images]));
   }
 
   #imageHash(file: string): string {

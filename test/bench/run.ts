@@ -326,6 +326,12 @@ async function bench(): Promise<void> {
   const brands = Number(values.brands);
   const runs = Number(values.runs);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-'));
+  // Each kind of full build writes into an output of its own (the rebuilds into `out`).
+  const outputs = {
+    full: path.join(work, 'dist'),
+    noCache: path.join(work, 'dist-no-cache'),
+    oneBrand: path.join(work, 'dist-one-brand'),
+  };
   try {
     // B brands share the corpus's one help center (the generator writes a brand file for each).
     const corpusArgs = { generator, articles, languages, brands };
@@ -360,7 +366,7 @@ async function bench(): Promise<void> {
       else throw new Error(`--peer ${name}: starlight or hugo`);
     for (const peer of peers) if (!peer.skipped) peer.prepare();
 
-    const out = path.join(work, 'dist');
+    const out = outputs.full;
     // With several brands, the same help center with the first brand alone is built too, in the
     // same runs (one before the other, by turns), for the ratio of B brands to one.
     const single = brands > 1 ? singleBrand(content, path.join(work, 'one-brand')) : undefined;
@@ -372,9 +378,7 @@ async function bench(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const buildOne = async () => {
         if (!single) return;
-        oneBrand.push(
-          await buildSignpost(single, path.join(work, 'dist-one-brand'), 'brand1', article, languages[0]!),
-        );
+        oneBrand.push(await buildSignpost(single, outputs.oneBrand, 'brand1', article, languages[0]!));
         console.error(
           `bench: run ${i + 1}/${runs}: signpost, brand1 alone ${oneBrand.at(-1)!.seconds.toFixed(1)} s`,
         );
@@ -383,16 +387,7 @@ async function bench(): Promise<void> {
       ours.push(await buildSignpost(content, out, 'brand1', article, languages[0]!));
       console.error(`bench: run ${i + 1}/${runs}: signpost ${ours.at(-1)!.seconds.toFixed(1)} s`);
       if (keepsCaches) {
-        uncached.push(
-          await buildSignpost(
-            content,
-            path.join(work, 'dist-no-cache'),
-            'brand1',
-            article,
-            languages[0]!,
-            true,
-          ),
-        );
+        uncached.push(await buildSignpost(content, outputs.noCache, 'brand1', article, languages[0]!, true));
         console.error(
           `bench: run ${i + 1}/${runs}: signpost --no-cache ${uncached.at(-1)!.seconds.toFixed(1)} s`,
         );
@@ -536,8 +531,7 @@ async function bench(): Promise<void> {
     else {
       fs.rmSync(work, { recursive: true, force: true });
       // The render cache's packs of the outputs, outside the work folder (`render-cache.ts`).
-      for (const out of ['dist', 'dist-no-cache', 'dist-one-brand'])
-        fs.rmSync(renderPackOf(path.join(work, out)), { force: true });
+      for (const output of Object.values(outputs)) fs.rmSync(renderPackOf(output), { force: true });
     }
   }
 }
