@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LoadCache } from '../src/content/load-cache.ts';
 import { loadContent } from '../src/content/load.ts';
+import type { Folder } from '../src/content/model.ts';
 import { formatProblem } from '../src/content/problems.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
@@ -44,8 +45,20 @@ const load = async (fresh = false) => {
       images: a.images,
     }))
     .sort((a, b) => a.file.localeCompare(b.file));
+  const collections = [...(model?.helpCenters.values() ?? [])]
+    .flatMap((hc) => [...hc.collectionsByPath.values()])
+    .map((c) => ({ file: path.relative(copy.content, c.file), config: c.config }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+  const folders: { path: string[]; config: unknown }[] = [];
+  const addFolders = (list: Folder[]) => {
+    for (const f of list) {
+      folders.push({ path: f.path, config: f.config });
+      addFolders(f.children);
+    }
+  };
+  addFolders(model?.internal.folders ?? []);
   const lines = problems.sorted().map((p) => formatProblem(p, copy.content));
-  return { articles, lines, hits: cache.hits };
+  return { articles, collections, folders, lines, hits: cache.hits };
 };
 
 /** Front matter and bodies with problems of every kind a load reports from them. */
@@ -64,6 +77,12 @@ function addProblems(): void {
   copy.edit('help-centers/main/getting-started/invite-teammates.en.md', (t) =>
     t.replace(/^author: .*$/m, 'author: nobody'),
   );
+  // A collection's and a folder's files: a top-level key against the schema, and a nested one.
+  copy.edit('help-centers/main/billing/_collection.yaml', (t) => t.replace('order: 2', 'order: second'));
+  copy.edit('help-centers/main/account/_collection.yaml', (t) =>
+    t.replace('en: Account & security', 'en: [Account, security]'),
+  );
+  copy.edit('internal/sales-handoffs/enterprise/_folder.yaml', (t) => `${t}\nemojii: x\n`);
   // A link to no article, and a script: read from the body's outline.
   copy.edit('help-centers/main/getting-started/invite-teammates.de.md', (t) =>
     t.replace(/\n---\n/, '\n---\n\nSee [the guide](no-such-article.md).\n\n<script>alert(1)</script>\n'),
@@ -81,12 +100,18 @@ it('reports the same problems at the same lines, and makes the same articles, fr
   expect(first.lines.join('\n')).toMatch(/download-invoices\.en\.md:3: .*__proto__/);
   expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*no-such-article/);
   expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*script/i);
+  expect(first.lines.join('\n')).toMatch(/billing\/_collection\.yaml:\d+: .*order/);
+  expect(first.lines.join('\n')).toMatch(/enterprise\/_folder\.yaml:\d+: .*emojii/);
+  expect(first.lines.join('\n')).toMatch(/account\/_collection\.yaml:2: /);
+  expect(first.folders.length).toBeGreaterThan(0);
 
   const second = await load();
   // Most front matters and outlines came from the cache.
   expect(second.hits).toBeGreaterThan(first.articles.length);
   expect(second.lines).toEqual(first.lines);
   expect(second.articles).toEqual(first.articles);
+  expect(second.collections).toEqual(first.collections);
+  expect(second.folders).toEqual(first.folders);
 
   // A fix is seen at once: the edited file is read again.
   copy.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('order: 2: 3', 'order: 2'));

@@ -248,7 +248,9 @@ function readCollectionConfig(file: string, folderName: string, entries: FolderE
     );
     return { name: folderName };
   }
-  return validate(collectionSchema, readYaml(file, ctx.problems), ctx.problems) ?? { name: folderName };
+  return (
+    validate(collectionSchema, readYaml(file, ctx.problems, ctx.cache), ctx.problems) ?? { name: folderName }
+  );
 }
 
 /** Reads `internal/`: Copilot-only articles in folders nested at most 10 levels. */
@@ -276,7 +278,7 @@ export function readInternal(dir: string, ctx: ReadContext): InternalTree {
       // A refused symlink is reported already; reading it would follow it out of content/.
       const hasFile = children.some((e) => e.name === '_folder.yaml' && e.kind !== 'refused');
       const config = (hasFile
-        ? validate(folderSchema, readYaml(file, ctx.problems), ctx.problems)
+        ? validate(folderSchema, readYaml(file, ctx.problems, ctx.cache), ctx.problems)
         : undefined) ?? { name: entry.name };
       const folder: Folder = {
         id: entry.name,

@@ -143,13 +143,14 @@ function toJS(doc: Document): unknown {
 
 /**
  * Reads and parses a YAML file; a missing or unreadable file, or one that is not UTF-8 text (see
- * `readTextFile`), is reported, not thrown, and comes back broken with no data.
+ * `readTextFile`), is reported, not thrown, and comes back broken with no data. With `cache`, a
+ * text a previous build parsed cleanly is not parsed again (`parseYamlKept`).
  */
-export function readYaml(file: string, problems: Problems): YamlSource {
+export function readYaml(file: string, problems: Problems, cache?: LoadCache): YamlSource {
   const text = readTextFile(file, problems);
   if (text === undefined)
     return { file, data: undefined, broken: { lines: new Set(), text: '' }, lineOf: () => 1 };
-  return parseYaml(text, file, problems);
+  return parseYamlKept(text, file, problems, 0, cache);
 }
 
 function lineOfPath(

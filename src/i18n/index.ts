@@ -63,6 +63,7 @@ function memo<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
 const matches = new Map<string, UiLanguage>();
 const translators = new Map<string, Translate>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const pluralRules = new Map<UiLanguage, Intl.PluralRules>();
 
 function bestUiLanguage(tag: string): UiLanguage {
   let wanted: Intl.Locale;
@@ -126,7 +127,8 @@ function makeTranslator(language: string): Translate {
  * @example t(pluralKey('collection.articles', n, lang), { count: n })
  */
 export function pluralKey(base: PluralUiKey, count: number, language: string): UiKey {
-  return new Intl.PluralRules(matchUiLanguage(language)).select(count) === 'one'
+  const ui = matchUiLanguage(language);
+  return memo(pluralRules, ui, () => new Intl.PluralRules(ui)).select(count) === 'one'
     ? `${base}One`
     : `${base}Other`;
 }
