@@ -39,10 +39,10 @@ export interface Handoff {
     | undefined;
   /**
    * Build: who writes the page rendered at a route (its pathname) instead of Astro, which then
-   * writes nothing for it: a shared render's finisher, or the writer thread, given the response
-   * Astro rendered. Undefined: Astro.
+   * writes nothing for it: a shared render's finisher, or the writer thread, given the page's
+   * UTF-8 bytes as Astro rendered them. Undefined: Astro.
    */
-  writePage?: ((route: string) => ((rendered: Response) => Promise<void>) | undefined) | undefined;
+  writePage?: ((route: string) => ((html: Uint8Array) => Promise<void>) | undefined) | undefined;
 }
 
 /**
