@@ -350,7 +350,7 @@ function pageBytesPlugin(): { name: string; transform(code: string, id: string):
       if (!id.replaceAll('\\', '/').endsWith('/astro/dist/runtime/server/render/page.js')) return undefined;
       if (!code.includes(encode))
         throw new Error(
-          `Signpost cannot hand Astro's pages to its writer: this version of Astro renders them otherwise (a bug in Signpost: please report it)`,
+          `${id}: this Astro renders its pages otherwise than the version Signpost pins; run npm ci to install the pinned one, or report it as a bug in Signpost`,
         );
       return code.replace(
         encode,

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../paths.ts';
  * the line of each top-level key) and its body's outline (links, images, components, hazards,
  * comments, first paragraph: `outline.ts`), and the YAML of each `_collection.yaml` and
  * `_folder.yaml` alike. A build after a one-article edit then parses one front matter and one
- * body instead of all of them (at 1,000 × 3, ~0.3 s of YAML and ~0.3 s of Markdown, and ~60 ms of
+ * body instead of all of them (at 1,000 × 3, ~0.3 s of YAML and ~0.3 s of Markdown, and ~30–50 ms of
  * collection files).
  *
  * An entry is found by a hash of the very text it is read from and of Signpost's code and
