@@ -118,7 +118,7 @@ export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promis
   const imageUrls = new Map<string, string>();
   if (tree)
     for (const { file } of rendered.images) {
-      const name = await ctx.images.name(file);
+      const name = ctx.images.name(file);
       ctx.publishImage(file, name, tree);
       imageUrls.set(file, ctx.origin + urls.asset(name));
     }
