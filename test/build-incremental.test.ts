@@ -25,6 +25,12 @@ const bodiesOf = (stdout: string) => {
   return { kept: Number(kept ?? 0), all: Number(all ?? 0) };
 };
 const pagesOf = (stdout: string) => Number(/✓ built (\d+) pages/.exec(stdout)?.[1] ?? 0);
+/** Feed articles (all brands), and of those the ones copied from the previous build's feeds. */
+const feedsOf = (stdout: string) => {
+  const [, articles, kept] =
+    /feeds: (\d+) articles(?: \((\d+) copied from the last build's\))?/.exec(stdout) ?? [];
+  return { articles: Number(articles ?? 0), kept: Number(kept ?? 0) };
+};
 /** Private search indexes the build copied (from another brand, or the previous build) rather than made. */
 const privateCopiedOf = (stdout: string) =>
   Number(/(\d+) private index(?:es)? copied\)/.exec(stdout)?.[1] ?? 0);
@@ -97,6 +103,32 @@ describe('an incremental build', () => {
       true,
     ],
     [
+      "an author renamed (the feeds name each article's author)",
+      () => copy.edit('authors.yaml', (t) => t.replace('name: Omar Haddad', 'name: Omar H. Haddad')),
+    ],
+    [
+      "a collection renamed (the feeds name each article's collections)",
+      () =>
+        copy.edit('help-centers/main/billing/_collection.yaml', (t) =>
+          t.replace(/^(\s*en: ).*$/m, '$1Money'),
+        ),
+    ],
+    [
+      'a feed of the previous output changed in place by hand (and an article edited)',
+      () => {
+        // The same size: were its bytes copied, the incremental build's full feed would not be
+        // the full build's.
+        const feed = path.join(incremental, '_export', 'acme', 'knowledge.json');
+        const text = fs.readFileSync(feed, 'utf8');
+        const at = text.lastIndexOf('a');
+        fs.writeFileSync(feed, `${text.slice(0, at)}b${text.slice(at + 1)}`);
+        copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nAnd one more.\n`);
+      },
+      'some',
+      'one',
+      true,
+    ],
+    [
       'an unlisted article deleted (no other page shows it)',
       () => fs.rmSync(copy.file('help-centers/main/integrations/webhooks-beta.en.md')),
       'none',
@@ -136,6 +168,16 @@ describe('an incremental build', () => {
       else expect(privateCopiedOf(inc.stdout)).toBeGreaterThanOrEqual(privateCopiedOf(whole.stdout));
     },
   );
+
+  it("copies each feed article that did not change from the previous build's feeds", async () => {
+    copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne line more.\n`);
+    const inc = await build(incremental);
+    expect(inc.code, inc.stdout + inc.stderr).toBe(0);
+    const { articles, kept } = feedsOf(inc.stdout);
+    expect(articles).toBeGreaterThan(20);
+    // All but the edited article, which two brands publish (acme and acme-eu, in English).
+    expect(articles - kept).toBe(2);
+  });
 });
 
 /** The image file an example article shows. */

@@ -7,6 +7,7 @@ import { LoadCache } from '../content/load-cache.ts';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
+import { FeedCache } from '../output/feed-cache.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
 import { FileWriter } from '../output/writer.ts';
 import { writeGateManifests } from '../output/gate-manifest.ts';
@@ -86,6 +87,8 @@ export async function buildSite(
   const cache = new PageCache(path.resolve(options.out), options.noCache === true);
   const loaded = await loadContent(options.content, { cache: kept });
   const renders = large ? undefined : new RenderCache(options.out, options.noCache === true, codeVersion());
+  // The articles of the previous build's feeds (`feed-cache.ts`): their keys need the render cache's.
+  const feedCache = renders && new FeedCache(options.out, options.noCache === true, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
@@ -135,7 +138,7 @@ export async function buildSite(
     clock.start('feeds');
     // With the `.md` copies, each linked from the previous output where its bytes are the same.
     const previous = options.noCache ? undefined : path.resolve(options.out);
-    feed = await writeFeeds(temp, model, site, renderer, writer, previous);
+    feed = await writeFeeds(temp, model, site, renderer, writer, previous, feedCache);
     if (problems.errors.length > known && !options.unchecked) return false;
     renderer.keep();
     renderer.forget();
@@ -214,6 +217,7 @@ export async function buildSite(
   clock.stop();
   if (!written || !feed) return stopped(problems);
   kept?.save();
+  feedCache?.save();
   return {
     code: 0,
     pages: site.brands.reduce((n, b) => n + b.pages.length, 0),

@@ -160,7 +160,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   ];
   const shared = copiedIndexes.length ? ` (${copiedIndexes.join(' and ')} copied)` : '';
   const index = `search index: ${search.pages} pages, ${(search.bytes / 1024 / 1024).toFixed(1)} MB${shared}`;
-  const feeds = `feeds: ${feed.articles} articles, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
+  const keptFeeds = feed.kept ? ` (${feed.kept} copied from the last build's)` : '';
+  const feeds = `feeds: ${feed.articles} articles${keptFeeds}, ${(feed.bytes / 1024 / 1024).toFixed(1)} MB`;
   const reusedParts = [
     ...(copied ? [`${copied} unchanged since the last build, copied`] : []),
     ...(built.shared ? [`${built.shared} rendered once for brands that differ only in words`] : []),

@@ -12,7 +12,7 @@ import { urls } from '../routing/layout.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { BrandSite } from '../routing/types.ts';
 import { feedFilesTree, inFullFeed, inPublicFeed } from '../routing/visibility.ts';
-import { feedBody } from './body.ts';
+import { feedBody, type BodyUrls } from './body.ts';
 import type { ImageNames } from './images.ts';
 import type { FeedArticle, FeedAudience, FeedCollection, KnowledgeFeed } from './schema.ts';
 
@@ -112,6 +112,28 @@ export interface ArticleContext {
  * translations it carries.
  */
 export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promise<FeedArticle> {
+  return (await draftFeedArticle(entry, ctx)).article();
+}
+
+/**
+ * A feed article before its body is made (`feedBody`, the costly part): `draft` is the article
+ * with each value made from the body (its three forms, `contentHash`, Intercom's `html`) as
+ * `body:<bodyKey>`, and `article()` makes the whole one. `bodyKey` hashes everything the body's
+ * forms are made from: the render cache's key of its render (the Markdown, and every link and
+ * image as resolved), the origin, and where each link and image points in the feed. So `draft`,
+ * serialized, stands for the whole article, byte for byte (the feed cache's key,
+ * `output/feed-cache.ts`). Undefined where the render has no key (no render cache, or a render
+ * with problems).
+ *
+ * `stable` maps each text the key hashes before it is hashed: brands that share their feeds make
+ * them with tokens whose prefix is new in every build (`tokens.ts`), which `stable` takes out.
+ * Local images are published here, whether or not the body is made.
+ */
+export async function draftFeedArticle(
+  entry: FeedEntry,
+  ctx: ArticleContext,
+  stable: (text: string) => string = (text) => text,
+): Promise<{ draft: FeedArticle; bodyKey: string | undefined; article: () => FeedArticle }> {
   const { group, article, url } = entry;
   const rendered = await ctx.renderer.render(article);
   const tree = feedFilesTree(group, article);
@@ -122,13 +144,31 @@ export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promis
       ctx.publishImage(file, name, tree);
       imageUrls.set(file, ctx.origin + urls.asset(name));
     }
-  const body = feedBody(article, rendered, ctx.origin, {
+  const to: BodyUrls = {
     link: (link) => linkUrl(link, article, ctx),
     image: (file) => imageUrls.get(file),
-  });
+  };
+  const renderKey = ctx.renderer.keyOf(rendered);
+  const bodyKey =
+    renderKey === undefined
+      ? undefined
+      : createHash('sha256')
+          .update(
+            stable(
+              JSON.stringify([
+                renderKey,
+                ctx.origin,
+                article.links.map((link) => to.link(link) ?? null),
+                article.images.map((image) => to.image(image.file) ?? null),
+                rendered.images.map((image) => to.image(image.file) ?? null),
+              ]),
+            ),
+          )
+          .digest('hex');
+  const made = `body:${bodyKey ?? ''}`;
   const author = article.author ? ctx.model.authors.get(article.author) : undefined;
   const { agent, copilot } = article.ai;
-  return {
+  const draft: FeedArticle = {
     id: group.id,
     language: article.language,
     title: article.title,
@@ -157,18 +197,32 @@ export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promis
     updatedAt: article.updated.toISOString(),
     tags: article.tags,
     translations: {},
-    body,
-    contentHash: contentHash(body.markdown),
+    body: { markdown: made, text: made, html: made },
+    contentHash: made,
     intercom: {
       external_id: `${ctx.brand.id}:${group.id}:${article.language}`,
       title: article.title,
-      html: body.html,
+      html: made,
       locale: article.language,
       ...(url !== undefined && { url }),
       // Both always written: Intercom takes a missing flag as `true`, which would switch an
       // article the writer kept from the agent back on.
       ai_agent_availability: agent,
       ai_copilot_availability: copilot,
+    },
+  };
+  return {
+    draft,
+    bodyKey,
+    article: () => {
+      const body = feedBody(article, rendered, ctx.origin, to);
+      // Spread over the draft, the keys keep their order: the JSON is the draft's but for these.
+      return {
+        ...draft,
+        body,
+        contentHash: contentHash(body.markdown),
+        intercom: { ...draft.intercom, html: body.html },
+      };
     },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Brand, Model } from '../content/model.ts';
 import {
   contentHash,
-  feedArticle,
+  draftFeedArticle,
   planFeeds,
   translationsIn,
   type ArticleContext,
@@ -17,7 +17,8 @@ import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/sc
 import { dirs, exportFiles, fileOf, rootFiles, urls } from '../routing/layout.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
-import { detokenize, newTokens, plain, type Tokens } from './tokens.ts';
+import type { FeedCache, FeedScope, FileRange } from './feed-cache.ts';
+import { detokenize, newTokens, plain, type Tokens, type Words } from './tokens.ts';
 import { FileWriter, type FileToWrite } from './writer.ts';
 
 /** What writing the feeds cost, for the build's summary and the bench. */
@@ -27,6 +28,8 @@ export interface FeedStats {
   bytes: number;
   /** Articles in the full feeds, all brands. */
   articles: number;
+  /** Of those, the articles written in every feed as the previous build wrote them (`feed-cache.ts`). */
+  kept: number;
 }
 
 /**
@@ -40,7 +43,8 @@ export interface FeedStats {
  * `renderer` must be the one the routing rendered the pages with, so each body is rendered once.
  * The feeds go to disk through `writer`, a megabyte at a time (by default in this thread; the
  * build's writes in a thread of its own while the next megabyte is made). They are all on disk
- * once the writer is closed.
+ * once the writer is closed. With `cache`, each article the previous build wrote as it is now is
+ * copied from there (`feed-cache.ts`); the cache keeps this build's once `save`d.
  */
 export async function writeFeeds(
   outDir: string,
@@ -49,11 +53,12 @@ export async function writeFeeds(
   renderer: ArticleRenderer,
   writer: FileWriter = new FileWriter({ thread: false }),
   previous?: string,
+  cache?: FeedCache,
 ): Promise<FeedStats> {
   const started = performance.now();
   const generatedAt = newestContent(model);
   const images = new ImageNames();
-  const stats: FeedStats = { seconds: 0, bytes: 0, articles: 0 };
+  const stats: FeedStats = { seconds: 0, bytes: 0, articles: 0, kept: 0 };
   await write(
     path.join(dirs.exportRoot(outDir), exportFiles.feedSchema),
     `${JSON.stringify(feedJsonSchema(), null, 2)}\n`,
@@ -66,9 +71,11 @@ export async function writeFeeds(
       generatedAt,
       writer,
       previous,
+      cache,
     });
     stats.bytes += made.bytes;
     stats.articles += made.articles;
+    stats.kept += made.kept;
   }
   stats.seconds = (performance.now() - started) / 1000;
   return stats;
@@ -121,6 +128,8 @@ interface FeedTools {
   writer: FileWriter;
   /** The folder this build replaces, whose `.md` copies are linked where their bytes are the same. */
   previous: string | undefined;
+  /** The articles the previous build wrote, and this build's for the next (`feed-cache.ts`). */
+  cache: FeedCache | undefined;
 }
 
 /** The feeds of a group of twins (`feedTwins`), or of one brand. */
@@ -129,8 +138,8 @@ async function writeTwinFeeds(
   model: Model,
   twins: BrandFeeds[],
   tokens: Tokens,
-  { renderer, images, generatedAt, writer, previous }: FeedTools,
-): Promise<{ bytes: number; articles: number }> {
+  { renderer, images, generatedAt, writer, previous, cache }: FeedTools,
+): Promise<{ bytes: number; articles: number; kept: number }> {
   const shared = twins.length > 1;
   // What the articles are made from: the brand's own, or the first twin's with tokens for its words.
   const first = twins[0]!;
@@ -164,35 +173,81 @@ async function writeTwinFeeds(
         full: await FeedFile.open(
           text(path.join(dirs.export(outDir, twin.brand.id), rootFiles.feed)),
           own.full,
+          'full',
+          cache,
         ),
-        open: await FeedFile.open(text(path.join(publicDir, rootFiles.feed)), own.public),
+        open: await FeedFile.open(text(path.join(publicDir, rootFiles.feed)), own.public, 'public', cache),
       };
     }),
   );
   let bytes = 0;
+  let kept = 0;
+  // The feed cache's keys hash no token: their prefix is new in every build.
+  const stable = shared ? (text: string) => text.replaceAll(tokens.prefix, '\0token') : undefined;
   try {
     for (const entry of plan.entries) {
-      const made = await feedArticle(entry, ctx);
-      const article = shared ? { ...made, contentHash: tokens.token(CONTENT_HASH) } : made;
-      const inFull = translations.full.get(entry) ?? {};
-      const json = FeedFile.json({ ...article, translations: inFull });
+      const { draft, bodyKey, article: whole } = await draftFeedArticle(entry, ctx, stable);
+      const scopes: FeedScope[] = entry.public ? ['full', 'public'] : ['full'];
+      const inFeed = {
+        full: translations.full.get(entry) ?? {},
+        public: translations.public.get(entry) ?? {},
+      };
       // Most public articles have only public translations: the same JSON in both feeds.
-      const inPublic = translations.public.get(entry) ?? {};
-      const publicJson = !entry.public
-        ? undefined
-        : JSON.stringify(inPublic) === JSON.stringify(inFull)
-          ? json
-          : FeedFile.json({ ...article, translations: inPublic });
-      for (const { twin, full, open, words } of feeds) {
-        let mine = (text: string) => text;
-        if (shared) {
-          const hash = contentHash(detokenize(made.body.markdown, { prefix: tokens.prefix, words }));
-          const withHash = { prefix: tokens.prefix, words: [twin.brand.domain, twin.brand.id, hash] };
-          mine = (text) => detokenize(text, withHash);
+      const alike = JSON.stringify(inFeed.public) === JSON.stringify(inFeed.full);
+      // What the feed cache knows the article by in each feed (its draft's JSON), if it may.
+      const drafts = new Map<FeedScope, string>();
+      if (cache && bodyKey !== undefined)
+        for (const scope of scopes)
+          drafts.set(
+            scope,
+            (alike && drafts.get('full')) || FeedFile.json({ ...draft, translations: inFeed[scope] }),
+          );
+      // Made only where the cache lacks the article: the whole article, and its JSON in each feed.
+      let made: FeedArticle | undefined;
+      const texts = new Map<FeedScope, string>();
+      const json = (scope: FeedScope): string => {
+        let text = texts.get(scope) ?? (alike ? texts.get(scope === 'full' ? 'public' : 'full') : undefined);
+        if (text === undefined) {
+          made ??= whole();
+          const article = shared ? { ...made, contentHash: tokens.token(CONTENT_HASH) } : made;
+          text = FeedFile.json({ ...article, translations: inFeed[scope] });
         }
-        await full.add(mine(json));
-        if (publicJson !== undefined) await open.add(mine(publicJson));
+        texts.set(scope, text);
+        return text;
+      };
+      let all = true;
+      for (const { twin, full, open, words } of feeds) {
+        const own: Words = { prefix: tokens.prefix, words };
+        // A twin's text has its own words, and the content hash of its own Markdown.
+        let withHash: Words | undefined;
+        const mine = (text: string) => {
+          if (!shared) return text;
+          withHash ??= {
+            prefix: tokens.prefix,
+            words: [twin.brand.domain, twin.brand.id, contentHash(detokenize(made!.body.markdown, own))],
+          };
+          return detokenize(text, withHash);
+        };
+        for (const scope of scopes) {
+          const feed = scope === 'full' ? full : open;
+          const known = drafts.get(scope);
+          const key =
+            known === undefined
+              ? undefined
+              : cache!.key(
+                  scope,
+                  [twin.brand.domain, twin.brand.id],
+                  shared ? detokenize(known, own) : known,
+                );
+          const range = key === undefined ? undefined : cache!.find(key, scope);
+          if (range) await feed.addRange(range, key!);
+          else {
+            all = false;
+            await feed.add(mine(json(scope)), key);
+          }
+        }
       }
+      if (all) kept++;
     }
   } finally {
     for (const { full, open } of feeds) bytes += (await full.close()) + (await open.close());
@@ -212,7 +267,7 @@ async function writeTwinFeeds(
     }
   }
   await writeCopies(outDir, plan, origin, feeds, shared ? tokens.prefix : undefined, writer, previous);
-  return { bytes, articles: plan.entries.length * twins.length };
+  return { bytes, articles: plan.entries.length * twins.length, kept: kept * twins.length };
 }
 
 /**
@@ -271,19 +326,29 @@ async function writeCopies(
 /**
  * One `knowledge.json`, written article by article: a large help center's full feed is hundreds
  * of megabytes, more than one string may hold. The bytes are exactly `JSON.stringify(feed, null,
- * 2)` plus a newline, as if it had been written at once.
+ * 2)` plus a newline, as if it had been written at once. Where each article's JSON is goes to the
+ * feed cache, if any, under its key.
  */
 class FeedFile {
   readonly #file: TextFile;
+  readonly #scope: FeedScope;
+  readonly #cache: FeedCache | undefined;
   #count = 0;
 
-  private constructor(file: TextFile) {
+  private constructor(file: TextFile, scope: FeedScope, cache: FeedCache | undefined) {
     this.#file = file;
+    this.#scope = scope;
+    this.#cache = cache;
   }
 
   /** Starts the file with everything before the first article. */
-  static async open(file: TextFile, head: Omit<KnowledgeFeed, 'articles'>): Promise<FeedFile> {
-    const feed = new FeedFile(file);
+  static async open(
+    file: TextFile,
+    head: Omit<KnowledgeFeed, 'articles'>,
+    scope: FeedScope,
+    cache?: FeedCache,
+  ): Promise<FeedFile> {
+    const feed = new FeedFile(file, scope, cache);
     // `articles` is the last key, so the feed written whole ends in `"articles": []\n}`.
     const whole = JSON.stringify({ ...head, articles: [] }, null, 2);
     await feed.#file.push(`${whole.slice(0, -'[]\n}'.length)}[`);
@@ -295,8 +360,19 @@ class FeedFile {
     return JSON.stringify(article, null, 2).replace(/\n/g, '\n    ');
   }
 
-  async add(json: string): Promise<void> {
-    await this.#file.push(`${this.#count++ ? ',' : ''}\n    ${json}`);
+  /** Adds an article: its JSON (`json`), or the bytes of it the previous build wrote. */
+  async add(json: string, key: string | undefined): Promise<void> {
+    await this.#file.push(`${this.#count++ ? ',' : ''}\n    `);
+    const offset = this.#file.bytes;
+    await this.#file.push(json);
+    if (key !== undefined)
+      this.#cache?.record(this.#file.path, this.#scope, key, offset, this.#file.bytes - offset);
+  }
+
+  async addRange(range: FileRange, key: string): Promise<void> {
+    await this.#file.push(`${this.#count++ ? ',' : ''}\n    `);
+    this.#cache?.record(this.#file.path, this.#scope, key, this.#file.bytes, range.length);
+    await this.#file.push(range);
   }
 
   /** Ends the document and closes the file; returns its size in bytes. Safe to call twice. */
@@ -313,26 +389,28 @@ class FeedFile {
 
 /**
  * A UTF-8 file written piece by piece, through `writer` in pieces of about a megabyte: little is
- * held at once. `bytes` counts what was handed over.
+ * held at once. A piece is a string, or bytes of another file (`FileRange`), which the writer's
+ * thread copies. `bytes` counts what was handed over.
  */
 class TextFile {
   static readonly #chunk = 1 << 20;
-  readonly #file: string;
+  readonly path: string;
   readonly #writer: FileWriter;
-  #pending: string[] = [];
+  #pending: (string | FileRange)[] = [];
   #pendingLength = 0;
   #started = false;
   bytes = 0;
   closed = false;
 
   constructor(file: string, writer: FileWriter) {
-    this.#file = file;
+    this.path = file;
     this.#writer = writer;
   }
 
-  async push(text: string): Promise<void> {
-    this.#pending.push(text);
-    this.#pendingLength += text.length;
+  async push(piece: string | FileRange): Promise<void> {
+    this.#pending.push(piece);
+    this.#pendingLength += piece.length;
+    this.bytes += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
     if (this.#pendingLength >= TextFile.#chunk) await this.#flush();
   }
 
@@ -351,11 +429,10 @@ class TextFile {
     const text = this.#pending;
     this.#pending = [];
     this.#pendingLength = 0;
-    for (const part of text) this.bytes += Buffer.byteLength(part, 'utf8');
     // The first piece replaces whatever the file held; the others follow it.
     const append = this.#started;
     this.#started = true;
-    await this.#writer.write([{ file: this.#file, text, append }]);
+    await this.#writer.write([{ file: this.path, text, append }]);
   }
 }
 

@@ -1,17 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import type { PageHashes } from '../search/input.ts';
+import type { FileRange } from './feed-cache.ts';
 import type { Words } from './tokens.ts';
 import { WRITER_THREAD, writeFiles } from './writer-worker.ts';
 
 /**
  * A file for `FileWriter` to write: `text`, or a link to `previous` where that file holds the very
  * bytes. `text` may be UTF-8 bytes already (a page as Astro rendered it): the writer then owns
- * their buffer, which goes to its thread without a copy.
+ * their buffer, which goes to its thread without a copy. Among pieces, a `FileRange` is bytes of
+ * another file, copied from there (an article the feed cache kept).
  */
 export interface FileToWrite {
   file: string;
-  /** A string, strings to write one after another, or UTF-8 bytes. */
-  text: string | string[] | Uint8Array;
+  /** A string, pieces to write one after another, or UTF-8 bytes. */
+  text: string | (string | FileRange)[] | Uint8Array;
   previous?: string | undefined;
   /** Added to the end of the file rather than replacing it. */
   append?: boolean | undefined;

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../paths.ts';
+
+/** Which feed a file is: the public one (deployed) or the full one (never deployed). */
+export type FeedScope = 'public' | 'full';
+
+/** Bytes of a file that `FileWriter` copies into the file it writes (`writer-worker.ts`). */
+export interface FileRange {
+  from: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * The feed cache of incremental builds: each article's JSON as the previous build of the same
+ * output wrote it into each `knowledge.json`, so a build writes the bytes of an unchanged article
+ * without making its body's three forms, serializing it and handing it to the writer's thread again
+ * (1,000 × 3: ~0.4 s of the build's thread in every build that keeps its caches).
+ *
+ * An entry is found by a key that hashes the article's JSON as it will be written, but with each
+ * value made from the body standing for a hash of what the body is made from
+ * (`draftFeedArticle`), plus the feed it is in, the words of its brand, and Signpost's code. So a
+ * hit is right by construction: a change to anything the article's JSON shows, or is made from,
+ * changes its key.
+ *
+ * The entries are the previous build's feed files themselves: each is kept as a hard link in a
+ * folder per output folder in Signpost's cache folder (`.astro/cache/feeds/`, beside the render
+ * cache), with an index (key → file, offset, length), so keeping them writes nothing but the index,
+ * and they outlive the output folder they were written into. The writer's thread copies an
+ * entry's bytes from there (a `FileRange`). A kept file whose size or modification time are not
+ * what the index says is not read: something wrote into the output's feed in place. Like the
+ * render cache's pack, the folder itself is trusted: what can write there can write `dist/`. A public feed's
+ * article is only ever taken from a public feed file: the full feed holds private and internal
+ * articles, which must never reach a deploy root.
+ */
+export class FeedCache {
+  /** The previous build's entries, by key, and its files (absolute), by number. */
+  readonly #old = new Map<string, { file: string; scope: FeedScope; offset: number; length: number }>();
+  /** This build's feed files, and where each of their articles is. */
+  readonly #new = new Map<
+    string,
+    { scope: FeedScope; entries: [key: string, offset: number, length: number][] }
+  >();
+  readonly #dir: string;
+  readonly #out: string;
+  readonly #code: string;
+
+  /**
+   * The cache of the output folder `out` for Signpost's version `code` (`codeVersion`);
+   * `fresh` (`--no-cache`) reads nothing but still keeps this build's feeds for the next one.
+   */
+  constructor(out: string, fresh: boolean, code: string, root = FEED_CACHE_DIR) {
+    this.#out = path.resolve(out);
+    this.#code = code;
+    this.#dir = path.join(root, createHash('sha256').update(this.#out).digest('hex').slice(0, 16));
+    if (fresh) return;
+    let index: FeedCacheIndex;
+    try {
+      index = JSON.parse(fs.readFileSync(path.join(this.#dir, INDEX), 'utf8')) as FeedCacheIndex;
+    } catch {
+      return; // no previous build, or one that kept nothing
+    }
+    if (index.version !== VERSION || index.code !== code) return;
+    for (const kept of index.files) {
+      const file = path.join(this.#dir, kept.name);
+      try {
+        const stat = fs.statSync(file, { bigint: true });
+        if (String(stat.size) !== kept.size || String(stat.mtimeNs) !== kept.mtimeNs) continue;
+      } catch {
+        continue;
+      }
+      for (const [key, offset, length] of kept.entries)
+        this.#old.set(key, { file, scope: kept.scope, offset, length });
+    }
+  }
+
+  /** The key of an article in a `scope` feed, from its JSON as `draftFeedArticle` drafts it. */
+  key(scope: FeedScope, words: readonly string[], draftJson: string): string {
+    return createHash('sha256')
+      .update(`${VERSION}\0${this.#code}\0${scope}\0${words.join('\0')}\0`)
+      .update(draftJson)
+      .digest('hex');
+  }
+
+  /** Where the previous build wrote the article of `key` into a `scope` feed, if it did. */
+  find(key: string, scope: FeedScope): FileRange | undefined {
+    const found = this.#old.get(key);
+    // The key names the scope too; this keeps the full feed's bytes out of a public feed regardless.
+    if (!found || found.scope !== scope) return undefined;
+    return { from: found.file, offset: found.offset, length: found.length };
+  }
+
+  /** Notes that this build wrote the article of `key` into `file` (a `scope` feed) at `offset`. */
+  record(file: string, scope: FeedScope, key: string, offset: number, length: number): void {
+    let written = this.#new.get(file);
+    if (!written) this.#new.set(file, (written = { scope, entries: [] }));
+    written.entries.push([key, offset, length]);
+  }
+
+  /**
+   * Keeps this build's feed files for the next build (call once they are written): a hard link of
+   * each and the index in a new folder, which then replaces the previous one. A folder that cannot
+   * be written (a full disk, a read-only folder, a file system without hard links) costs the next
+   * build its feed cache, nothing more.
+   */
+  save(): void {
+    const temp = `${this.#dir}.${process.pid}.tmp`;
+    const old = `${this.#dir}.${process.pid}.old`;
+    try {
+      fs.rmSync(temp, { recursive: true, force: true });
+      fs.mkdirSync(temp, { recursive: true });
+      const files: FeedCacheIndex['files'] = [];
+      for (const [file, { scope, entries }] of this.#new) {
+        const name = `${files.length}.json`;
+        fs.linkSync(file, path.join(temp, name));
+        const stat = fs.statSync(path.join(temp, name), { bigint: true });
+        files.push({
+          name,
+          scope,
+          size: String(stat.size),
+          mtimeNs: String(stat.mtimeNs),
+          entries,
+        });
+      }
+      const index: FeedCacheIndex = { version: VERSION, code: this.#code, out: this.#out, files };
+      fs.writeFileSync(path.join(temp, INDEX), JSON.stringify(index));
+      if (fs.existsSync(this.#dir)) fs.renameSync(this.#dir, old);
+      fs.renameSync(temp, this.#dir);
+    } catch {
+      fs.rmSync(temp, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true });
+    }
+    pruneFeedCaches(path.dirname(this.#dir), this.#dir);
+  }
+}
+
+/** Where the kept feeds live: Signpost's cache folder, which a CI runner keeps with the image cache. */
+export const FEED_CACHE_DIR = path.join(PROJECT_ROOT, '.astro', 'cache', 'feeds');
+
+const VERSION = 1;
+const INDEX = 'index.json';
+
+interface FeedCacheIndex {
+  version: number;
+  code: string;
+  /** The output folder whose feeds these are. */
+  out: string;
+  files: {
+    name: string;
+    scope: FeedScope;
+    /** What the file was when kept (decimal strings: nanoseconds do not fit a number). */
+    size: string;
+    mtimeNs: string;
+    entries: [key: string, offset: number, length: number][];
+  }[];
+}
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+/**
+ * Removes the kept feeds of output folders that are gone (tests' and benchmarks' temporary ones;
+ * an hour's grace, since a first build keeps its feeds before its output is in place), those no
+ * build kept for a month, and the folders of builds killed while keeping theirs.
+ */
+function pruneFeedCaches(root: string, keep: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    const dir = path.join(root, name);
+    if (dir === keep) continue;
+    try {
+      const age = now - fs.statSync(dir).mtimeMs;
+      let stale = /\.(tmp|old)$/.test(name) ? age > DAY : age > 30 * DAY;
+      if (!stale && age > HOUR) {
+        const { out } = JSON.parse(fs.readFileSync(path.join(dir, INDEX), 'utf8')) as FeedCacheIndex;
+        stale = !fs.existsSync(out);
+      }
+      if (stale) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile by another build, or a folder of no cache's shape: left alone
+    }
+  }
+}

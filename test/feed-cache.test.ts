@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedCache } from '../src/output/feed-cache.ts';
+
+/**
+ * The feed cache keeps the previous build's `knowledge.json` files (hard links) and where each
+ * article is in them. What it must never do: hand a public feed bytes of the full feed (which
+ * holds private and internal articles), or bytes of a file that changed since it was kept.
+ */
+let root: string;
+let out: string;
+let cacheDir: string;
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'feed-cache-'));
+  out = path.join(root, 'dist');
+  cacheDir = path.join(root, 'cache');
+  fs.mkdirSync(path.join(out, '_export', 'acme'), { recursive: true });
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A build that wrote one article into the feed file of `scope`, and kept it. */
+function firstBuild(scope: 'public' | 'full', text: string) {
+  const file = path.join(out, scope === 'full' ? '_export/acme' : '', 'knowledge.json');
+  const before = '{"articles": [\n    ';
+  fs.writeFileSync(file, `${before}${text}\n]}\n`);
+  const cache = new FeedCache(out, false, 'code-1', cacheDir);
+  const key = cache.key(scope, ['help.acme.test', 'acme'], `{"id": "refunds"}`);
+  cache.record(file, scope, key, Buffer.byteLength(before), Buffer.byteLength(text));
+  cache.save();
+  return { file, key };
+}
+
+const bytesOf = (range: { from: string; offset: number; length: number }) =>
+  fs
+    .readFileSync(range.from)
+    .subarray(range.offset, range.offset + range.length)
+    .toString('utf8');
+
+describe('the feed cache', () => {
+  it("finds an article where the previous build wrote it, after that build's output is gone", () => {
+    const { key } = firstBuild('public', '{"id": "refunds", "title": "Réembolsos"}');
+    fs.rmSync(out, { recursive: true });
+    const range = new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public');
+    expect(range).toBeDefined();
+    expect(bytesOf(range!)).toBe('{"id": "refunds", "title": "Réembolsos"}');
+  });
+
+  it('never gives a public feed an article of the full feed', () => {
+    const { key } = firstBuild('full', '{"id": "internal-runbook", "visibility": "internal"}');
+    const cache = new FeedCache(out, false, 'code-1', cacheDir);
+    expect(cache.find(key, 'public')).toBeUndefined();
+    expect(cache.find(key, 'full')).toBeDefined();
+  });
+
+  it('keys an article by its feed, its brand and Signpost', () => {
+    const cache = new FeedCache(out, false, 'code-1', cacheDir);
+    const key = cache.key('public', ['help.acme.test', 'acme'], '{}');
+    expect(cache.key('full', ['help.acme.test', 'acme'], '{}')).not.toBe(key);
+    expect(cache.key('public', ['help.globex.test', 'globex'], '{}')).not.toBe(key);
+    expect(
+      new FeedCache(out, false, 'code-2', cacheDir).key('public', ['help.acme.test', 'acme'], '{}'),
+    ).not.toBe(key);
+  });
+
+  it('reads nothing of a kept file written into since', () => {
+    const { file, key } = firstBuild('public', '{"id": "refunds"}');
+    // The same size: only its modification time tells.
+    const { mtime } = fs.statSync(file);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('refunds', 'refundz'));
+    fs.utimesSync(file, new Date(), new Date(mtime.getTime() + 1000));
+    expect(new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
+  });
+
+  it('reads nothing with --no-cache, or after Signpost changed', () => {
+    const { key } = firstBuild('public', '{"id": "refunds"}');
+    expect(new FeedCache(out, true, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
+    expect(new FeedCache(out, false, 'code-2', cacheDir).find(key, 'public')).toBeUndefined();
+  });
+});
