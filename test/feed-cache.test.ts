@@ -33,11 +33,12 @@ function firstBuild(scope: 'public' | 'full', text: string) {
   return { file, key };
 }
 
-const bytesOf = (range: { from: string; offset: number; length: number }) =>
-  fs
-    .readFileSync(range.from)
-    .subarray(range.offset, range.offset + range.length)
-    .toString('utf8');
+/** The bytes a range names, read as the writer's thread reads them: through its descriptor. */
+const bytesOf = (range: { fd: number; offset: number; length: number }) => {
+  const bytes = Buffer.alloc(range.length);
+  fs.readSync(range.fd, bytes, 0, range.length, range.offset);
+  return bytes.toString('utf8');
+};
 
 describe('the feed cache', () => {
   it("finds an article where the previous build wrote it, after that build's output is gone", () => {
@@ -46,6 +47,17 @@ describe('the feed cache', () => {
     const range = new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public');
     expect(range).toBeDefined();
     expect(bytesOf(range!)).toBe('{"id": "refunds", "title": "Réembolsos"}');
+  });
+
+  it('reads the files it opened, though another build of the output keeps its own feeds meanwhile', () => {
+    const { key } = firstBuild('public', '{"id": "refunds"}');
+    const reading = new FeedCache(out, false, 'code-1', cacheDir);
+    // The other build's first kept file is a full feed, under the name the public one had.
+    firstBuild('full', '{"id": "internal-runbook", "visibility": "internal"}');
+    const range = reading.find(key, 'public');
+    expect(range).toBeDefined();
+    expect(bytesOf(range!)).toBe('{"id": "refunds"}');
+    reading.close();
   });
 
   it('never gives a public feed an article of the full feed', () => {
@@ -71,6 +83,20 @@ describe('the feed cache', () => {
     const { mtime } = fs.statSync(file);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('refunds', 'refundz'));
     fs.utimesSync(file, new Date(), new Date(mtime.getTime() + 1000));
+    expect(new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
+  });
+
+  it('reads nothing of a damaged index, and does not stop the build for it', () => {
+    const { key } = firstBuild('public', '{"id": "refunds"}');
+    const [dir] = fs.readdirSync(cacheDir);
+    const index = path.join(cacheDir, dir!, 'index.json');
+    const kept = JSON.parse(fs.readFileSync(index, 'utf8')) as {
+      files: { entries: [string, number, number][] }[];
+    };
+    kept.files[0]!.entries[0]![2] = 1e6; // past the end of the file
+    fs.writeFileSync(index, JSON.stringify(kept));
+    expect(new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
+    fs.writeFileSync(index, JSON.stringify({ ...kept, files: [{ name: 7, entries: 'none' }] }));
     expect(new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
   });
 

@@ -93,6 +93,7 @@ export async function buildSite(
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
     renders?.discard();
+    feedCache?.close();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
     return { code: 1, pages: 0, brands: [], copied: 0, shared: 0, timings: clock.timings() };

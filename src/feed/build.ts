@@ -26,7 +26,7 @@ export interface FeedEntry {
   url: string | undefined;
 }
 
-/** Everything one brand's two feeds hold, except the article bodies (see {@link feedArticle}). */
+/** Everything one brand's two feeds hold, except the article bodies (see {@link draftFeedArticle}). */
 export interface FeedPlan {
   /** The full feed's articles in feed order; the public feed is the entries marked `public`. */
   entries: FeedEntry[];
@@ -107,23 +107,17 @@ export interface ArticleContext {
 }
 
 /**
- * One feed article with its body, as the full feed writes it; its `translations` are left empty
- * for the writer to fill per feed ({@link translationsIn}), since each feed names only the
- * translations it carries.
- */
-export async function feedArticle(entry: FeedEntry, ctx: ArticleContext): Promise<FeedArticle> {
-  return (await draftFeedArticle(entry, ctx)).article();
-}
-
-/**
- * A feed article before its body is made (`feedBody`, the costly part): `draft` is the article
- * with each value made from the body (its three forms, `contentHash`, Intercom's `html`) as
- * `body:<bodyKey>`, and `article()` makes the whole one. `bodyKey` hashes everything the body's
- * forms are made from: the render cache's key of its render (the Markdown, and every link and
- * image as resolved), the origin, and where each link and image points in the feed. So `draft`,
- * serialized, stands for the whole article, byte for byte (the feed cache's key,
- * `output/feed-cache.ts`). Undefined where the render has no key (no render cache, or a render
- * with problems).
+ * One feed article, as the full feed writes it, before its body is made (`feedBody`, the costly
+ * part); its `translations` are left empty for the writer to fill per feed ({@link translationsIn}),
+ * since each feed names only the translations it carries.
+ *
+ * `draft` is the article with each value made from the body (its three forms, `contentHash`,
+ * Intercom's `html`) as `body:<bodyKey>`, and `article()` makes the whole one. `bodyKey` hashes
+ * everything the body's forms are made from: the render cache's key of its render (the Markdown,
+ * and every link and image as resolved), the origin, and where each link and image points in the
+ * feed. So `draft`, serialized, stands for the whole article, byte for byte (the feed cache's
+ * key, `output/feed-cache.ts`). Undefined where the render has no key (no render cache, or a
+ * render with problems).
  *
  * `stable` maps each text the key hashes before it is hashed: brands that share their feeds make
  * them with tokens whose prefix is new in every build (`tokens.ts`), which `stable` takes out.

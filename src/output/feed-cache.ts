@@ -6,8 +6,13 @@ import { PROJECT_ROOT } from '../paths.ts';
 /** Which feed a file is: the public one (deployed) or the full one (never deployed). */
 export type FeedScope = 'public' | 'full';
 
-/** Bytes of a file that `FileWriter` copies into the file it writes (`writer-worker.ts`). */
+/**
+ * Bytes of a file that `FileWriter` copies into the file it writes (`writer-worker.ts`): from the
+ * descriptor `fd` (open in this process, so in every thread of it), which stays open until the
+ * cache is closed; `from` names the file in errors.
+ */
 export interface FileRange {
+  fd: number;
   from: string;
   offset: number;
   length: number;
@@ -29,15 +34,20 @@ export interface FileRange {
  * folder per output folder in Signpost's cache folder (`.astro/cache/feeds/`, beside the render
  * cache), with an index (key → file, offset, length), so keeping them writes nothing but the index,
  * and they outlive the output folder they were written into. The writer's thread copies an
- * entry's bytes from there (a `FileRange`). A kept file whose size or modification time are not
- * what the index says is not read: something wrote into the output's feed in place. Like the
- * render cache's pack, the folder itself is trusted: what can write there can write `dist/`. A public feed's
- * article is only ever taken from a public feed file: the full feed holds private and internal
- * articles, which must never reach a deploy root.
+ * entry's bytes from there (a `FileRange`). Each kept file is opened once, when the cache is, and
+ * read through that descriptor: another build of the same output that keeps its own feeds
+ * meanwhile replaces the folder, not the files this build reads. A kept file whose size or
+ * modification time are not what the index says (something wrote into the output's feed in
+ * place), or whose index does not fit it, is not read. Like the render cache's pack, the folder
+ * itself is trusted: what can write there can write `dist/`. A public feed's article is only ever
+ * taken from a public feed file: the full feed holds private and internal articles, which must
+ * never reach a deploy root.
  */
 export class FeedCache {
-  /** The previous build's entries, by key, and its files (absolute), by number. */
-  readonly #old = new Map<string, { file: string; scope: FeedScope; offset: number; length: number }>();
+  /** The previous build's entries, by key, in the files it kept. */
+  readonly #old = new Map<string, { file: KeptFile; offset: number; length: number }>();
+  /** The previous build's files, open for reading until `close`. */
+  readonly #files: KeptFile[] = [];
   /** This build's feed files, and where each of their articles is. */
   readonly #new = new Map<
     string,
@@ -59,20 +69,40 @@ export class FeedCache {
     let index: FeedCacheIndex;
     try {
       index = JSON.parse(fs.readFileSync(path.join(this.#dir, INDEX), 'utf8')) as FeedCacheIndex;
+      if (index.version !== VERSION || index.code !== code || !Array.isArray(index.files)) return;
     } catch {
       return; // no previous build, or one that kept nothing
     }
-    if (index.version !== VERSION || index.code !== code) return;
     for (const kept of index.files) {
-      const file = path.join(this.#dir, kept.name);
+      const name = path.join(this.#dir, String(kept.name));
+      let fd: number | undefined;
       try {
-        const stat = fs.statSync(file, { bigint: true });
-        if (String(stat.size) !== kept.size || String(stat.mtimeNs) !== kept.mtimeNs) continue;
+        fd = fs.openSync(name, 'r');
+        const stat = fs.fstatSync(fd, { bigint: true });
+        const size = Number(stat.size);
+        const fits = ([key, offset, length]: [string, number, number]) =>
+          typeof key === 'string' &&
+          Number.isSafeInteger(offset) &&
+          Number.isSafeInteger(length) &&
+          offset >= 0 &&
+          length >= 0 &&
+          offset + length <= size;
+        if (
+          String(stat.size) !== kept.size ||
+          String(stat.mtimeNs) !== kept.mtimeNs ||
+          (kept.scope !== 'public' && kept.scope !== 'full') ||
+          !Array.isArray(kept.entries) ||
+          !kept.entries.every(fits)
+        )
+          throw new Error('written into since it was kept, or a damaged index');
+        const file: KeptFile = { fd, name, scope: kept.scope };
+        this.#files.push(file);
+        fd = undefined;
+        for (const [key, offset, length] of kept.entries) this.#old.set(key, { file, offset, length });
       } catch {
-        continue;
+        // gone, changed or damaged: its articles are made again
+        if (fd !== undefined) fs.closeSync(fd);
       }
-      for (const [key, offset, length] of kept.entries)
-        this.#old.set(key, { file, scope: kept.scope, offset, length });
     }
   }
 
@@ -88,8 +118,8 @@ export class FeedCache {
   find(key: string, scope: FeedScope): FileRange | undefined {
     const found = this.#old.get(key);
     // The key names the scope too; this keeps the full feed's bytes out of a public feed regardless.
-    if (!found || found.scope !== scope) return undefined;
-    return { from: found.file, offset: found.offset, length: found.length };
+    if (!found || found.file.scope !== scope) return undefined;
+    return { fd: found.file.fd, from: found.file.name, offset: found.offset, length: found.length };
   }
 
   /** Notes that this build wrote the article of `key` into `file` (a `scope` feed) at `offset`. */
@@ -102,10 +132,12 @@ export class FeedCache {
   /**
    * Keeps this build's feed files for the next build (call once they are written): a hard link of
    * each and the index in a new folder, which then replaces the previous one. A folder that cannot
-   * be written (a full disk, a read-only folder, a file system without hard links) costs the next
-   * build its feed cache, nothing more.
+   * be written (a full disk, a read-only folder, an output folder on another file system, where
+   * there are no hard links to it) costs the next build its feed cache, nothing more. Closes the
+   * previous build's files.
    */
   save(): void {
+    this.close();
     const temp = `${this.#dir}.${process.pid}.tmp`;
     const old = `${this.#dir}.${process.pid}.old`;
     try {
@@ -135,6 +167,19 @@ export class FeedCache {
     }
     pruneFeedCaches(path.dirname(this.#dir), this.#dir);
   }
+
+  /** Closes the previous build's files, and keeps nothing: for a build that stopped. */
+  close(): void {
+    for (const { fd } of this.#files.splice(0)) fs.closeSync(fd);
+    this.#old.clear();
+  }
+}
+
+/** A feed file the previous build kept, open for reading. */
+interface KeptFile {
+  fd: number;
+  name: string;
+  scope: FeedScope;
 }
 
 /** Where the kept feeds live: Signpost's cache folder, which a CI runner keeps with the image cache. */

@@ -390,7 +390,7 @@ class FeedFile {
 /**
  * A UTF-8 file written piece by piece, through `writer` in pieces of about a megabyte: little is
  * held at once. A piece is a string, or bytes of another file (`FileRange`), which the writer's
- * thread copies. `bytes` counts what was handed over.
+ * thread copies. `bytes` counts the bytes of every piece pushed so far.
  */
 class TextFile {
   static readonly #chunk = 1 << 20;
