@@ -26,6 +26,9 @@ export interface BodyUrls {
  *   page's `<picture>` sizes are Astro's to make; an agent wants one file). An image nothing
  *   serves leaves its alt text.
  * - `text`: the render's plain text.
+ *
+ * The feed cache knows a body by a hash of what this reads (`draftFeedArticle`'s `bodyKey`): what
+ * it comes to read besides must join that hash.
  */
 export function feedBody(
   article: Article,

@@ -142,6 +142,9 @@ export async function draftFeedArticle(
     link: (link) => linkUrl(link, article, ctx),
     image: (file) => imageUrls.get(file),
   };
+  // `feedBody` reads of the article only what the render key hashes (its Markdown, and its links
+  // and images as resolved), and of the rest only what is hashed here beside it: whatever else it
+  // comes to read must join this hash, or the feed cache would copy a stale body.
   const renderKey = ctx.renderer.keyOf(rendered);
   const bodyKey =
     renderKey === undefined
