@@ -100,6 +100,19 @@ describe('the feed cache', () => {
     expect(new FeedCache(out, false, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();
   });
 
+  it('removes the kept feeds of output folders that are gone, an hour after they were kept', () => {
+    firstBuild('public', '{"id": "refunds"}');
+    const [gone] = fs.readdirSync(cacheDir);
+    fs.rmSync(out, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    fs.utimesSync(path.join(cacheDir, gone!), twoHoursAgo, twoHoursAgo);
+    const other = path.join(root, 'other');
+    fs.mkdirSync(other);
+    new FeedCache(other, false, 'code-1', cacheDir).save();
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+    expect(fs.readdirSync(cacheDir)).not.toContain(gone);
+  });
+
   it('reads nothing with --no-cache, or after Signpost changed', () => {
     const { key } = firstBuild('public', '{"id": "refunds"}');
     expect(new FeedCache(out, true, 'code-1', cacheDir).find(key, 'public')).toBeUndefined();

@@ -271,31 +271,31 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 /**
- * Removes the files of a cache folder (this one's packs, the load cache's files) that no build
- * will read: those of folders that are gone (each file's first line names the folder it serves,
- * here an output folder: tests' and benchmarks' temporary ones; an hour's grace, since a first
- * build writes its pack before its output is in place), those no build wrote for a month, and
- * temporary files of builds killed.
+ * Removes the entries of a cache folder (this one's packs, the load cache's files, the feed
+ * cache's folders) that no build will read: those of folders that are gone (`servedBy` names the
+ * folder an entry serves, here an output folder: tests' and benchmarks' temporary ones; an hour's
+ * grace, since a first build writes its pack before its output is in place), those no build wrote
+ * for a month, and temporary ones (`.tmp`) of builds killed.
  */
-export function pruneCache(dir: string, keep: string): void {
+export function pruneCache(dir: string, keep: string, servedBy: (entry: string) => string = firstLine): void {
   const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (file === keep) continue;
+    const entry = path.join(dir, name);
+    if (entry === keep) continue;
     try {
-      const age = now - fs.statSync(file).mtimeMs;
+      const age = now - fs.statSync(entry).mtimeMs;
       if (
-        name.endsWith('.tmp') ? age > DAY : age > 30 * DAY || (age > HOUR && !fs.existsSync(servedBy(file)))
+        name.endsWith('.tmp') ? age > DAY : age > 30 * DAY || (age > HOUR && !fs.existsSync(servedBy(entry)))
       )
-        fs.rmSync(file, { force: true });
+        fs.rmSync(entry, { recursive: true, force: true });
     } catch {
-      // removed meanwhile by another build, or a file of no pack's shape: left alone
+      // removed meanwhile by another build, or an entry of no cache's shape: left alone
     }
   }
 }
 
 /** The folder a cache file was written for (its first line, as JSON). */
-function servedBy(pack: string): string {
+function firstLine(pack: string): string {
   const fd = fs.openSync(pack, 'r');
   try {
     const head = Buffer.alloc(4096);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pruneCache } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /** Which feed a file is: the public one (deployed) or the full one (never deployed). */
@@ -139,7 +140,7 @@ export class FeedCache {
   save(): void {
     this.close();
     const temp = `${this.#dir}.${process.pid}.tmp`;
-    const old = `${this.#dir}.${process.pid}.old`;
+    const old = `${this.#dir}.${process.pid}.old.tmp`;
     try {
       fs.rmSync(temp, { recursive: true, force: true });
       fs.mkdirSync(temp, { recursive: true });
@@ -160,12 +161,15 @@ export class FeedCache {
       fs.writeFileSync(path.join(temp, INDEX), JSON.stringify(index));
       if (fs.existsSync(this.#dir)) fs.renameSync(this.#dir, old);
       fs.renameSync(temp, this.#dir);
+      pruneCache(path.dirname(this.#dir), this.#dir, (folder) => {
+        const { out } = JSON.parse(fs.readFileSync(path.join(folder, INDEX), 'utf8')) as FeedCacheIndex;
+        return out;
+      });
     } catch {
       fs.rmSync(temp, { recursive: true, force: true });
     } finally {
       fs.rmSync(old, { recursive: true, force: true });
     }
-    pruneFeedCaches(path.dirname(this.#dir), this.#dir);
   }
 
   /** Closes the previous build's files, and keeps nothing: for a build that stopped. */
@@ -201,37 +205,4 @@ interface FeedCacheIndex {
     mtimeNs: string;
     entries: [key: string, offset: number, length: number][];
   }[];
-}
-
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
-
-/**
- * Removes the kept feeds of output folders that are gone (tests' and benchmarks' temporary ones;
- * an hour's grace, since a first build keeps its feeds before its output is in place), those no
- * build kept for a month, and the folders of builds killed while keeping theirs.
- */
-function pruneFeedCaches(root: string, keep: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return;
-  }
-  const now = Date.now();
-  for (const name of names) {
-    const dir = path.join(root, name);
-    if (dir === keep) continue;
-    try {
-      const age = now - fs.statSync(dir).mtimeMs;
-      let stale = /\.(tmp|old)$/.test(name) ? age > DAY : age > 30 * DAY;
-      if (!stale && age > HOUR) {
-        const { out } = JSON.parse(fs.readFileSync(path.join(dir, INDEX), 'utf8')) as FeedCacheIndex;
-        stale = !fs.existsSync(out);
-      }
-      if (stale) fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // removed meanwhile by another build, or a folder of no cache's shape: left alone
-    }
-  }
 }

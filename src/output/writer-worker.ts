@@ -82,7 +82,10 @@ function writePieces(file: string, pieces: (string | FileRange)[], append: boole
       for (let copied = 0; copied < piece.length;) {
         const length = Math.min(copyBuffer.length, piece.length - copied);
         const n = fs.readSync(piece.fd, copyBuffer, 0, length, piece.offset + copied);
-        if (n === 0) throw new Error(`${piece.from}: ended before the bytes a build kept from it`);
+        if (n === 0)
+          throw new Error(
+            `${piece.from}: cut short while the build copied a feed article from it (something removed it meanwhile); run the build again`,
+          );
         fs.writeFileSync(fd, copyBuffer.subarray(0, n));
         copied += n;
       }
