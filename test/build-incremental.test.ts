@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { folderOf } from '../src/cli/kept-bundle.ts';
 import { runCli } from './helpers/cli.ts';
 import { fingerprint } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
@@ -177,6 +178,43 @@ describe('an incremental build', () => {
     expect(articles).toBeGreaterThan(20);
     // All but the edited article, which two brands publish (acme and acme-eu, in English).
     expect(articles - kept).toBe(2);
+  });
+
+  it("renders an edit's pages with the last build's Astro bundle, unless they show an image it does not hold or it meets a question its build did not answer", async () => {
+    const kept = "rendered with the last build's Astro bundle";
+    const sameAsFull = async () => {
+      fs.rmSync(full, { recursive: true, force: true });
+      const whole = await build(full, '--no-cache');
+      expect(whole.code, whole.stdout + whole.stderr).toBe(0);
+      expect(fingerprint(incremental)).toEqual(fingerprint(full));
+    };
+    const edit = (line: string) =>
+      copy.edit('help-centers/main/billing/download-invoices.en.md', (t) => `${t}\n${line}\n`);
+    // The bundle the last Astro build kept holds the images of the pages it rendered, which need
+    // not include this article's: after one build of the edited article, it does.
+    edit('A line more.');
+    const first = await build(incremental);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    edit('Another line more.');
+    const second = await build(incremental);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toContain(kept);
+    await sameAsFull();
+    // A question about an image its build did not answer (here: none answered) stops the kept
+    // render, and Astro builds the pages.
+    const record = path.join(folderOf(incremental), 'record.json');
+    fs.writeFileSync(record, JSON.stringify({ ...JSON.parse(fs.readFileSync(record, 'utf8')), answers: {} }));
+    edit('A third line more.');
+    const missed = await build(incremental);
+    expect(missed.code, missed.stdout + missed.stderr).toBe(0);
+    expect(missed.stdout).not.toContain(kept);
+    await sameAsFull();
+    // The article's image replaced: the bundle holds what Astro read of its old bytes.
+    fs.copyFileSync(copy.file('brands/assets/globex-social.png'), imageOf('download-invoices'));
+    const third = await build(incremental);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(third.stdout).not.toContain(kept);
+    await sameAsFull();
   });
 });
 

@@ -13,6 +13,7 @@ import { FileWriter } from '../output/writer.ts';
 import { writeGateManifests } from '../output/gate-manifest.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { provideHandoff, receiveHandoff, type Handoff } from '../integration/handoff.ts';
+import { articleImages } from '../integration/index.ts';
 import { fileOf } from '../routing/layout.ts';
 import type { SiteData } from '../routing/types.ts';
 import { computeSite } from '../routing/site.ts';
@@ -20,6 +21,7 @@ import { searchPlan, type SearchPlan } from '../search/index.ts';
 import { RenderCache } from '../markdown/render-cache.ts';
 import { codeVersion } from './build-stamp.ts';
 import type { BuildOptions } from './build.ts';
+import { BundleKeeper, KeptBundle, KeptBundleMiss } from './kept-bundle.ts';
 import { PageCache } from './page-cache.ts';
 import { shareRenders } from './shared-renders.ts';
 import { PhaseClock, type BuildTimings } from './phases.ts';
@@ -41,6 +43,8 @@ export interface SiteBuild {
   copied: number;
   /** Pages of brands that differ only in words, rendered once between them (`shared-renders.ts`). */
   shared: number;
+  /** Whether the pages were rendered with the bundle the previous Astro build kept (`kept-bundle.ts`). */
+  keptBundle?: boolean;
   /** Article bodies whose render the previous build kept (`render-cache.ts`), and all of them. */
   bodies?: { kept: number; all: number };
   feed?: FeedStats;
@@ -89,11 +93,14 @@ export async function buildSite(
   const renders = large ? undefined : new RenderCache(options.out, options.noCache === true, codeVersion());
   // The articles of the previous build's feeds (`feed-cache.ts`): their keys need the render cache's.
   const feedCache = renders && new FeedCache(options.out, options.noCache === true, codeVersion());
+  // Astro's bundle, kept by the build that runs Astro for the next one (`kept-bundle.ts`).
+  const keeper = renders && new BundleKeeper(options.out, codeVersion());
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
     renders?.discard();
     feedCache?.close();
+    keeper?.discard();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
     return { code: 1, pages: 0, brands: [], copied: 0, shared: 0, timings: clock.timings() };
@@ -133,6 +140,7 @@ export async function buildSite(
   /** Asked once every page is written (the page cache has their hashes). */
   const plan = () => (search ??= searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)));
   let feed: FeedStats | undefined;
+  let keptBundle = false;
 
   /** The feeds, `llms*.txt` and `.md` copies; false when they found new errors. */
   const feeds = async (writer: FileWriter): Promise<boolean> => {
@@ -171,9 +179,18 @@ export async function buildSite(
       return (html) => writer.write([{ file, text: html, page: true }]);
     };
     provideHandoff(handoff);
-    if (render.brands.some((brand) => brand.pages.length > 0))
-      await astroBuild(temp, options, clock, writer.threaded);
-    else cache.restoreBundle(temp, site);
+    if (render.brands.some((brand) => brand.pages.length > 0)) {
+      keptBundle =
+        keeper !== undefined && writer.threaded && (await renderKept(temp, options, clock, render, handoff));
+      if (!keptBundle)
+        await astroBuild(
+          temp,
+          options,
+          clock,
+          writer.threaded,
+          keeper && writer.threaded ? { keeper, render } : undefined,
+        );
+    } else cache.restoreBundle(temp, site);
     clock.start('pageCache');
     await writer.close();
     await linking;
@@ -219,12 +236,14 @@ export async function buildSite(
   if (!written || !feed) return stopped(problems);
   kept?.save();
   feedCache?.save();
+  keeper?.save();
   return {
     code: 0,
     pages: site.brands.reduce((n, b) => n + b.pages.length, 0),
     brands: site.brands.map((b) => b.id),
     copied: reused.length,
     shared: shared.shared,
+    ...(keptBundle ? { keptBundle } : {}),
     ...(renders && { bodies: { kept: renders.hits, all: renders.hits + renders.misses } }),
     feed,
     search: plan(),
@@ -266,6 +285,38 @@ function disposeBodies(model: Model): void {
 }
 
 /**
+ * Renders the pages of `render` with the bundle the last Astro build of this output kept
+ * (`kept-bundle.ts`), where it can: false when Astro is to build them (no bundle kept, another
+ * Signpost, `--no-cache`, an image it does not hold, a page it cannot answer for).
+ */
+async function renderKept(
+  temp: string,
+  options: SiteBuildOptions,
+  clock: PhaseClock,
+  render: SiteData,
+  handoff: Handoff,
+): Promise<boolean> {
+  if (options.noCache) return false;
+  const out = path.resolve(options.out);
+  const bundle = KeptBundle.open(out, codeVersion());
+  if (!bundle?.serves(render, out, temp)) return false;
+  clock.start('render');
+  (globalThis as Record<symbol, unknown>)[PAGE_BYTES] = bytesBody;
+  try {
+    await bundle.render(render, handoff, pageBytesOf, RENDER_CONCURRENCY);
+    return true;
+  } catch (error) {
+    if (KeptBundleMiss.is(error)) return false;
+    throw error;
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[PAGE_BYTES];
+  }
+}
+
+/** Pages Astro's build renders at once (`build.concurrency` in `astro.config.mjs`), and so the kept bundle. */
+const RENDER_CONCURRENCY = 8;
+
+/**
  * Astro renders the pages handed over into `temp`; `bytes`: the build writes them (through the
  * writer's thread), and takes each page's bytes as Astro encoded them (`pageBytesPlugin`).
  */
@@ -274,6 +325,7 @@ async function astroBuild(
   options: SiteBuildOptions,
   clock: PhaseClock,
   bytes: boolean,
+  keep?: { keeper: BundleKeeper; render: SiteData },
 ): Promise<void> {
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build } = await import('astro');
@@ -292,7 +344,9 @@ async function astroBuild(
       outDir: temp,
       logLevel: options.quiet ? 'error' : 'warn',
       mode: 'production',
-      integrations: [phaseMarks(clock)],
+      integrations: [
+        phaseMarks(clock, keep && { ...keep, temp, prerender: path.join(workDir, '.astro', '.prerender') }),
+      ],
       // The feeds are in `temp` already.
       vite: { build: { emptyOutDir: false }, plugins: [pageBytesPlugin()] },
     });
@@ -374,7 +428,10 @@ ${encode}
  * the bundle is written, its `teardown` once every page is; optimised images are generated after
  * that and before `astro:build:generated`.
  */
-function phaseMarks(clock: PhaseClock): AstroIntegration {
+function phaseMarks(
+  clock: PhaseClock,
+  keep?: { keeper: BundleKeeper; render: SiteData; temp: string; prerender: string },
+): AstroIntegration {
   return {
     name: 'signpost:phase-marks',
     hooks: {
@@ -387,12 +444,14 @@ function phaseMarks(clock: PhaseClock): AstroIntegration {
                   return async () => {
                     clock.start('render');
                     stopEsbuild();
+                    await keep?.keeper.setup(keep.prerender);
                     await target.setup?.();
                   };
                 if (key === 'render' && receiveHandoff().writePage) return writeThrough(target);
                 if (key === 'teardown')
                   return async () => {
                     await target.teardown?.();
+                    keep?.keeper.rendered(keep.temp, articleImages(keep.render));
                     clock.start('images');
                   };
                 return Reflect.get(target, key, receiver) as unknown;

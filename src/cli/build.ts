@@ -168,6 +168,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     ...(built.bodies?.kept
       ? [`${built.bodies.kept} of ${built.bodies.all} article bodies not rendered again`]
       : []),
+    ...(built.keptBundle ? ["rendered with the last build's Astro bundle"] : []),
   ];
   const unchanged = reusedParts.length ? ` (${reusedParts.join('; ')})` : '';
   log(

@@ -90,12 +90,17 @@ function themesBeside(content: string): string {
  * alias and no glob), exported by file. Astro turns each import into image metadata it can optimise.
  */
 export function articleImagesModule(site: SiteData): string {
+  const list = articleImages(site);
+  const imports = list.map((file, i) => `import i${i} from ${JSON.stringify(file)};`).join('\n');
+  const entries = list.map((file, i) => `[${JSON.stringify(file)}, i${i}]`).join(',');
+  return `${imports}\nexport default new Map([${entries}]);\n`;
+}
+
+/** Every article image the pages of `site` show (absolute paths), sorted. */
+export function articleImages(site: SiteData): string[] {
   const files = new Set<string>();
   for (const brand of site.brands)
     for (const page of brand.pages)
       if (page.kind === 'article') for (const image of page.images) files.add(image.file);
-  const list = [...files].sort();
-  const imports = list.map((file, i) => `import i${i} from ${JSON.stringify(file)};`).join('\n');
-  const entries = list.map((file, i) => `[${JSON.stringify(file)}, i${i}]`).join(',');
-  return `${imports}\nexport default new Map([${entries}]);\n`;
+  return [...files].sort();
 }
