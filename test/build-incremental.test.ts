@@ -180,7 +180,7 @@ describe('an incremental build', () => {
     expect(articles - kept).toBe(2);
   });
 
-  it("renders an edit's pages with the last build's Astro bundle, unless they show an image it does not hold or it meets a question its build did not answer", async () => {
+  it("renders with the last build's Astro bundle (an edit's pages, or every page into an empty folder), unless a page shows an image it does not hold or it meets a question its build did not answer", async () => {
     const kept = "rendered with the last build's Astro bundle";
     const sameAsFull = async () => {
       fs.rmSync(full, { recursive: true, force: true });
@@ -214,6 +214,19 @@ describe('an incremental build', () => {
     const third = await build(incremental);
     expect(third.code, third.stdout + third.stderr).toBe(0);
     expect(third.stdout).not.toContain(kept);
+    await sameAsFull();
+    // An empty output folder (a CI run that kept only `.astro/cache/`): once an Astro build has
+    // rendered every page, and kept its bundle with the files it made, the next renders them all
+    // with it.
+    const intoEmpty = async () => {
+      fs.rmSync(incremental, { recursive: true });
+      const fresh = await build(incremental);
+      expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+      expect(copiedOf(fresh.stdout)).toBe(0);
+      return fresh.stdout;
+    };
+    await intoEmpty();
+    expect(await intoEmpty()).toContain(kept);
     await sameAsFull();
   });
 });

@@ -39,8 +39,15 @@ function prerenderFolder(id: string): string {
   return dir;
 }
 
-/** What an Astro build of `out` does with the keeper, through to a build that succeeded. */
-async function astroBuild(id: string, code = 'code-1', images: string[] = []): Promise<BundleKeeper> {
+/**
+ * What an Astro build of `out` does with the keeper, up to a build that succeeded (`save`, given
+ * where the build's output is), with the brand `acme`'s script in it.
+ */
+async function astroBuild(
+  id: string,
+  code = 'code-1',
+  images: string[] = [],
+): Promise<BundleKeeper & { output: string }> {
   const keeper = new BundleKeeper(out, code, cache);
   const prerender = prerenderFolder(id);
   await keeper.setup(prerender);
@@ -56,12 +63,26 @@ async function astroBuild(id: string, code = 'code-1', images: string[] = []): P
   fs.mkdirSync(path.join(temp, '_astro'), { recursive: true });
   fs.writeFileSync(path.join(temp, '_astro', 'client.abc.js'), '');
   keeper.rendered(temp, images);
-  return keeper;
+  // The brand files step moves what the pages use into each brand's folder.
+  fs.mkdirSync(path.join(temp, 'acme', '_astro'), { recursive: true });
+  fs.renameSync(
+    path.join(temp, '_astro', 'client.abc.js'),
+    path.join(temp, 'acme', '_astro', 'client.abc.js'),
+  );
+  fs.rmSync(path.join(temp, '_astro'), { recursive: true });
+  return Object.assign(keeper, { output: temp });
+}
+
+/** `astroBuild`, then its output does not reach `out` (the test puts there what it needs). */
+async function keptBy(id: string, code?: string, images?: string[]): Promise<void> {
+  const keeper = await astroBuild(id, code, images);
+  keeper.save(keeper.output);
+  fs.rmSync(keeper.output, { recursive: true });
 }
 
 describe('the kept Astro bundle', () => {
   it('is found by the next build of the same output and the same Signpost, and by no other', async () => {
-    (await astroBuild('AAAA')).save();
+    await keptBy('AAAA');
     expect(KeptBundle.open(out, 'code-1', cache)).toBeDefined();
     expect(KeptBundle.open(out, 'code-2', cache)).toBeUndefined();
     expect(KeptBundle.open(path.join(root, 'elsewhere'), 'code-1', cache)).toBeUndefined();
@@ -78,8 +99,8 @@ describe('the kept Astro bundle', () => {
   });
 
   it('gives way to a newer one, and stays an hour for builds still rendering with it', async () => {
-    (await astroBuild('AAAA')).save();
-    (await astroBuild('BBBB')).save();
+    await keptBy('AAAA');
+    await keptBy('BBBB');
     const folder = folderOf(out, cache);
     // The record names the newer; the older's files stay, for a build that took it before.
     expect(fs.readdirSync(folder).sort()).toEqual([
@@ -92,7 +113,7 @@ describe('the kept Astro bundle', () => {
     );
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
     fs.utimesSync(path.join(folder, 'prerender-entry.AAAA'), twoHoursAgo, twoHoursAgo);
-    (await astroBuild('CCCC')).save();
+    await keptBy('CCCC');
     expect(fs.readdirSync(folder).sort()).toEqual([
       'prerender-entry.BBBB',
       'prerender-entry.CCCC',
@@ -100,10 +121,10 @@ describe('the kept Astro bundle', () => {
     ]);
   });
 
-  it('serves a rebuild only with the images it holds, as their bytes were, and their files in the previous output', async () => {
+  it('serves a build only with the images it holds, as their bytes were, and the files made of them at hand', async () => {
     const image = path.join(root, 'screen.png');
     fs.writeFileSync(image, 'first bytes');
-    (await astroBuild('AAAA', 'code-1', [image])).save();
+    await keptBy('AAAA', 'code-1', [image]);
     const bundle = KeptBundle.open(out, 'code-1', cache)!;
     const site = (images: string[]) =>
       ({
@@ -111,13 +132,18 @@ describe('the kept Astro bundle', () => {
         brands: [{ id: 'acme', pages: [{ kind: 'article', images: images.map((file) => ({ file })) }] }],
       }) as never;
     const temp = path.join(root, 'temp');
-    // The previous output lacks the bundle's script.
-    expect(bundle.serves(site([image]), out, temp)).toBe(false);
+    // The output folder is empty (a CI run that kept only the cache): the bundle's script was kept with it.
+    expect(bundle.serves(site([image]), out, temp)).toBe(true);
+    // It is linked into the new output's shared assets, where Astro would have written it.
+    expect(fs.existsSync(path.join(temp, '_astro', 'client.abc.js'))).toBe(true);
+    // Without it, the previous output must have it.
+    const keptScript = path.join(folderOf(out, cache), 'prerender-entry.AAAA', 'assets', 'client.abc.js');
+    fs.rmSync(keptScript);
+    expect(bundle.serves(site([image]), out, path.join(root, 'temp-2'))).toBe(false);
     fs.mkdirSync(path.join(out, 'acme', '_astro'), { recursive: true });
     fs.writeFileSync(path.join(out, 'acme', '_astro', 'client.abc.js'), '');
-    expect(bundle.serves(site([image]), out, temp)).toBe(true);
-    // The script is linked into the new output's shared assets, where Astro would have written it.
-    expect(fs.existsSync(path.join(temp, '_astro', 'client.abc.js'))).toBe(true);
+    expect(bundle.serves(site([image]), out, path.join(root, 'temp-3'))).toBe(true);
+    // An image it does not hold, or one whose bytes changed.
     expect(bundle.serves(site([path.join(root, 'other.png')]), out, temp)).toBe(false);
     fs.writeFileSync(image, 'other bytes');
     expect(bundle.serves(site([image]), out, temp)).toBe(false);

@@ -236,7 +236,7 @@ export async function buildSite(
   if (!written || !feed) return stopped(problems);
   kept?.save();
   feedCache?.save();
-  keeper?.save();
+  keeper?.save(temp);
   return {
     code: 0,
     pages: site.brands.reduce((n, b) => n + b.pages.length, 0),

@@ -12,17 +12,21 @@ import { dirs, routeOf } from '../routing/layout.ts';
 import type { SiteData } from '../routing/types.ts';
 
 /**
- * Astro's prerender bundle as the last Astro build of an output made it, kept so that a rebuild
- * after an edit renders its few pages with it instead of importing Astro's build (Vite, Rolldown)
- * and bundling again. At 1,000 × 3, a one-article rebuild, by turns on a quiet machine: 3.36–3.47 s
- * against 4.12–4.28 s (Astro's import and bundle took ~1 s of the build's thread, the kept bundle's
- * import and render ~0.1 s), and a process tree of 410–453 MB against 534–578 MB.
+ * Astro's prerender bundle as the last Astro build of an output made it, kept (with the scripts and
+ * optimised images Astro made for it) so that the next build renders its pages with it instead of
+ * importing Astro's build (Vite, Rolldown) and bundling again: a rebuild after an edit, and a
+ * build into an empty output folder (a CI run that kept `.astro/cache/`). At 1,000 × 3, by turns
+ * on a quiet machine: a one-article rebuild 3.36–3.47 s against 4.12–4.28 s (Astro's import and
+ * bundle took ~1 s of the build's thread, the kept bundle's import and render ~0.1 s), and a
+ * process tree of 410–453 MB against 534–578 MB; a whole build's process tree 454–459 MB against
+ * 602–619 MB, and ~1 s shorter.
  *
  * The bundle is Signpost's templates compiled (so `codeVersion` keys it) plus one module of content:
  * the article images the build rendered (`articleImagesModule`), each with the metadata Astro read
- * from its bytes. So a rebuild takes the kept bundle only when every image its pages show is one
+ * from its bytes. So a build takes the kept bundle only when every image its pages show is one
  * the bundle holds, with the same bytes, and every file Astro made of it (the optimised widths)
- * is in the previous output to be linked; else Astro builds as before.
+ * is at hand, kept with the bundle or in the previous output, to be linked; else Astro builds as
+ * before.
  *
  * Astro has no public way to render with a bundle it built before. What its prerenderer does
  * (`astro/dist/core/build/default-prerenderer.js`) is done here: the bundle's entry exports the
@@ -57,30 +61,19 @@ export class KeptBundle {
 
   /**
    * Whether this bundle can render the pages of `render`: it holds each article image they show,
-   * with the bytes it has now, and the previous output (`out`) has every file made of those
-   * images and every script of the bundle. If so, those files are linked into the new output's
-   * shared assets folder (`temp`), where Astro's build would have written them.
+   * with the bytes it has now, and every file made of those images and every script of the bundle
+   * is at hand, kept with the bundle or in the previous output (`out`). If so, those files are
+   * linked into the new output's shared assets folder (`temp`), where Astro's build would have
+   * written them.
    */
   serves(render: SiteData, out: string, temp: string): boolean {
-    let brands: string[];
-    try {
-      brands = fs
-        .readdirSync(out, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
-        .map((entry) => entry.name);
-    } catch {
-      return false; // no previous output to take the files from
-    }
     const needed = [...this.#record.scripts];
     for (const file of articleImages(render)) {
       const kept = this.#record.images[file];
       if (!kept || kept.hash !== fileHash(file)) return false;
       needed.push(...kept.assets);
     }
-    // Where the previous output has each file: any brand's public or private assets folder.
-    const folders = brands.flatMap((brand) =>
-      [dirs.public(out, brand), dirs.private(out, brand)].map((tree) => dirs.assets(tree)),
-    );
+    const folders = [path.join(this.#dir, bundleName(this.#record), ASSETS), ...assetFolders(out)];
     const found = new Map<string, string>();
     for (const name of needed) {
       const from = folders.map((folder) => path.join(folder, name)).find((file) => fs.existsSync(file));
@@ -280,13 +273,16 @@ export class BundleKeeper {
   }
 
   /**
-   * After a build that succeeded: the kept bundle replaces the one before. A bundle's files are
+   * After a build that succeeded, whose output is in `temp`: the kept bundle replaces the one
+   * before, with hard links of the scripts and optimised images Astro made for it, so a build
+   * whose output folder is empty (a CI run that kept only `.astro/cache/`) can render with it too.
+   * A bundle's files are
    * never changed or removed while a build may still render with them (another build of the same
    * output, started before this one ended): each bundle has a folder of its own, named by its
    * entry (whose name hashes what it imports), the record names the newest, and the others are
    * removed an hour after they were kept.
    */
-  save(): void {
+  save(output: string): void {
     const temp = this.#temp;
     if (!temp) return;
     this.#temp = undefined;
@@ -297,6 +293,15 @@ export class BundleKeeper {
       const name = bundleName(record);
       fs.mkdirSync(dir, { recursive: true });
       if (!fs.existsSync(path.join(dir, name))) fs.renameSync(path.join(temp, FILES), path.join(dir, name));
+      const assets = path.join(dir, name, ASSETS);
+      fs.mkdirSync(assets, { recursive: true });
+      const folders = assetFolders(output);
+      const needed = [...record.scripts, ...Object.values(record.images).flatMap((image) => image.assets)];
+      for (const asset of needed) {
+        if (fs.existsSync(path.join(assets, asset))) continue;
+        const from = folders.map((folder) => path.join(folder, asset)).find((file) => fs.existsSync(file));
+        if (from) linkOrCopy(from, path.join(assets, asset));
+      }
       fs.writeFileSync(path.join(temp, RECORD), JSON.stringify(record));
       fs.renameSync(path.join(temp, RECORD), path.join(dir, RECORD));
       const now = Date.now();
@@ -331,6 +336,22 @@ function astroLog(event: { level: string; label?: string | null; message: string
 /** The folder of the bundle kept for the output folder `out`. */
 export function folderOf(out: string, root = BUNDLE_CACHE_DIR): string {
   return path.join(root, createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16));
+}
+
+/** Every brand's public and private assets folder in an output tree (none if it is not there). */
+function assetFolders(tree: string): string[] {
+  let brands: string[];
+  try {
+    brands = fs
+      .readdirSync(tree, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_'))
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+  return brands.flatMap((brand) =>
+    [dirs.public(tree, brand), dirs.private(tree, brand)].map((root) => dirs.assets(root)),
+  );
 }
 
 /** The folder of a kept bundle's files, inside its output folder's: its entry's name. */
@@ -393,4 +414,6 @@ const VERSION = 1;
 const HOUR = 60 * 60 * 1000;
 /** Where `setup` copies the bundle's files, in the temporary folder. */
 const FILES = 'files';
+/** The scripts and optimised images kept with a bundle, in its folder. */
+const ASSETS = 'assets';
 const RECORD = 'record.json';
