@@ -156,7 +156,8 @@ const signpostEnv = {
  * One full build, timed: every page rendered, every search index and feed made, into an output
  * folder with nothing in it (the previous run's is set aside), so no page, index or stamp is
  * kept from it. The caches of what is made from each content file alone (images, front matter
- * and outline, article bodies: `.astro/cache/`) stay as the previous run left them, as Starlight's
+ * and outline, article bodies: `.astro/cache/`), and the Astro bundle the previous run kept for
+ * this output folder, stay as the previous run left them, as Starlight's
  * do for it (its image cache, and its content layer's store, `node_modules/.astro/data-store.json`,
  * which skips parsing and rendering the Markdown files whose bytes it has seen). With `noCache`,
  * `--no-cache` leaves those out too.
