@@ -298,6 +298,8 @@ async function renderKept(
 ): Promise<boolean> {
   if (options.noCache) return false;
   const out = path.resolve(options.out);
+  // Linking the files Astro made for the bundle counts as the bundle.
+  clock.start('bundle');
   const bundle = KeptBundle.open(out, codeVersion());
   if (!bundle?.serves(render, out, temp)) return false;
   clock.start('render');

@@ -138,17 +138,25 @@ export class KeptBundle {
           jobs.push({ url: new URL(kind === 'file' ? `/${param}.html` : `/${param}/`, ORIGIN), route });
         }
       let next = 0;
+      // The first error stops every worker, and is thrown once none renders any more: a page
+      // written after the caller went on (to Astro's build, after a miss) could be this one's.
+      let failed: { error: unknown } | undefined;
       const work = async () => {
-        while (next < jobs.length) {
+        while (next < jobs.length && !failed) {
           const { url, route } = jobs[next++]!;
-          const response = await app.render(new Request(url), { routeData: route });
-          // Every page answers 200 with a body. Anything else Astro's build writes its own way.
-          const write = handoff.writePage?.(url.pathname);
-          if (response.status !== 200 || !response.body || !write) throw new KeptBundleMiss();
-          await write(pageBytes(response) ?? new Uint8Array(await response.arrayBuffer()));
+          try {
+            const response = await app.render(new Request(url), { routeData: route });
+            // Every page answers 200 with a body. Anything else Astro's build writes its own way.
+            const write = handoff.writePage?.(url.pathname);
+            if (response.status !== 200 || !response.body || !write) throw new KeptBundleMiss();
+            await write(pageBytes(response) ?? new Uint8Array(await response.arrayBuffer()));
+          } catch (error) {
+            failed ??= { error };
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, work));
+      if (failed) throw failed.error;
       return jobs.length;
     } finally {
       if (before) assets.addStaticImage = before;
