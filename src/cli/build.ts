@@ -69,7 +69,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   clock.start('checkAndLoad');
   // The site build's process starts beside the stamp check and loads its modules meanwhile. An
   // answer of "up to date" ends it; a large site ends it and starts one with its own flags.
-  const early = options.stamp ? undefined : startSiteBuild(false);
+  const early = options.stamp ? undefined : startSiteBuild(false, true);
   let stamp: StampCheck;
   try {
     stamp = options.stamp ?? (await checkStampApart(options));
@@ -202,8 +202,12 @@ function wholeNumberSetting(name: string, unit: string): number | undefined | nu
  * Starts `build-site.ts` in a process of its own, to be given its request: what it held goes back
  * to the system when it exits.
  */
-function startSiteBuild(large: boolean): Apart<SiteBuildRequest, SiteBuild, SearchPlan> {
+function startSiteBuild(large: boolean, early = false): Apart<SiteBuildRequest, SiteBuild, SearchPlan> {
   return startApart(new URL('./build-site.ts', import.meta.url), 'the site build', {
+    // Started beside the stamp check (`early`), it loads its modules at a lower priority until it
+    // is given its request: the check, which decides whether there is anything to build, comes
+    // first. With nothing to build, at 1,000 × 3: 0.29–0.33 s against 0.32–0.44 s.
+    yieldUntilRun: early,
     // V8 lets the heap grow up to four times what a collection left before the next one, which
     // at 25,000 pages is hundreds of megabytes of room above the route data. A large site's
     // heap grows by 30 % at a time instead: ~130 MB less there, no slower. Not for smaller
