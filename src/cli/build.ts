@@ -5,7 +5,7 @@ import type { FeedStats } from '../output/feed-files.ts';
 import type { IndexStats, SearchPlan } from '../search/index.ts';
 import { startApart, type Apart } from './apart.ts';
 import {
-  checkStampApart,
+  runStampCheck,
   codeVersion,
   SEARCH_PAGES_PER_PASS,
   upToDateLine,
@@ -72,7 +72,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const early = options.stamp ? undefined : startSiteBuild(false, true);
   let stamp: StampCheck;
   try {
-    stamp = options.stamp ?? (await checkStampApart(options));
+    stamp = options.stamp ?? (await runStampCheck(options));
   } catch (error) {
     early?.cancel();
     throw error;

@@ -71,8 +71,8 @@ options:
         noCache: v['no-cache'] === true,
       };
       // Asked before the build's modules load: when nothing changed, that is most of the time.
-      const { checkStampApart, upToDateLine } = await import('./build-stamp.ts');
-      const stamp = await checkStampApart(options);
+      const { runStampCheck, upToDateLine } = await import('./build-stamp.ts');
+      const stamp = await runStampCheck(options);
       if (stamp.upToDate) {
         console.log(upToDateLine(stamp.upToDate, options.out, (performance.now() - started) / 1000));
         return 0;
