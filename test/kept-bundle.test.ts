@@ -49,6 +49,7 @@ async function astroBuild(
   images: string[] = [],
 ): Promise<BundleKeeper & { output: string }> {
   const keeper = new BundleKeeper(out, code, cache);
+  keeper.bundling(images);
   const prerender = prerenderFolder(id);
   await keeper.setup(prerender);
   // Astro's prerenderer imports the same entry and gives its app the build's internals.
@@ -62,7 +63,7 @@ async function astroBuild(
   const temp = path.join(root, `temp-${id}`);
   fs.mkdirSync(path.join(temp, '_astro'), { recursive: true });
   fs.writeFileSync(path.join(temp, '_astro', 'client.abc.js'), '');
-  keeper.rendered(temp, images);
+  keeper.rendered(temp);
   // The brand files step moves what the pages use into each brand's folder.
   fs.mkdirSync(path.join(temp, 'acme', '_astro'), { recursive: true });
   fs.renameSync(

@@ -340,6 +340,7 @@ async function astroBuild(
   process.chdir(workDir);
   clock.start('bundle');
   if (bytes) (globalThis as Record<symbol, unknown>)[PAGE_BYTES] = bytesBody;
+  keep?.keeper.bundling(articleImages(keep.render));
   try {
     await build({
       root: PROJECT_ROOT,
@@ -453,7 +454,7 @@ function phaseMarks(
                 if (key === 'teardown')
                   return async () => {
                     await target.teardown?.();
-                    keep?.keeper.rendered(keep.temp, articleImages(keep.render));
+                    keep?.keeper.rendered(keep.temp);
                     clock.start('images');
                   };
                 return Reflect.get(target, key, receiver) as unknown;

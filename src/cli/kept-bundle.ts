@@ -195,6 +195,8 @@ export class BundleKeeper {
   #answers: Record<string, string> = {};
   #app: BundleApp | undefined;
   #internals: BundleInternals | undefined;
+  /** Each image of the bundle's images module: its hash before Astro read it (`bundling`). */
+  readonly #hashes = new Map<string, string>();
 
   constructor(out: string, code: string, root = BUNDLE_CACHE_DIR) {
     this.#out = path.resolve(out);
@@ -258,11 +260,20 @@ export class BundleKeeper {
   }
 
   /**
-   * Once Astro has rendered every page into `temp`: what the build gave the bundle's app, the
-   * scripts Astro wrote beside the pages, and the hash of each image file that `images` (the
-   * bundle's images module) holds.
+   * Before Astro bundles: the hash of each image file its images module is to hold (`images`).
+   * Hashed before Astro reads them, so an image changed meanwhile can only leave a hash that
+   * its new bytes do not match (and the next build bundles again), never the reverse.
    */
-  rendered(temp: string, images: Iterable<string>): void {
+  bundling(images: Iterable<string>): void {
+    for (const file of images) this.#hashes.set(file, fileHash(file));
+  }
+
+  /**
+   * Once Astro has rendered every page into `temp`: what the build gave the bundle's app, the
+   * scripts Astro wrote beside the pages, and each image's hash (`bundling`) and the files made
+   * of it.
+   */
+  rendered(temp: string): void {
     if (!this.#record || !this.#app || !this.#internals) return;
     try {
       const options = this.#app.getOptions();
@@ -272,8 +283,8 @@ export class BundleKeeper {
       this.#record.answers = this.#answers;
       this.#scripts = fs.readdirSync(dirs.sharedAssets(temp)).filter(isBundleAsset);
       const kept: BundleRecord['images'] = {};
-      for (const file of images)
-        kept[file] = { hash: fileHash(file), assets: this.#images[file]?.assets ?? [] };
+      for (const [file, hash] of this.#hashes)
+        kept[file] = { hash, assets: this.#images[file]?.assets ?? [] };
       this.#images = kept;
     } catch {
       this.#record = undefined;
@@ -281,14 +292,13 @@ export class BundleKeeper {
   }
 
   /**
-   * After a build that succeeded, whose output is in `temp`: the kept bundle replaces the one
+   * After a build that succeeded, whose output is in `output`: the kept bundle replaces the one
    * before, with hard links of the scripts and optimised images Astro made for it, so a build
    * whose output folder is empty (a CI run that kept only `.astro/cache/`) can render with it too.
-   * A bundle's files are
-   * never changed or removed while a build may still render with them (another build of the same
-   * output, started before this one ended): each bundle has a folder of its own, named by its
-   * entry (whose name hashes what it imports), the record names the newest, and the others are
-   * removed an hour after they were kept.
+   * A bundle's files are never changed or removed while a build may still render with them
+   * (another build of the same output, started before this one ended): each bundle has a folder
+   * of its own, named by its entry (whose name hashes what it imports), the record names the
+   * newest, and the others are removed an hour after they were kept.
    */
   save(output: string): void {
     const temp = this.#temp;
