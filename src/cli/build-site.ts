@@ -180,16 +180,11 @@ export async function buildSite(
     };
     provideHandoff(handoff);
     if (render.brands.some((brand) => brand.pages.length > 0)) {
-      keptBundle =
-        keeper !== undefined && writer.threaded && (await renderKept(temp, options, clock, render, handoff));
+      // The bundle is kept, and rendered with, where the writer's thread takes each page's bytes.
+      const keeping = writer.threaded ? keeper : undefined;
+      keptBundle = keeping !== undefined && (await renderKept(temp, options, clock, render, handoff));
       if (!keptBundle)
-        await astroBuild(
-          temp,
-          options,
-          clock,
-          writer.threaded,
-          keeper && writer.threaded ? { keeper, render } : undefined,
-        );
+        await astroBuild(temp, options, clock, writer.threaded, keeping && { keeper: keeping, render });
     } else cache.restoreBundle(temp, site);
     clock.start('pageCache');
     await writer.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Handoff } from '../integration/handoff.ts';
 import { articleImages } from '../integration/index.ts';
-import { pruneCache } from '../markdown/render-cache.ts';
+import { cacheNameOf, HOUR, pruneCache } from '../markdown/render-cache.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy } from '../output/link.ts';
 import { PROJECT_ROOT } from '../paths.ts';
@@ -353,7 +353,7 @@ function astroLog(event: { level: string; label?: string | null; message: string
 
 /** The folder of the bundle kept for the output folder `out`. */
 export function folderOf(out: string, root = BUNDLE_CACHE_DIR): string {
-  return path.join(root, createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16));
+  return path.join(root, cacheNameOf(out));
 }
 
 /** Every brand's public and private assets folder in an output tree (none if it is not there). */
@@ -429,7 +429,6 @@ const ORIGIN = 'http://localhost:4321';
 export const BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, '.astro', 'cache', 'bundles');
 
 const VERSION = 1;
-const HOUR = 60 * 60 * 1000;
 /** Where `setup` copies the bundle's files, in the temporary folder. */
 const FILES = 'files';
 /** The scripts and optimised images kept with a bundle, in its folder. */

@@ -176,7 +176,15 @@ export class RenderCache {
 
 /** The pack of the output folder `out`. */
 export function renderPackOf(out: string, dir = RENDER_CACHE_DIR): string {
-  return path.join(dir, `${createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16)}.pack`);
+  return path.join(dir, `${cacheNameOf(out)}.pack`);
+}
+
+/**
+ * The name of what a cache keeps for the output folder `out` (the render, feed and bundle caches
+ * each keep one entry per output folder): a hash of its absolute path.
+ */
+export function cacheNameOf(out: string): string {
+  return createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16);
 }
 
 /** Where the packs live: Signpost's cache folder, which a CI runner keeps with the image cache. */
@@ -308,5 +316,5 @@ function firstLine(pack: string): string {
   }
 }
 
-const HOUR = 60 * 60 * 1000;
+export const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

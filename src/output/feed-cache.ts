@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pruneCache } from '../markdown/render-cache.ts';
+import { cacheNameOf, pruneCache } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /** Which feed a file is: the public one (deployed) or the full one (never deployed). */
@@ -65,7 +65,7 @@ export class FeedCache {
   constructor(out: string, fresh: boolean, code: string, root = FEED_CACHE_DIR) {
     this.#out = path.resolve(out);
     this.#code = code;
-    this.#dir = path.join(root, createHash('sha256').update(this.#out).digest('hex').slice(0, 16));
+    this.#dir = path.join(root, cacheNameOf(this.#out));
     if (fresh) return;
     let index: FeedCacheIndex;
     try {
