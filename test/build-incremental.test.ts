@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderOf } from '../src/cli/kept-bundle.ts';
 import { runCli } from './helpers/cli.ts';
-import { fingerprint } from './helpers/dist.ts';
+import { filesUnder, fingerprint, foldersUnder } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
 
 /**
@@ -35,6 +35,20 @@ const feedsOf = (stdout: string) => {
 /** Private search indexes the build copied (from another brand, or the previous build) rather than made. */
 const privateCopiedOf = (stdout: string) =>
   Number(/(\d+) private index(?:es)? copied\)/.exec(stdout)?.[1] ?? 0);
+
+/**
+ * A hard link to every page of the output in `out`, in a folder of their own, and their
+ * fingerprint now: the build that replaces that output must never write into one of its files.
+ */
+function servedPages(out: string): { links: string; before: string[] } {
+  const links = path.join(copy.root, 'served');
+  fs.rmSync(links, { recursive: true, force: true });
+  for (const file of filesUnder(out).filter((f) => f.endsWith('.html'))) {
+    fs.mkdirSync(path.dirname(path.join(links, file)), { recursive: true });
+    fs.linkSync(path.join(out, file), path.join(links, file));
+  }
+  return { links, before: fingerprint(links) };
+}
 
 beforeAll(async () => {
   copy = copyExample();
@@ -144,12 +158,18 @@ describe('an incremental build', () => {
     'after %s is the full build, byte for byte, and renders only what changed',
     async (_change, change, renders = 'some', bodies = 'none', privateUnchanged = false) => {
       change();
+      // What a host still serving the previous output reads: each of its pages, by the very file
+      // (a hard link to it), as it was.
+      const served = servedPages(incremental);
       const inc = await build(incremental);
       expect(inc.code, inc.stdout + inc.stderr).toBe(0);
       fs.rmSync(full, { recursive: true, force: true });
       const whole = await build(full, '--no-cache');
       expect(whole.code, whole.stdout + whole.stderr).toBe(0);
       expect(fingerprint(incremental)).toEqual(fingerprint(full));
+      // No folder left empty by a page that is gone (the pages are put in before they are planned).
+      expect(foldersUnder(incremental)).toEqual(foldersUnder(full));
+      expect(fingerprint(served.links)).toEqual(served.before);
       // It copied most pages, and rendered those that show what changed.
       expect(copiedOf(inc.stdout)).toBeGreaterThan(pagesOf(inc.stdout) / 2);
       if (renders === 'some') expect(copiedOf(inc.stdout)).toBeLessThan(pagesOf(inc.stdout));

@@ -70,7 +70,8 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
  * Builds the site into `temp`; `before` is how many seconds the command had run already (its report
  * lines count from its start). `onSearch` hears what the search index is to hold as soon as every
  * page is written, when the pages come before the feeds (`pagesFirst`): it may index them while
- * the feeds are written, and must be done with `temp` before the caller removes it.
+ * the assets, brand files and feeds are written (none of them an HTML file under a language's
+ * folder, which is what the index reads), and must be done with `temp` before the caller removes it.
  */
 export async function buildSite(
   options: SiteBuildOptions,
@@ -88,7 +89,9 @@ export async function buildSite(
   const large = options.large === true;
   const kept = large ? undefined : new LoadCache(options.content, codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
-  const cache = new PageCache(path.resolve(options.out), options.noCache === true);
+  // Each page found intact is put into `temp` as it is checked, where a writer's thread takes the
+  // pages (not on a large site): the build no longer waits for those links after its route data.
+  const cache = new PageCache(path.resolve(options.out), options.noCache === true, large ? undefined : temp);
   const loaded = await loadContent(options.content, { cache: kept });
   const renders = large ? undefined : new RenderCache(options.out, options.noCache === true, codeVersion());
   // The articles of the previous build's feeds (`feed-cache.ts`): their keys need the render cache's.
@@ -141,6 +144,8 @@ export async function buildSite(
   const plan = () => (search ??= searchPlan(site, (brand, page) => cache.searchInput(brand.id, page)));
   let feed: FeedStats | undefined;
   let keptBundle = false;
+  /** The pages come before the feeds (`pagesFirst`), and the search index is made beside the feeds. */
+  const searchFirst = pagesFirst(render, site);
 
   /** The feeds, `llms*.txt` and `.md` copies; false when they found new errors. */
   const feeds = async (writer: FileWriter): Promise<boolean> => {
@@ -189,8 +194,10 @@ export async function buildSite(
     clock.start('pageCache');
     await writer.close();
     await linking;
-    cache.restore(temp, reused, handoff);
     cache.write(temp, site, handoff.rendered, writer.hashes);
+    // Every page is written: the search index may read them while the rest is written.
+    if (searchFirst) onSearch?.(plan());
+    cache.restore(temp, reused, handoff);
     clock.start('brandFiles');
     await writeBrandFiles(temp, site, handoff.usedAssets);
     await writeGateManifests(temp, site, handoff);
@@ -212,9 +219,8 @@ export async function buildSite(
   };
 
   let written: boolean;
-  if (pagesFirst(render, site)) {
+  if (searchFirst) {
     await writing(pages);
-    onSearch?.(plan());
     written = await writing(feeds);
   } else {
     // The feeds first: their renders and strings are garbage by the time Astro needs the memory,

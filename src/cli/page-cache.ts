@@ -77,8 +77,18 @@ export class PageCache {
 
   readonly out: string;
 
-  /** The previous build's manifest in `out`, unless `fresh` (`--no-cache`) or the code changed. */
-  constructor(out: string, fresh: boolean) {
+  /**
+   * Where the pages found intact were put as they were checked (`checkPages`' `into`): the new
+   * output folder, or none (they are linked once planned, `linkPages`).
+   */
+  readonly #linkedInto: string | undefined;
+
+  /**
+   * The previous build's manifest in `out`, unless `fresh` (`--no-cache`) or the code changed.
+   * `early`: the new output folder, into which each page found intact is put right away, in the
+   * check's thread; `plan` takes out those it does not reuse.
+   */
+  constructor(out: string, fresh: boolean, early?: string) {
     this.out = out;
     if (fresh) return;
     try {
@@ -88,11 +98,13 @@ export class PageCache {
       // no previous build, or not one this code can trust: render everything
     }
     // Checked from now on, in a thread of its own, while the build loads the content.
-    if (this.#previous)
-      this.#intact = checkPages(
-        out,
-        Object.entries(this.#previous.pages).map(([file, record]) => [file, record.sha]),
-      );
+    if (!this.#previous) return;
+    this.#linkedInto = early;
+    this.#intact = checkPages(
+      out,
+      Object.entries(this.#previous.pages).map(([file, record]) => [file, record.sha]),
+      early,
+    );
   }
 
   /** Splits the site's pages into those the previous output gives as they are, and the rest. */
@@ -115,7 +127,32 @@ export class PageCache {
       }
       brands.push({ ...brand, pages: render });
     }
+    if (this.#linkedInto !== undefined) this.#unlinkUnused(this.#linkedInto, site, intact);
     return { reused, render: { ...site, brands } };
+  }
+
+  /**
+   * Takes out of `temp` the pages put there early (`checkPages`) that are not reused, before
+   * anything writes there: each is a link to the previous output's file, which a write would change
+   * in place. The folder of a page the site no longer has goes too, up to the first that holds
+   * something else.
+   */
+  #unlinkUnused(temp: string, site: SiteData, linked: Set<string>): void {
+    const pages = new Set(
+      site.brands.flatMap((brand) => brand.pages.map((page) => treeFile(brand.id, page.private, page.url))),
+    );
+    for (const file of linked) {
+      if (this.#reused.has(file)) continue;
+      fs.rmSync(path.join(temp, file), { force: true });
+      if (pages.has(file)) continue;
+      for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) {
+        try {
+          fs.rmdirSync(path.join(temp, dir));
+        } catch {
+          break; // not empty
+        }
+      }
+    }
   }
 
   /** Whether the previous output still holds every asset the page uses, for `restore` to take. */
@@ -125,7 +162,8 @@ export class PageCache {
   }
 
   /**
-   * Puts the reused pages into the new output (`linkOrCopy`). The build starts this before Astro's
+   * Puts the reused pages into the new output (`linkOrCopy`), unless they were put there as they
+   * were checked (the constructor's `early`: nothing left to do). The build starts this before Astro's
    * and awaits it after: on a slow disk a folder per page takes seconds, which then pass while
    * Astro bundles and renders the other pages (it writes only the pages handed to it, never these).
    * With `thread`, a writer's thread makes the links, one synchronous call after another. Through
@@ -134,7 +172,7 @@ export class PageCache {
    * 1.1 s in all, against 0.55–0.65 s in the writer's thread (Astro's bundle ~0.08 s shorter).
    */
   async linkPages(temp: string, reused: Reused[], thread: boolean): Promise<void> {
-    if (reused.length === 0) return;
+    if (reused.length === 0 || this.#linkedInto === temp) return;
     if (thread) {
       const writer = new FileWriter();
       try {

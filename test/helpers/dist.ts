@@ -11,6 +11,15 @@ export function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** Every folder under `dir`, as paths relative to it (`en/articles/refunds`). */
+export function foldersUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => fs.statSync(path.join(dir, f)).isDirectory())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
+
 /**
  * A fingerprint of a folder: every file under it with a hash of its bytes, for telling whether two
  * trees (or one tree before and after) are the same, byte for byte.
