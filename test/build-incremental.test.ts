@@ -37,13 +37,14 @@ const privateCopiedOf = (stdout: string) =>
   Number(/(\d+) private index(?:es)? copied\)/.exec(stdout)?.[1] ?? 0);
 
 /**
- * A hard link to every page of the output in `out`, in a folder of their own, and their
- * fingerprint now: the build that replaces that output must never write into one of its files.
+ * A hard link to every file of the output in `out`, in a folder of their own, and their
+ * fingerprint now: the build that replaces that output must never write into one of its files
+ * (it links many of them into the new output).
  */
-function servedPages(out: string): { links: string; before: string[] } {
+function servedFiles(out: string): { links: string; before: string[] } {
   const links = path.join(copy.root, 'served');
   fs.rmSync(links, { recursive: true, force: true });
-  for (const file of filesUnder(out).filter((f) => f.endsWith('.html'))) {
+  for (const file of filesUnder(out)) {
     fs.mkdirSync(path.dirname(path.join(links, file)), { recursive: true });
     fs.linkSync(path.join(out, file), path.join(links, file));
   }
@@ -158,9 +159,9 @@ describe('an incremental build', () => {
     'after %s is the full build, byte for byte, and renders only what changed',
     async (_change, change, renders = 'some', bodies = 'none', privateUnchanged = false) => {
       change();
-      // What a host still serving the previous output reads: each of its pages, by the very file
+      // What a host still serving the previous output reads: each of its files, by the very file
       // (a hard link to it), as it was.
-      const served = servedPages(incremental);
+      const served = servedFiles(incremental);
       const inc = await build(incremental);
       expect(inc.code, inc.stdout + inc.stderr).toBe(0);
       fs.rmSync(full, { recursive: true, force: true });

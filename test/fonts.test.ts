@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  FontParses,
   loadFont,
   makeSubset,
   rangesOf,
@@ -183,6 +184,44 @@ describe('subsetting by script', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('font parses kept between builds', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-font-parses-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  /** The font's bytes at a path of their own: a path this process has not read yet. */
+  const copyOf = (font: string, name: string) => {
+    const file = path.join(dir, name);
+    fs.copyFileSync(font, file);
+    return file;
+  };
+
+  it('answers the next build from the kept parse of the same bytes, wherever the file is, and parses again what it cannot read back', () => {
+    const kept = new FontParses(path.join(dir, 'kept'));
+    const parsed = loadFont(copyOf(BOLD, 'a.woff2'), kept);
+    expect(parsed.weight).toBe('700');
+    const [entry, ...more] = fs.readdirSync(path.join(dir, 'kept'));
+    expect(more).toEqual([]);
+    const file = path.join(dir, 'kept', entry!);
+    // Another build (another path, so not this process's memo) takes the kept parse as it is:
+    // here, one changed by hand, so that it shows.
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), weight: '650' }));
+    expect(loadFont(copyOf(BOLD, 'b.woff2'), kept)).toMatchObject({ weight: '650', hash: parsed.hash });
+    // A kept parse it cannot use is not taken: the file is parsed, and its parse kept again.
+    for (const damaged of ['{"weight":"700","style":"normal","codePoints":[]}', 'not JSON']) {
+      fs.writeFileSync(file, damaged);
+      const again = loadFont(copyOf(BOLD, `c${damaged.length}.woff2`), kept);
+      expect(again).toMatchObject({ weight: '700', style: 'normal', hash: parsed.hash });
+      expect(again.codePoints).toEqual(parsed.codePoints);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ weight: '700' });
+    }
+    // Other bytes, another entry.
+    expect(loadFont(copyOf(REGULAR, 'd.woff2'), kept).weight).toBe('400');
+    expect(fs.readdirSync(path.join(dir, 'kept'))).toHaveLength(2);
   });
 });
 

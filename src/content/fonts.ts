@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fontace } from 'fontace';
+import { PROJECT_ROOT } from '../paths.ts';
 import { locateInside } from './files.ts';
 
 /** Largest font file a theme may name: a whole Latin + Cyrillic + Greek family is a few hundred KB. */
@@ -19,6 +21,8 @@ export interface CheckedFont {
   /** Every code point the file has a glyph for, ascending. */
   codePoints: readonly number[];
 }
+
+const require = createRequire(import.meta.url);
 
 /** Parsed files by real path, size and time: a theme's fonts are read once per build (or dev reload). */
 const parsed = new Map<string, CheckedFont>();
@@ -58,26 +62,97 @@ class EmptyFont extends Error {}
  * A font file read with fontace: its hash, weight, style and characters. Parsed once per build
  * (or dev reload) however many themes, brands and languages use it; throws when it is not a font.
  * Routing asks it again for the files `readFontFile` passed.
+ *
+ * What a parse found is kept between builds too, by the hash of the file's bytes (`FontParses`):
+ * fontace unpacks a WOFF2 file (Brotli) to read it, 15–20 ms a file, which every build of a theme
+ * with two font files paid before it could check anything else.
  */
-export function loadFont(file: string): CheckedFont {
+export function loadFont(file: string, kept = FONT_PARSES): CheckedFont {
   const stat = fs.statSync(file);
   const cacheKey = `${file}\0${stat.size}\0${stat.mtimeMs}`;
   const known = parsed.get(cacheKey);
   if (known) return known;
   const bytes = fs.readFileSync(file);
-  const meta = fontace(bytes);
-  const codePoints = parseUnicodeRange(meta.unicodeRangeArray).filter((c) => c !== 0xffff);
-  if (!codePoints.length) throw new EmptyFont(file);
-  const font = {
-    file,
-    hash: createHash('sha256').update(bytes).digest('hex'),
-    weight: meta.weight === 'auto' ? '400' : meta.weight,
-    style: meta.style === 'auto' ? 'normal' : meta.style,
-    codePoints,
-  };
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  let found = kept.get(hash);
+  if (!found) {
+    const meta = fontace(bytes);
+    const codePoints = parseUnicodeRange(meta.unicodeRangeArray).filter((c) => c !== 0xffff);
+    if (!codePoints.length) throw new EmptyFont(file);
+    found = {
+      weight: meta.weight === 'auto' ? '400' : meta.weight,
+      style: meta.style === 'auto' ? 'normal' : meta.style,
+      codePoints,
+    };
+    kept.set(hash, found);
+  }
+  const font = { file, hash, ...found };
   parsed.set(cacheKey, font);
   return font;
 }
+
+/** What a parse finds of a font file, apart from where the file is. */
+type FontParse = Pick<CheckedFont, 'weight' | 'style' | 'codePoints'>;
+
+/**
+ * Font parses kept between builds: a small JSON file per font file's bytes (a few KB), named by
+ * their hash and by the parser (fontace's version and this code's way of reading it), in
+ * Signpost's cache folder (`.astro/cache/fonts/`). Only a clean parse is kept, so a file that is
+ * not a font is reported every time; a file this code cannot read back is parsed again. A file
+ * that cannot be written costs the next build a parse, nothing more.
+ */
+export class FontParses {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  get(hash: string): FontParse | undefined {
+    try {
+      const kept = JSON.parse(fs.readFileSync(this.#file(hash), 'utf8')) as Partial<FontParse>;
+      const { weight, style, codePoints } = kept;
+      if (
+        typeof weight === 'string' &&
+        typeof style === 'string' &&
+        Array.isArray(codePoints) &&
+        codePoints.length > 0 &&
+        codePoints.every((c) => Number.isInteger(c))
+      )
+        return { weight, style, codePoints };
+    } catch {
+      // not kept yet, or not readable: parsed again
+    }
+    return undefined;
+  }
+
+  set(hash: string, font: FontParse): void {
+    const file = this.#file(hash);
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(this.#dir, { recursive: true });
+      fs.writeFileSync(temp, JSON.stringify(font));
+      fs.renameSync(temp, file);
+    } catch {
+      fs.rmSync(temp, { force: true });
+    }
+  }
+
+  #file(hash: string): string {
+    return path.join(this.#dir, `${hash.slice(0, 32)}-${PARSER}.json`);
+  }
+}
+
+/** fontace's version and this code's way of reading what it gives: another parser parses again. */
+const PARSER = createHash('sha256')
+  // fontace exports no `package.json`: its own, beside the folder of its entry.
+  .update(fs.readFileSync(path.join(require.resolve('fontace'), '..', '..', 'package.json')))
+  .update('\0parse 1')
+  .digest('hex')
+  .slice(0, 8);
+
+/** Where builds keep their font parses: Signpost's cache folder, which a CI runner keeps. */
+export const FONT_PARSES = new FontParses(path.join(PROJECT_ROOT, '.astro', 'cache', 'fonts'));
 
 /**
  * Where the language allows, a font is cut into the unicode ranges Google Fonts uses, one file
@@ -165,7 +240,6 @@ export function unicodeRangeOf(range: FontRange, points: readonly number[]): str
   return range === 'rest' ? toUnicodeRange(points) : RANGES[range].replaceAll(', ', ',');
 }
 
-const require = createRequire(import.meta.url);
 type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'woff2' }) => Promise<Buffer>;
 /**
  * subset-font (CommonJS without types), loaded on the first subset: it sets up harfbuzz and two
