@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { hashInputs } from '../src/cli/build-stamp.ts';
 import { LoadCache } from '../src/content/load-cache.ts';
 import { loadContent } from '../src/content/load.ts';
 import type { Folder } from '../src/content/model.ts';
@@ -25,9 +26,13 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A load as the build runs one: through the cache of the previous load, then saved for the next. */
-const load = async (fresh = false) => {
-  const cache = new LoadCache(copy.content, 'v1', fresh, dir);
+/**
+ * A load as the build runs one: through the cache of the previous load, then saved for the next;
+ * given the hash of each article file's bytes as the build stamp's check takes them (`hashes`:
+ * those, or taken now).
+ */
+const load = async (fresh = false, hashes = hashInputs(copy.content, {}).articleHashes) => {
+  const cache = new LoadCache(copy.content, 'v1', fresh, { dir, articles: hashes });
   const { model, problems } = await loadContent(copy.content, { cache });
   cache.save();
   const articles = [...(model?.helpCenters.values() ?? [])]
@@ -120,6 +125,38 @@ it('reports the same problems at the same lines, and makes the same articles, fr
   expect(third.lines.length).toBeLessThan(second.lines.length);
 });
 
+it('takes an article file whose bytes the build hashed from what it kept of them, without reading it', async () => {
+  const file = 'help-centers/main/billing/refunds.en.md';
+  const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
+    loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
+  const first = await load(true);
+  const hashes = hashInputs(copy.content, {}).articleHashes;
+  const second = await load(false, hashes);
+  expect(second.articles).toEqual(first.articles);
+  expect(second.hits).toBeGreaterThanOrEqual(first.articles.length);
+  // The file changed after the build hashed it: the build makes what the hashed bytes made (the
+  // stamp it writes is theirs), so it does not read the file at all.
+  copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed after the hashing'));
+  expect(titleOf(await load(false, hashes))).toBe(titleOf(first));
+  // Hashed again, the new bytes are read.
+  expect(titleOf(await load())).toBe('Changed after the hashing');
+});
+
+it('keeps what it read of an article file only under the hash of the bytes it read', async () => {
+  const file = 'help-centers/main/billing/refunds.en.md';
+  const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
+    loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
+  const before = fs.readFileSync(copy.file(file), 'utf8');
+  const hashes = hashInputs(copy.content, {}).articleHashes;
+  // Changed between the hashing and the read: what is read is kept under no hash of other bytes.
+  copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed before the read'));
+  expect(titleOf(await load(true, hashes))).toBe('Changed before the read');
+  fs.writeFileSync(copy.file(file), before);
+  const restored = titleOf(await load(false, hashes));
+  expect(restored).not.toBe('Changed before the read');
+  expect(before).toContain(`title: ${restored}`);
+});
+
 it('gives a load of other code, or a damaged file, nothing, and the load is whole', async () => {
   const first = await load(true);
   const [name] = fs.readdirSync(dir);
@@ -137,7 +174,7 @@ it('gives a load of other code, or a damaged file, nothing, and the load is whol
   expect(damaged.hits).toBe(0);
   expect(damaged.articles).toEqual(first.articles);
 
-  const other = new LoadCache(copy.content, 'v2', false, dir);
+  const other = new LoadCache(copy.content, 'v2', false, { dir });
   await loadContent(copy.content, { cache: other });
   expect(other.hits).toBe(0);
 });
@@ -145,11 +182,11 @@ it('gives a load of other code, or a damaged file, nothing, and the load is whol
 it('costs a cache folder that cannot be written nothing but the next load its reads', async () => {
   const notAFolder = path.join(dir, 'file');
   fs.writeFileSync(notAFolder, '');
-  const cache = new LoadCache(copy.content, 'v1', false, notAFolder);
+  const cache = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
   const { model } = await loadContent(copy.content, { cache });
   expect(model).toBeDefined();
   expect(() => cache.save()).not.toThrow();
-  const next = new LoadCache(copy.content, 'v1', false, notAFolder);
+  const next = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
   await loadContent(copy.content, { cache: next });
   expect(next.hits).toBe(0);
 });

@@ -65,6 +65,12 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
    * own thread (see `FileWriter`).
    */
   large?: boolean | undefined;
+  /**
+   * The SHA-256 of each article file's bytes, by absolute path, as the build stamp's check hashed
+   * them (`build-stamp.ts`): the load cache gives an article whose bytes it has seen without
+   * reading the file. Not for a large site, which has no load cache.
+   */
+  articleHashes?: Record<string, string> | undefined;
 };
 
 /**
@@ -88,7 +94,11 @@ export async function buildSite(
   // What the previous build read from each article file (`load-cache.ts`), and, below, the article
   // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
   const large = options.large === true;
-  const kept = large ? undefined : new LoadCache(options.content, codeVersion(), options.noCache === true);
+  const kept = large
+    ? undefined
+    : new LoadCache(options.content, codeVersion(), options.noCache === true, {
+        articles: options.articleHashes,
+      });
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   // Each page found intact is put into `temp` as it is checked, where a writer's thread takes the
   // pages (not on a large site): the build no longer waits for those links after its route data.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths.ts';
@@ -30,16 +30,21 @@ export interface BuildStamp {
   output: { files: number; bytes: number };
 }
 
-/** The hash of a build's inputs (see `BuildStamp`); about a tenth of a second at 3,000 articles. */
+/**
+ * The hash of a build's inputs (see `BuildStamp`); about a tenth of a second at 3,000 articles.
+ * Each file's bytes are hashed on their own, and that hash is added: the SHA-256 of each article
+ * file (`.md`, `.mdx`) in the content folder comes back too, by absolute path, for the load cache
+ * (`load-cache.ts`), which then need not read an article whose bytes it has seen.
+ */
 export function hashInputs(
   content: string,
   options: Record<string, unknown>,
-): { hash: string; articles: number } {
+): { hash: string; articles: number; articleHashes: Record<string, string> } {
   const hash = createHash('sha256');
   const add = (...parts: (string | Buffer)[]) => {
     for (const part of parts) hash.update(part).update('\0');
   };
-  add('signpost-build-stamp 1', JSON.stringify(options));
+  add('signpost-build-stamp 2', JSON.stringify(options));
   const root = path.resolve(content);
   const trees = [
     ['content', root],
@@ -47,17 +52,20 @@ export function hashInputs(
     ['built-in themes', path.join(PROJECT_ROOT, 'themes')],
   ] as const;
   let articles = 0;
+  const articleHashes: Record<string, string> = {};
   for (const [name, dir] of trees)
     for (const file of filesUnder(dir)) {
       const absolute = path.join(dir, file);
-      if (name === 'content' && /\.mdx?$/.test(file)) articles += 1;
-      add(name, file);
-      hashFile(hash, absolute);
-      add(String(fs.lstatSync(absolute).mtimeMs));
+      const bytes = hashFile(absolute);
+      if (name === 'content' && /\.mdx?$/.test(file)) {
+        articles += 1;
+        if (!bytes.startsWith('unreadable')) articleHashes[absolute] = bytes;
+      }
+      add(name, file, bytes, String(fs.lstatSync(absolute).mtimeMs));
     }
   add('code', codeVersion());
   add('last content commit', lastCommit(root));
-  return { hash: hash.digest('hex'), articles };
+  return { hash: hash.digest('hex'), articles, articleHashes };
 }
 
 let code: string | undefined;
@@ -71,9 +79,9 @@ export function codeVersion(): string {
   if (code) return code;
   const hash = createHash('sha256').update(process.version);
   const src = path.join(PROJECT_ROOT, 'src');
-  for (const file of filesUnder(src)) hashFile(hash.update(`\0${file}\0`), path.join(src, file));
+  for (const file of filesUnder(src)) hash.update(`\0${file}\0${hashFile(path.join(src, file))}`);
   for (const file of ['astro.config.mjs', 'package.json', 'package-lock.json'])
-    hashFile(hash.update(`\0${file}\0`), path.join(PROJECT_ROOT, file));
+    hash.update(`\0${file}\0${hashFile(path.join(PROJECT_ROOT, file))}`);
   return (code = hash.digest('hex'));
 }
 
@@ -83,13 +91,19 @@ export function codeVersion(): string {
  * its modules (Astro's, sharp's), which take about as long as this takes to answer.
  */
 export function checkStamp(options: StampOptions): StampCheck {
-  const { hash: inputs, articles } = hashInputs(options.content, {
+  const {
+    hash: inputs,
+    articles,
+    articleHashes,
+  } = hashInputs(options.content, {
     unchecked: options.unchecked === true,
     // How search indexes are split is written into every page (`runBuild` checks the value).
     searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
   });
   const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out));
-  return stamp?.inputs === inputs ? { inputs, articles, upToDate: stamp } : { inputs, articles };
+  return stamp?.inputs === inputs
+    ? { inputs, articles, articleHashes, upToDate: stamp }
+    : { inputs, articles, articleHashes };
 }
 
 export interface StampOptions {
@@ -122,6 +136,8 @@ export interface StampCheck {
   inputs: string;
   /** Article files (`.md`, `.mdx`) in the content folder: how large a build this is. */
   articles: number;
+  /** The SHA-256 of each article file's bytes, by absolute path, as hashed for `inputs`. */
+  articleHashes: Record<string, string>;
   /** The stamp of the build in `out`, when it is the build of these very inputs. */
   upToDate?: BuildStamp;
 }
@@ -201,21 +217,22 @@ function filesIn(dir: string): string[] {
 }
 
 /**
- * Adds a file's bytes to a hash, read through one reused buffer: reading thousands of files whole
- * left tens of megabytes of freed buffers in the process that then waits for the site build.
- * What cannot be read (a link to a folder, a file gone) adds why.
+ * The SHA-256 of a file's bytes (hex), read through one reused buffer: reading thousands of files
+ * whole left tens of megabytes of freed buffers in the process that then waits for the site build.
+ * What cannot be read (a link to a folder, a file gone) gives why instead (`unreadable: …`).
  */
-function hashFile(hash: Hash, file: string): void {
+function hashFile(file: string): string {
+  const hash = createHash('sha256');
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
   } catch (error) {
-    hash.update(`unreadable: ${(error as NodeJS.ErrnoException).code}`);
+    return `unreadable: ${(error as NodeJS.ErrnoException).code}`;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  hash.update('\0');
+  return hash.digest('hex');
 }
 
 const chunk = Buffer.allocUnsafe(1 << 16);

@@ -119,7 +119,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     const forked = performance.now();
     built = await siteBuild.run(
       {
-        options: { ...siteOptions, searchPagesPerPass, large },
+        options: {
+          ...siteOptions,
+          searchPagesPerPass,
+          large,
+          ...(large ? {} : { articleHashes: stamp.articleHashes }),
+        },
         temp,
         before: seconds(),
       },

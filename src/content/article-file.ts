@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   MAX_BODY_BYTES,
   SNIPPET_LENGTH,
@@ -8,7 +9,7 @@ import { readTextFile } from './files.ts';
 import type { LoadCache } from './load-cache.ts';
 import type { Problems } from './problems.ts';
 import { validate } from './validate.ts';
-import { parseYamlKept } from './yaml.ts';
+import { keptYaml, parseYamlKept } from './yaml.ts';
 
 /** An article file split into validated front matter and Markdown body. */
 export interface ArticleSource {
@@ -24,15 +25,36 @@ export interface ArticleSource {
  * Reads an article: UTF-8 text (see `readTextFile`), front matter between `---` lines validated
  * against the article schema, and a body of at most 1 MB. Front matter is split here by hand
  * because the usual helper (gray-matter) loses the YAML's line numbers, which every error message
- * needs. With `cache`, YAML a previous build parsed cleanly is not parsed again (`load-cache.ts`).
+ * needs. With `cache`, YAML a previous build parsed cleanly is not parsed again, and a file whose
+ * bytes a previous build read cleanly is not even read (`load-cache.ts`). `format`: the file's
+ * (by its name), which its body's outline is keyed by.
  */
 export function readArticleFile(
   file: string,
   problems: Problems,
   cache?: LoadCache,
   onInvalidBody?: (body: string, bodyLine: number) => void,
+  format: 'md' | 'mdx' = 'md',
 ): ArticleSource | undefined {
-  const text = readTextFile(file, problems);
+  // The file as a clean read of its very bytes made it, without reading it (`load-cache.ts`).
+  const keptFile = cache?.articleFile(file);
+  const kept = keptFile?.value;
+  if (kept && kept.format === format) {
+    const yaml = keptYaml(kept.yaml, file, problems, 1, kept.frontMatter);
+    return {
+      frontMatter: kept.article as ArticleFrontMatter,
+      body: kept.body,
+      bodyLine: kept.bodyLine,
+      lineOf: (key) => yaml.lineOf([key]),
+    };
+  }
+  const problemsBefore = problems.list.length;
+  let sha: string | undefined;
+  const text = readTextFile(
+    file,
+    problems,
+    keptFile && ((bytes) => (sha = createHash('sha256').update(bytes).digest('hex'))),
+  );
   if (text === undefined) return undefined;
   const lines = text.split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
@@ -48,7 +70,8 @@ export function readArticleFile(
     problems.error(file, 1, 'front matter is never closed; add a "---" line after the last key');
     return undefined;
   }
-  const yaml = parseYamlKept(lines.slice(1, end).join('\n'), file, problems, 1, cache);
+  const yamlText = lines.slice(1, end).join('\n');
+  const yaml = parseYamlKept(yamlText, file, problems, 1, cache);
   if (yaml.data === undefined && problems.errors.some((p) => p.file === file)) return undefined;
   if (
     yaml.data !== null &&
@@ -77,6 +100,18 @@ export function readArticleFile(
       yaml.lineOf(['description']),
       `description: ${description.length} characters; search results show about ${SNIPPET_LENGTH}, so shorten it or it will be cut off there`,
     );
+  // Kept only where the read was clean (its problems are reported every time), and only under the
+  // hash of the bytes read: the file may have changed since the build hashed it.
+  if (keptFile && yaml.kept && sha === keptFile.sha && problems.list.length === problemsBefore)
+    keptFile.keep({
+      yaml: yamlText,
+      frontMatter: yaml.kept,
+      article: frontMatter,
+      body,
+      bodyLine: end + 2,
+      format,
+      outlineKey: cache!.outlineKey(format, body),
+    });
   return { frontMatter, body, bodyLine: end + 2, lineOf: (key) => yaml.lineOf([key]) };
 }
 

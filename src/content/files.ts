@@ -88,9 +88,13 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
  * that is not UTF-8, or holds NUL or control characters (tab, newline and CR aside), is reported
  * at the line of its first bad byte, with how to re-save it, and `undefined` is returned, so it is
  * never decoded into "Caf� cr�me" or turned into a page of binary garbage. A byte-order mark is
- * dropped.
+ * dropped. `read` is given the bytes read, before they are checked.
  */
-export function readTextFile(file: string, problems: Problems): string | undefined {
+export function readTextFile(
+  file: string,
+  problems: Problems,
+  read?: (bytes: Buffer) => void,
+): string | undefined {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(file);
@@ -109,6 +113,7 @@ export function readTextFile(file: string, problems: Problems): string | undefin
       return undefined;
     }
     bytes = fs.readFileSync(file);
+    read?.(bytes);
   } catch {
     problems.error(file, undefined, 'cannot read this file; check that it exists and is readable');
     return undefined;

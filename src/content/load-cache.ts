@@ -15,6 +15,11 @@ import { PROJECT_ROOT } from '../paths.ts';
  * body instead of all of them (at 1,000 × 3, ~0.3 s of YAML and ~0.3 s of Markdown, and ~30–50 ms of
  * collection files).
  *
+ * Given the hash of each article file's bytes (`articles`: the build stamp's check has them), it
+ * also keeps each article file as the load made it of those bytes (`KeptArticle`: its checked
+ * front matter and its body), so a build does not even read an article file whose bytes it has
+ * seen, nor hash, split or check it (1,000 × 3: the article files took ~0.2 s less).
+ *
  * An entry is found by a hash of the very text it is read from and of Signpost's code and
  * dependencies (`codeVersion`): a hit is right by construction. Only clean reads are kept: YAML
  * with a problem is parsed every time, so its problem is reported every time; the outline of a
@@ -38,15 +43,30 @@ export class LoadCache {
    */
   #old = new Map<string, Uint8Array>();
   readonly #new = new Map<string, Uint8Array>();
-  /** Front matters and outlines found (not read again). */
+  /** The SHA-256 of each article file's bytes, by absolute path (`articles`). */
+  readonly #articles: Readonly<Record<string, string>>;
+  /** The outline key of each body a kept article file gave, by its text: not hashed again. */
+  readonly #outlineKeys = new Map<string, { format: 'md' | 'mdx'; key: string }>();
+  /** Front matters, outlines and article files found (not read again). */
   hits = 0;
 
   /**
    * The cache of the content folder `content` for Signpost's version `code`; `fresh`
    * (`--no-cache`) reads nothing but still writes, so the next build finds this one's reads.
+   * `articles`: the SHA-256 of each article file's bytes, by absolute path, as hashed at the start
+   * of this build (`articleFile`); `dir`: where the files live.
    */
-  constructor(content: string, code: string, fresh: boolean, dir = LOAD_CACHE_DIR) {
+  constructor(
+    content: string,
+    code: string,
+    fresh: boolean,
+    {
+      dir = LOAD_CACHE_DIR,
+      articles = {},
+    }: { dir?: string; articles?: Record<string, string> | undefined } = {},
+  ) {
     this.#code = code;
+    this.#articles = articles;
     this.#content = path.resolve(content);
     this.#file = path.join(dir, `${hash(this.#content).slice(0, 16)}.bin`);
     if (fresh) return;
@@ -76,8 +96,35 @@ export class LoadCache {
 
   /** The outline of a body (`format` and Markdown) by a previous build, and how to keep one. */
   outline(format: 'md' | 'mdx', body: string): Kept<Outline> {
-    const key = this.#key(format, body);
+    const known = this.#outlineKeys.get(body);
+    const key = known?.format === format ? known.key : this.outlineKey(format, body);
     return { value: this.#get(key) as Outline | undefined, keep: (outline) => this.#keep(key, outline) };
+  }
+
+  /** The key of a body's outline (`outline`), which a kept article file carries. */
+  outlineKey(format: 'md' | 'mdx', body: string): string {
+    return this.#key(format, body);
+  }
+
+  /**
+   * The article file `file` as a previous build made it of the very bytes this build's stamp
+   * hashed (`articles`), and how to keep what this build makes of them: undefined for a file with
+   * no such hash (a file that came after the hashing). `sha` is that hash: only a read of bytes
+   * with that hash may be kept under it (the file may have changed since).
+   */
+  articleFile(file: string): (Kept<KeptArticle> & { sha: string }) | undefined {
+    const sha = this.#articles[file];
+    if (sha === undefined) return undefined;
+    const key = this.#key('article file', sha);
+    const value = this.#get(key) as KeptArticle | undefined;
+    if (value) this.#outlineKeys.set(value.body, { format: value.format, key: value.outlineKey });
+    return {
+      sha,
+      value,
+      keep: (kept) => {
+        if (!hasProtoKey(kept.frontMatter.data) && !hasProtoKey(kept.article)) this.#keep(key, kept);
+      },
+    };
   }
 
   /**
@@ -140,6 +187,23 @@ export class LoadCache {
 export interface Kept<T> {
   value: T | undefined;
   keep(value: T): void;
+}
+
+/**
+ * An article file as a clean load made it (`article-file.ts`): its front matter's YAML as parsed
+ * (for the lines of its keys, and of deeper keys by parsing `yaml` again when a problem asks), the
+ * front matter the article schema checked, and the body with its first line and format.
+ */
+export interface KeptArticle {
+  yaml: string;
+  frontMatter: KeptFrontMatter;
+  /** What the article schema made of the front matter. */
+  article: unknown;
+  body: string;
+  bodyLine: number;
+  format: 'md' | 'mdx';
+  /** The key of the body's outline (`outlineKey`). */
+  outlineKey: string;
 }
 
 /** Front matter as a clean YAML parse gave it: the data, and lines in the YAML (1-based). */

@@ -113,8 +113,12 @@ function readArticles(
       );
       continue;
     }
-    const source = readArticleFile(file, ctx.problems, ctx.cache, (body, bodyLine) =>
-      ctx.invalidBodies.push({ file, format: parsed.format, body, bodyLine }),
+    const source = readArticleFile(
+      file,
+      ctx.problems,
+      ctx.cache,
+      (body, bodyLine) => ctx.invalidBodies.push({ file, format: parsed.format, body, bodyLine }),
+      parsed.format,
     );
     if (!source) {
       ctx.invalidFiles.add(file);

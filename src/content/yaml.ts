@@ -1,6 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { readTextFile } from './files.ts';
-import type { LoadCache } from './load-cache.ts';
+import type { KeptFrontMatter, LoadCache } from './load-cache.ts';
 import { Problems } from './problems.ts';
 import { YamlReader, type Explained } from './yaml-errors.ts';
 
@@ -80,7 +80,8 @@ export function parseYaml(text: string, file: string, problems: Problems, lineOf
 /**
  * `parseYaml` through the load cache (`load-cache.ts`): YAML a previous build parsed cleanly comes
  * back with its data and its top-level keys' lines, not parsed again; a deeper key's line (asked
- * only to report a problem) parses it then. A clean parse is kept for the next build.
+ * only to report a problem) parses it then. A clean parse is kept for the next build, and given
+ * as `kept` (what a kept article file holds of it).
  */
 export function parseYamlKept(
   text: string,
@@ -88,35 +89,47 @@ export function parseYamlKept(
   problems: Problems,
   lineOffset: number,
   cache: LoadCache | undefined,
-): YamlSource {
+): YamlSource & { kept?: KeptFrontMatter } {
   const entry = cache?.frontMatter(text);
   const kept = entry?.value;
-  if (kept) {
-    problems.noteRead(file);
-    let parsed: YamlSource | undefined;
-    // Its problems were none when it was kept, and are none now: the same text.
-    const reparse = () => (parsed ??= parseYaml(text, file, new Problems(), lineOffset));
-    return {
-      file,
-      data: kept.data,
-      // A top-level key's line, or the document's first for one it does not have (as `lineOfPath`).
-      lineOf: (keyPath) => {
-        if (keyPath.length > 1) return reparse().lineOf(keyPath);
-        const key = keyPath.length ? String(keyPath[0]) : undefined;
-        return (
-          (key !== undefined && Object.hasOwn(kept.lines, key) ? kept.lines[key]! : kept.start) + lineOffset
-        );
-      },
-    };
-  }
+  if (kept) return Object.assign(keptYaml(text, file, problems, lineOffset, kept), { kept });
   const source = parseYaml(text, file, problems, lineOffset);
-  if (entry && !source.broken && source.data !== undefined) {
-    const lines: Record<string, number> = {};
-    if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data))
-      for (const key of Object.keys(source.data)) lines[key] = source.lineOf([key]) - lineOffset;
-    entry.keep({ data: source.data, lines, start: source.lineOf([]) - lineOffset });
-  }
-  return source;
+  if (!cache || source.broken || source.data === undefined) return source;
+  const lines: Record<string, number> = {};
+  if (source.data !== null && typeof source.data === 'object' && !Array.isArray(source.data))
+    for (const key of Object.keys(source.data)) lines[key] = source.lineOf([key]) - lineOffset;
+  const made = { data: source.data, lines, start: source.lineOf([]) - lineOffset };
+  entry?.keep(made);
+  return Object.assign(source, { kept: made });
+}
+
+/**
+ * The YAML `text` (of `file`, from `lineOffset` on) as a clean parse of it was kept: its data and
+ * top-level keys' lines, and a parse of the text for a deeper key's line (asked only to report a
+ * problem). Its problems were none when it was kept, and are none now: the same text.
+ */
+export function keptYaml(
+  text: string,
+  file: string,
+  problems: Problems,
+  lineOffset: number,
+  kept: KeptFrontMatter,
+): YamlSource {
+  problems.noteRead(file);
+  let parsed: YamlSource | undefined;
+  const reparse = () => (parsed ??= parseYaml(text, file, new Problems(), lineOffset));
+  return {
+    file,
+    data: kept.data,
+    // A top-level key's line, or the document's first for one it does not have (as `lineOfPath`).
+    lineOf: (keyPath) => {
+      if (keyPath.length > 1) return reparse().lineOf(keyPath);
+      const key = keyPath.length ? String(keyPath[0]) : undefined;
+      return (
+        (key !== undefined && Object.hasOwn(kept.lines, key) ? kept.lines[key]! : kept.start) + lineOffset
+      );
+    },
+  };
 }
 
 const UNRESOLVED = Symbol('unresolved alias');
