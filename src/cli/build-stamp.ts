@@ -100,7 +100,7 @@ export function checkStamp(options: StampOptions): StampCheck {
     // How search indexes are split is written into every page (`runBuild` checks the value).
     searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
   });
-  const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out));
+  const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out), inputs);
   return stamp?.inputs === inputs
     ? { inputs, articles, articleHashes, upToDate: stamp }
     : { inputs, articles, articleHashes };
@@ -151,10 +151,13 @@ export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): s
   return `✓ nothing to build: content, themes and Signpost are as they were for the ${stamp.pages} pages in ${where} (${seconds.toFixed(2)} s; --no-cache builds anyway)`;
 }
 
-/** The stamp of the build that wrote `out`, if it is still what that build wrote. */
-function currentStamp(out: string): BuildStamp | undefined {
+/**
+ * The stamp of the build that wrote `out` from `inputs`, if it is still what that build wrote. The
+ * output is looked at only for a stamp of these inputs: listing it takes ~50 ms at 1,000 × 3.
+ */
+function currentStamp(out: string, inputs: string): BuildStamp | undefined {
   const stamp = readStamp(out);
-  if (!stamp) return undefined;
+  if (stamp?.inputs !== inputs) return undefined;
   const now = outputSummary(out);
   return now.files === stamp.output.files && now.bytes === stamp.output.bytes ? stamp : undefined;
 }
