@@ -5,7 +5,6 @@
  * 25,000 files left ~50 MB in the process that then waited for the site build.
  */
 import { fork, type ForkOptions } from 'node:child_process';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 type Reply<T> = { result: T } | { error: Error };
@@ -46,15 +45,9 @@ export interface Apart<Request, Result, Note = never> {
 export function startApart<Request, Result, Note = never>(
   module: URL,
   what: string,
-  options: Pick<ForkOptions, 'execArgv' | 'env'> & { yieldUntilRun?: boolean } = {},
+  options: Pick<ForkOptions, 'execArgv' | 'env'> = {},
 ): Apart<Request, Result, Note> {
-  const { yieldUntilRun, ...forkOptions } = options;
-  const child = fork(fileURLToPath(module), { serialization: 'advanced', stdio: 'inherit', ...forkOptions });
-  // `yieldUntilRun`: while this process finds out whether to run the child at all, the child loads
-  // its modules at a lower priority, so that finding out gets the CPU first; it gets this process's
-  // priority back with its request, where the system lets a process raise another's (root, or a
-  // `RLIMIT_NICE` that allows it), else it keeps the lower one.
-  if (yieldUntilRun) setPriority(child.pid, YIELDING);
+  const child = fork(fileURLToPath(module), { serialization: 'advanced', stdio: 'inherit', ...options });
   let reply: Reply<Result> | undefined;
   let listener: ((note: Note) => void) | undefined;
   child.on('message', (message: Reply<Result> | Told<Note>) => {
@@ -73,7 +66,6 @@ export function startApart<Request, Result, Note = never>(
   return {
     run(request, told) {
       listener = told;
-      if (yieldUntilRun) setPriority(child.pid, os.getPriority());
       child.send(request as object);
       return ended;
     },
@@ -81,19 +73,6 @@ export function startApart<Request, Result, Note = never>(
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
-}
-
-/** The niceness of a child loading its modules while it may not be needed (`yieldUntilRun`). */
-const YIELDING = 10;
-
-/** Sets a process's niceness where the system allows it; else leaves it as it is. */
-function setPriority(pid: number | undefined, priority: number): void {
-  if (pid === undefined) return;
-  try {
-    os.setPriority(pid, priority);
-  } catch {
-    // not allowed (raising a priority takes root), or the process has ended
-  }
 }
 
 /**

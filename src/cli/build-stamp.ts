@@ -87,10 +87,10 @@ export function codeVersion(): string {
 
 /**
  * Whether the build in `out` is the build of `content` as it is now, and the hash of the inputs
- * for the build to stamp otherwise. The command line asks while the site build's process loads
- * its modules (Astro's, sharp's), which take about as long as this takes to answer.
+ * for the build to stamp otherwise. `changed` is called as soon as the inputs are known to differ
+ * from those of the stamp in `out` (there is something to build), before the check ends.
  */
-export function checkStamp(options: StampOptions): StampCheck {
+export function checkStamp(options: StampOptions, changed?: (articles: number) => void): StampCheck {
   const {
     hash: inputs,
     articles,
@@ -100,8 +100,9 @@ export function checkStamp(options: StampOptions): StampCheck {
     // How search indexes are split is written into every page (`runBuild` checks the value).
     searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
   });
-  const stamp = options.noCache ? undefined : currentStamp(path.resolve(options.out), inputs);
-  return stamp?.inputs === inputs
+  const stamp = options.noCache ? undefined : readStamp(path.resolve(options.out));
+  if (stamp?.inputs !== inputs) changed?.(articles);
+  return stamp?.inputs === inputs && isOutputOf(stamp, path.resolve(options.out))
     ? { inputs, articles, articleHashes, upToDate: stamp }
     : { inputs, articles, articleHashes };
 }
@@ -120,9 +121,12 @@ export interface StampOptions {
  * process, which saves starting one (~50 ms of the ~0.3 s a build with nothing to do takes at
  * 1,000 × 3) and leaves a few megabytes.
  */
-export function runStampCheck(options: StampOptions): Promise<StampCheck> {
+export function runStampCheck(
+  options: StampOptions,
+  changed?: (articles: number) => void,
+): Promise<StampCheck> {
   const previous = readStamp(path.resolve(options.out));
-  if (previous && previous.pages < APART_FROM_PAGES) return Promise.resolve(checkStamp(options));
+  if (previous && previous.pages < APART_FROM_PAGES) return Promise.resolve(checkStamp(options, changed));
   return runApart(new URL(import.meta.url), 'the build stamp check', options);
 }
 
@@ -152,18 +156,16 @@ export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): s
 }
 
 /**
- * The stamp of the build that wrote `out` from `inputs`, if it is still what that build wrote. The
- * output is looked at only for a stamp of these inputs: listing it takes ~50 ms at 1,000 × 3.
+ * Whether `out` still holds what the build that wrote `stamp` wrote there. Asked only of a stamp of
+ * the same inputs: listing the output takes ~50 ms at 1,000 × 3.
  */
-function currentStamp(out: string, inputs: string): BuildStamp | undefined {
-  const stamp = readStamp(out);
-  if (stamp?.inputs !== inputs) return undefined;
+function isOutputOf(stamp: BuildStamp, out: string): boolean {
   const now = outputSummary(out);
-  return now.files === stamp.output.files && now.bytes === stamp.output.bytes ? stamp : undefined;
+  return now.files === stamp.output.files && now.bytes === stamp.output.bytes;
 }
 
 /** The stamp the build in `out` wrote, if it is there and whole. */
-function readStamp(out: string): BuildStamp | undefined {
+export function readStamp(out: string): BuildStamp | undefined {
   try {
     const stamp = JSON.parse(fs.readFileSync(dirs.buildStamp(out), 'utf8')) as BuildStamp;
     return typeof stamp.pages === 'number' && typeof stamp.output?.files === 'number' ? stamp : undefined;

@@ -5,6 +5,7 @@ import type { FeedStats } from '../output/feed-files.ts';
 import type { IndexStats, SearchPlan } from '../search/index.ts';
 import { startApart, type Apart } from './apart.ts';
 import {
+  readStamp,
   runStampCheck,
   codeVersion,
   SEARCH_PAGES_PER_PASS,
@@ -22,8 +23,6 @@ export interface BuildOptions {
   quiet?: boolean;
   /** Build even when the inputs are those of the build already in `out` (`--no-cache`). */
   noCache?: boolean;
-  /** `checkStamp`'s answer, when the caller asked already. */
-  stamp?: StampCheck;
   /**
    * Tests only: build even when the content has errors, to show that what `check` refuses never
    * reaches the output when `check` is skipped. Not offered on the command line.
@@ -67,25 +66,32 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const searchPasses = wholeNumberSetting(SEARCH_PASSES, 'passes');
   if (searchPagesPerPass === null || searchPasses === null) return { code: 1, pages: 0, seconds: seconds() };
   clock.start('checkAndLoad');
-  // The site build's process starts beside the stamp check and loads its modules meanwhile. An
-  // answer of "up to date" ends it; a large site ends it and starts one with its own flags.
-  const early = options.stamp ? undefined : startSiteBuild(false, true);
+  // The site build's process starts as soon as there is certainly something to build, and loads
+  // its modules (~0.35 s) while the stamp check ends: at once where `out` holds no stamp (or with
+  // `--no-cache`), else once the inputs hash otherwise than the stamp's. With nothing to build no
+  // process starts: started beside the check, it made that answer ~35 ms slower (1,000 × 3).
+  let early: SiteBuildProcess | undefined;
+  const start = (large = false) => (early ??= startSiteBuild(large));
+  if (options.noCache || !readStamp(outDir)) start();
   let stamp: StampCheck;
   try {
-    stamp = options.stamp ?? (await runStampCheck(options));
+    stamp = await runStampCheck(options, (articles) => start(articles >= LARGE_SITE_ARTICLES));
   } catch (error) {
     early?.cancel();
     throw error;
   }
   const { inputs, upToDate, articles } = stamp;
   if (upToDate) {
-    early?.cancel();
     log(upToDateLine(upToDate, options.out, seconds()));
     return { code: 0, pages: upToDate.pages, seconds: seconds(), upToDate: true };
   }
+  // One started before the article files were counted has a smaller site's flags.
   const large = articles >= LARGE_SITE_ARTICLES;
-  if (early && large) early.cancel();
-  const siteBuild = early && !large ? early : startSiteBuild(large);
+  let siteBuild = early ?? startSiteBuild(large);
+  if (large && !siteBuild.large) {
+    siteBuild.cancel();
+    siteBuild = startSiteBuild(large);
+  }
 
   const temp = `${outDir}${PARTIAL}${process.pid}`;
   let search: IndexStats;
@@ -114,13 +120,12 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   };
   try {
     fs.rmSync(temp, { recursive: true, force: true });
-    const { stamp: _, ...siteOptions } = options;
     clock.stop();
     const forked = performance.now();
     built = await siteBuild.run(
       {
         options: {
-          ...siteOptions,
+          ...options,
           searchPagesPerPass,
           large,
           ...(large ? {} : { articleHashes: stamp.articleHashes }),
@@ -203,43 +208,47 @@ function wholeNumberSetting(name: string, unit: string): number | undefined | nu
   return null;
 }
 
+/** The site build's process, and whether it has a large site's flags. */
+type SiteBuildProcess = Apart<SiteBuildRequest, SiteBuild, SearchPlan> & { large: boolean };
+
 /**
  * Starts `build-site.ts` in a process of its own, to be given its request: what it held goes back
  * to the system when it exits.
  */
-function startSiteBuild(large: boolean, early = false): Apart<SiteBuildRequest, SiteBuild, SearchPlan> {
-  return startApart(new URL('./build-site.ts', import.meta.url), 'the site build', {
-    // Started beside the stamp check (`early`), it loads its modules at a lower priority until it
-    // is given its request: the check, which decides whether there is anything to build, comes
-    // first. With nothing to build, at 1,000 × 3: 0.29–0.33 s against 0.32–0.44 s.
-    yieldUntilRun: early,
-    // V8 lets the heap grow up to four times what a collection left before the next one, which
-    // at 25,000 pages is hundreds of megabytes of room above the route data. A large site's
-    // heap grows by 30 % at a time instead: ~130 MB less there, no slower. Not for smaller
-    // sites, where the extra collections cost seconds for a few megabytes.
-    // A smaller site's young generation may grow to 32 MB a half (`--max-semi-space-size`): the
-    // pages Astro renders eight at a time, and the route data's parses, die young instead of
-    // being promoted. 1,000 × 3, by turns: 0.55 s faster in 5 pairs of 5, and a peak process tree
-    // of 597–600 MB against 629–677 MB.
-    execArgv: [
-      ...process.execArgv,
-      ...(large ? ['--heap-growing-percent=30'] : ['--max-semi-space-size=32']),
-    ],
-    // Two malloc arenas that give freed memory back (glibc; ignored elsewhere): ~30 MB less at
-    // 3,000 pages. Rolldown and Astro's compiler allocate with mimalloc, which by default keeps
-    // what Astro's bundle freed committed for the whole render: returned at once, ~125 MB less
-    // at 3,000 pages, at no measurable cost in time. A smaller young generation
-    // (`--max-semi-space-size=4`) cost ~400 MB and 14 s of feeds at 25,000 pages, so a large
-    // site keeps V8's default.
-    env: {
-      MALLOC_ARENA_MAX: '2',
-      MALLOC_TRIM_THRESHOLD_: '131072',
-      MIMALLOC_PURGE_DELAY: '0',
-      MIMALLOC_PURGE_DECOMMITS: '1',
-      MIMALLOC_ARENA_EAGER_COMMIT: '0',
-      ...process.env,
+function startSiteBuild(large: boolean): SiteBuildProcess {
+  const apart = startApart<SiteBuildRequest, SiteBuild, SearchPlan>(
+    new URL('./build-site.ts', import.meta.url),
+    'the site build',
+    {
+      // V8 lets the heap grow up to four times what a collection left before the next one, which
+      // at 25,000 pages is hundreds of megabytes of room above the route data. A large site's
+      // heap grows by 30 % at a time instead: ~130 MB less there, no slower. Not for smaller
+      // sites, where the extra collections cost seconds for a few megabytes.
+      // A smaller site's young generation may grow to 32 MB a half (`--max-semi-space-size`): the
+      // pages Astro renders eight at a time, and the route data's parses, die young instead of
+      // being promoted. 1,000 × 3, by turns: 0.55 s faster in 5 pairs of 5, and a peak process tree
+      // of 597–600 MB against 629–677 MB.
+      execArgv: [
+        ...process.execArgv,
+        ...(large ? ['--heap-growing-percent=30'] : ['--max-semi-space-size=32']),
+      ],
+      // Two malloc arenas that give freed memory back (glibc; ignored elsewhere): ~30 MB less at
+      // 3,000 pages. Rolldown and Astro's compiler allocate with mimalloc, which by default keeps
+      // what Astro's bundle freed committed for the whole render: returned at once, ~125 MB less
+      // at 3,000 pages, at no measurable cost in time. A smaller young generation
+      // (`--max-semi-space-size=4`) cost ~400 MB and 14 s of feeds at 25,000 pages, so a large
+      // site keeps V8's default.
+      env: {
+        MALLOC_ARENA_MAX: '2',
+        MALLOC_TRIM_THRESHOLD_: '131072',
+        MIMALLOC_PURGE_DELAY: '0',
+        MIMALLOC_PURGE_DECOMMITS: '1',
+        MIMALLOC_ARENA_EAGER_COMMIT: '0',
+        ...process.env,
+      },
     },
-  });
+  );
+  return { ...apart, large };
 }
 
 /**
