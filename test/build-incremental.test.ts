@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderOf } from '../src/cli/kept-bundle.ts';
+import { RENDER_CACHE_DIR, renderPackOf } from '../src/markdown/render-cache.ts';
 import { runCli } from './helpers/cli.ts';
 import { filesUnder, fingerprint, foldersUnder } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
@@ -190,6 +191,21 @@ describe('an incremental build', () => {
       else expect(privateCopiedOf(inc.stdout)).toBeGreaterThanOrEqual(privateCopiedOf(whole.stdout));
     },
   );
+
+  it('removes the render pack it replaced, in the background', async () => {
+    copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nA line for the pack.\n`);
+    const inc = await build(incremental);
+    expect(inc.code, inc.stdout + inc.stderr).toBe(0);
+    const pack = path.basename(renderPackOf(incremental));
+    const setAside = () =>
+      fs
+        .readdirSync(RENDER_CACHE_DIR)
+        .filter((name) => name.startsWith(`${pack}.`) && name.endsWith('.retired.tmp'));
+    for (let waited = 0; setAside().length > 0 && waited < 20_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(setAside()).toEqual([]);
+    expect(fs.existsSync(path.join(RENDER_CACHE_DIR, pack))).toBe(true);
+  });
 
   it("copies each feed article that did not change from the previous build's feeds", async () => {
     copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nOne line more.\n`);

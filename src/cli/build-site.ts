@@ -52,6 +52,8 @@ export interface SiteBuild {
   /** What the search index is to hold (absent when the build stopped early). */
   search?: SearchPlan;
   timings: BuildTimings;
+  /** Cache files this build replaced, set aside for the caller to remove in the background (`replaceKept`). */
+  retired: string[];
 }
 
 export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 'noCache' | 'unchecked'> & {
@@ -109,6 +111,7 @@ export async function buildSite(
   const feedCache = renders && new FeedCache(options.out, options.noCache === true, codeVersion());
   // Astro's bundle, kept by the build that runs Astro for the next one (`kept-bundle.ts`).
   const keeper = renders && new BundleKeeper(options.out, codeVersion());
+  const retired = () => [...(kept?.retired ?? []), ...(renders?.retired ?? [])];
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
@@ -117,7 +120,15 @@ export async function buildSite(
     keeper?.discard();
     report({ ...loaded, problems }, seconds(), console.log);
     console.log('build stopped: fix the errors above; the previous output was left as it was');
-    return { code: 1, pages: 0, brands: [], copied: 0, shared: 0, timings: clock.timings() };
+    return {
+      code: 1,
+      pages: 0,
+      brands: [],
+      copied: 0,
+      shared: 0,
+      timings: clock.timings(),
+      retired: retired(),
+    };
   };
   const { model } = loaded;
   if (!model || (loaded.problems.errors.length && !options.unchecked)) return stopped();
@@ -264,6 +275,7 @@ export async function buildSite(
     feed,
     search: plan(),
     timings: clock.timings(),
+    retired: retired(),
   };
 }
 

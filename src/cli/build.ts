@@ -146,6 +146,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     });
     if (built.code !== 0 || !built.search || !built.feed) {
       await discard();
+      removeInBackground(built.retired);
       return { code: built.code || 1, pages: 0, seconds: seconds() };
     }
     feed = built.feed;
@@ -154,7 +155,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     search = await (searching ?? makeIndex(built.search));
     clock.start('outputSwap');
     writeStamp(temp, inputs, built.pages);
-    swapInto(temp, outDir);
+    swapInto(temp, outDir, built.retired);
     clock.stop();
   } catch (error) {
     siteBuild.cancel(); // not given its request yet: it would wait for one forever
@@ -265,7 +266,7 @@ const OLD = '.old-';
  * The old tree (24,000 pages take minutes to delete) is removed by a process of its own that
  * outlives this one, so the build exits as soon as the new site is in place.
  */
-function swapInto(temp: string, outDir: string): void {
+function swapInto(temp: string, outDir: string, retired: string[]): void {
   const old = `${outDir}${OLD}${process.pid}-${Date.now()}`;
   let replaced = false;
   try {
@@ -275,7 +276,7 @@ function swapInto(temp: string, outDir: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   fs.renameSync(temp, outDir);
-  if (replaced) removeInBackground([old]);
+  removeInBackground([...(replaced ? [old] : []), ...retired]);
 }
 
 /**
@@ -328,6 +329,7 @@ function isAlive(pid: number): boolean {
  * removers at one folder are harmless (`force` ignores what the other already deleted).
  */
 function removeInBackground(folders: string[]): void {
+  if (folders.length === 0) return;
   const script =
     "for (const f of process.argv.slice(1)) require('node:fs').rmSync(f, { recursive: true, force: true, maxRetries: 3 })";
   const child = spawn(process.execPath, ['-e', script, ...folders], { detached: true, stdio: 'ignore' });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Outline } from '../markdown/outline.ts';
-import { pruneCache } from '../markdown/render-cache.ts';
+import { pruneCache, replaceKept } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**
@@ -50,6 +50,8 @@ export class LoadCache {
   readonly #outlineKeys = new Map<string, { format: 'md' | 'mdx'; key: string }>();
   /** Front matters, outlines and article files found (not read again). */
   hits = 0;
+  /** The previous file, once `save` replaced it, for the build to remove (`replaceKept`). */
+  readonly retired: string[] = [];
 
   /**
    * The cache of the content folder `content` for Signpost's version `code`; `fresh`
@@ -136,7 +138,7 @@ export class LoadCache {
     try {
       fs.mkdirSync(path.dirname(this.#file), { recursive: true });
       writeEntries(temp, this.#content, this.#new);
-      fs.renameSync(temp, this.#file);
+      replaceKept(temp, this.#file, this.retired);
       pruneCache(path.dirname(this.#file), this.#file);
     } catch {
       try {
