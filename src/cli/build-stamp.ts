@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../paths.ts';
 import { runApart, serveApart } from './apart.ts';
 import { dirs } from '../routing/layout.ts';
@@ -88,21 +89,37 @@ export function codeVersion(): string {
 /**
  * Whether the build in `out` is the build of `content` as it is now, and the hash of the inputs
  * for the build to stamp otherwise. `changed` is called as soon as the inputs are known to differ
- * from those of the stamp in `out` (there is something to build), before the check ends.
+ * from those of the stamp in `out` (there is something to build), before the check ends. The
+ * output is listed meanwhile, in a thread of its own (`listOutput`), where a stamp may say that
+ * nothing changed.
  */
-export function checkStamp(options: StampOptions, changed?: (articles: number) => void): StampCheck {
-  const {
-    hash: inputs,
-    articles,
-    articleHashes,
-  } = hashInputs(options.content, {
-    unchecked: options.unchecked === true,
-    // How search indexes are split is written into every page (`runBuild` checks the value).
-    searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
-  });
-  const stamp = options.noCache ? undefined : readStamp(path.resolve(options.out));
-  if (stamp?.inputs !== inputs) changed?.(articles);
-  return stamp?.inputs === inputs && isOutputOf(stamp, path.resolve(options.out))
+export async function checkStamp(
+  options: StampOptions,
+  changed?: (articles: number) => void,
+): Promise<StampCheck> {
+  const out = path.resolve(options.out);
+  const stamp = options.noCache ? undefined : readStamp(out);
+  const listing = stamp && listOutput(out);
+  let hashed: ReturnType<typeof hashInputs>;
+  try {
+    hashed = hashInputs(options.content, {
+      unchecked: options.unchecked === true,
+      // How search indexes are split is written into every page (`runBuild` checks the value).
+      searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
+    });
+  } catch (error) {
+    listing?.stop();
+    throw error;
+  }
+  const { hash: inputs, articles, articleHashes } = hashed;
+  if (!stamp || !listing || stamp.inputs !== inputs) {
+    listing?.stop();
+    changed?.(articles);
+    return { inputs, articles, articleHashes };
+  }
+  // The output still holds what that build wrote there.
+  const now = await listing.summary;
+  return now.files === stamp.output.files && now.bytes === stamp.output.bytes
     ? { inputs, articles, articleHashes, upToDate: stamp }
     : { inputs, articles, articleHashes };
 }
@@ -126,14 +143,18 @@ export function runStampCheck(
   changed?: (articles: number) => void,
 ): Promise<StampCheck> {
   const previous = readStamp(path.resolve(options.out));
-  if (previous && previous.pages < APART_FROM_PAGES) return Promise.resolve(checkStamp(options, changed));
+  if (previous && previous.pages < APART_FROM_PAGES) return checkStamp(options, changed);
   return runApart(new URL(import.meta.url), 'the build stamp check', options);
 }
 
 /** Pages (of the previous build) from which the stamp is checked in a process of its own. */
 const APART_FROM_PAGES = 8_000;
 
-if (import.meta.main) serveApart(checkStamp);
+if (import.meta.main) serveApart((options: StampOptions) => checkStamp(options));
+
+// `listOutput`'s thread (not any thread that imports this module): answers once, then ends.
+const listed = (workerData as { signpostOutputSummary?: string } | undefined)?.signpostOutputSummary;
+if (parentPort && listed !== undefined) parentPort.postMessage(outputSummary(listed));
 
 export interface StampCheck {
   /** The hash of the inputs, for the build to stamp. */
@@ -156,12 +177,32 @@ export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): s
 }
 
 /**
- * Whether `out` still holds what the build that wrote `stamp` wrote there. Asked only of a stamp of
- * the same inputs: listing the output takes ~50 ms at 1,000 × 3.
+ * `outputSummary` of `out` in a thread of its own, started before the inputs are hashed: listing
+ * the output takes ~50 ms at 1,000 × 3, which a build with nothing to do then does not wait for.
+ * `stop` ends the thread when its answer is not needed (the inputs changed). Should the thread
+ * fail, the output is listed here instead.
  */
-function isOutputOf(stamp: BuildStamp, out: string): boolean {
-  const now = outputSummary(out);
-  return now.files === stamp.output.files && now.bytes === stamp.output.bytes;
+function listOutput(out: string): { summary: Promise<BuildStamp['output']>; stop(): void } {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { signpostOutputSummary: out } });
+  let stopped = false;
+  const summary = new Promise<BuildStamp['output']>((resolve) => {
+    let answered = false;
+    const answer = (value: () => BuildStamp['output']) => {
+      if (answered) return;
+      answered = true;
+      resolve(value());
+    };
+    worker.once('message', (found: BuildStamp['output']) => answer(() => found));
+    worker.once('error', () => answer(() => (stopped ? { files: -1, bytes: -1 } : outputSummary(out))));
+    worker.once('exit', () => answer(() => (stopped ? { files: -1, bytes: -1 } : outputSummary(out))));
+  });
+  return {
+    summary,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
 }
 
 /** The stamp the build in `out` wrote, if it is there and whole. */
