@@ -264,7 +264,8 @@ const OLD = '.old-';
 /**
  * Replaces `outDir` with `temp` in two renames, so readers see the old or the new site, never half.
  * The old tree (24,000 pages take minutes to delete) is removed by a process of its own that
- * outlives this one, so the build exits as soon as the new site is in place.
+ * outlives this one, so the build exits as soon as the new site is in place; so are the cache files
+ * the build replaced (`retired`: `replaceKept`).
  */
 function swapInto(temp: string, outDir: string, retired: string[]): void {
   const old = `${outDir}${OLD}${process.pid}-${Date.now()}`;
@@ -324,7 +325,8 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Deletes folders from a detached Node process, so neither this build's exit nor its caller waits.
+ * Deletes folders (and files) from a detached Node process, so neither this build's exit nor its
+ * caller waits.
  * If it dies too, the next build finds the folders under the `.old-` name and tries again; two
  * removers at one folder are harmless (`force` ignores what the other already deleted).
  */

@@ -127,21 +127,22 @@ export class PageCache {
       }
       brands.push({ ...brand, pages: render });
     }
-    if (this.#linkedInto !== undefined) this.#unlinkUnused(this.#linkedInto, site, intact);
+    if (this.#linkedInto !== undefined) this.#unlinkUnused(this.#linkedInto, site);
     return { reused, render: { ...site, brands } };
   }
 
   /**
    * Takes out of `temp` the pages put there early (`checkPages`) that are not reused, before
    * anything writes there: each is a link to the previous output's file, which a write would change
-   * in place. The folder of a page the site no longer has goes too, up to the first that holds
-   * something else.
+   * in place. Every page the previous manifest records is looked at, not only those found intact:
+   * a check's thread that failed part-way may have put others. The folder of a page the site no
+   * longer has goes too, up to the first that holds something else.
    */
-  #unlinkUnused(temp: string, site: SiteData, linked: Set<string>): void {
+  #unlinkUnused(temp: string, site: SiteData): void {
     const pages = new Set(
       site.brands.flatMap((brand) => brand.pages.map((page) => treeFile(brand.id, page.private, page.url))),
     );
-    for (const file of linked) {
+    for (const file of Object.keys(this.#previous?.pages ?? {})) {
       if (this.#reused.has(file)) continue;
       fs.rmSync(path.join(temp, file), { force: true });
       if (pages.has(file)) continue;

@@ -4,18 +4,18 @@ import path from 'node:path';
 
 /** Every file under `dir`, as paths relative to it (`en/articles/refunds/index.html`). */
 export function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
-    .map((f) => f.split(path.sep).join('/'))
-    .sort();
+  return pathsUnder(dir, (stat) => stat.isFile());
 }
 
 /** Every folder under `dir`, as paths relative to it (`en/articles/refunds`). */
 export function foldersUnder(dir: string): string[] {
+  return pathsUnder(dir, (stat) => stat.isDirectory());
+}
+
+function pathsUnder(dir: string, kind: (stat: fs.Stats) => boolean): string[] {
   if (!fs.existsSync(dir)) return [];
   return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => fs.statSync(path.join(dir, f)).isDirectory())
+    .filter((f) => kind(fs.statSync(path.join(dir, f))))
     .map((f) => f.split(path.sep).join('/'))
     .sort();
 }
