@@ -28,7 +28,8 @@ import { parseArgs } from 'node:util';
 import { LARGE_SITE_ARTICLES } from '../../src/cli/build.ts';
 import { hashInputs } from '../../src/cli/build-stamp.ts';
 import { dirs, urls } from '../../src/routing/layout.ts';
-import { renderPackOf } from '../../src/markdown/render-cache.ts';
+import { LOAD_CACHE_DIR } from '../../src/content/load-cache.ts';
+import { RENDER_CACHE_DIR, renderPackOf } from '../../src/markdown/render-cache.ts';
 import { removeSetAside, setAside } from './aside.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
 import { median } from './median.ts';
@@ -129,13 +130,20 @@ function sampleArticle(content: string, language: string): string {
  * The same for every tool, peers included.
  */
 async function settle(work: string): Promise<void> {
-  const leftovers = () => {
+  const holds = (dir: string, part: (name: string) => boolean) => {
     try {
-      return fs.readdirSync(work).some((name) => name.includes('.old-') || name.includes('.partial-'));
+      return fs.readdirSync(dir).some(part);
     } catch {
       return false;
     }
   };
+  // The old output, a killed build's partial one, and the cache files a build replaced in the last
+  // minute (`replaceKept` names them by when): each removed by a process the build left behind.
+  const setAsideLately = (name: string) =>
+    Date.now() - Number(/-(\d+)\.retired\.tmp$/.exec(name)?.[1] ?? 0) < 60_000;
+  const leftovers = () =>
+    holds(work, (name) => name.includes('.old-') || name.includes('.partial-')) ||
+    [RENDER_CACHE_DIR, LOAD_CACHE_DIR].some((dir) => holds(dir, setAsideLately));
   for (let waited = 0; leftovers() && waited < 300_000; waited += 100)
     await new Promise((resolve) => setTimeout(resolve, 100));
   execFileSync('sync');
