@@ -69,8 +69,8 @@ options:
         out: text(v.out) ?? 'dist',
         noCache: v['no-cache'] === true,
       };
-      // The build's stamp check says whether anything changed; the site build's process starts
-      // beside it and loads its modules meanwhile, and is ended when nothing did (`runBuild`).
+      // The build's stamp check says whether anything changed; the site build's process starts as
+      // soon as something certainly did, and loads its modules while the check ends (`runBuild`).
       return (await import('./build.ts')).runBuild(options).then((built) => built.code);
     },
   },
