@@ -6,6 +6,7 @@
  */
 import { fork, type ForkOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 
 type Reply<T> = { result: T } | { error: Error };
 /** A message the child sends before its answer (`serveApart`'s `tell`). */
@@ -94,4 +95,48 @@ export function serveApart<Request, Result, Note = never>(
       )
       .then((reply) => process.send!(reply, () => process.exit(0)));
   });
+}
+
+/**
+ * Runs `module`'s {@link answerInThread} handler for `key` on `request` in a worker thread, and
+ * resolves with its one answer: for work done beside the build's thread (the page check, the
+ * output's listing). Should the thread fail, or end without an answer, `here` answers in this
+ * thread instead, so the work is never skipped. `stop` ends the thread when its answer is not
+ * needed any more: nobody may wait for it then, since it never comes.
+ */
+export function askThread<Request, Answer>(
+  module: URL,
+  key: string,
+  request: Request,
+  here: () => Answer,
+): { answer: Promise<Answer>; stop(): void } {
+  const worker = new Worker(module, { workerData: { [key]: request } });
+  let stopped = false;
+  const answer = new Promise<Answer>((resolve) => {
+    let answered = false;
+    const give = (value: () => Answer) => {
+      if (answered || stopped) return;
+      answered = true;
+      resolve(value());
+    };
+    worker.once('message', (found: Answer) => give(() => found));
+    worker.once('error', () => give(here));
+    worker.once('exit', () => give(here));
+  });
+  return {
+    answer,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
+}
+
+/**
+ * In a worker thread that {@link askThread} started for `key` (not in any thread that imports the
+ * module): answers its request with `handler`, once; the thread then ends.
+ */
+export function answerInThread<Request, Answer>(key: string, handler: (request: Request) => Answer): void {
+  const asked = (workerData as Record<string, unknown> | null | undefined)?.[key];
+  if (parentPort && asked !== undefined) parentPort.postMessage(handler(asked as Request));
 }

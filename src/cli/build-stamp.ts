@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../paths.ts';
-import { runApart, serveApart } from './apart.ts';
+import { answerInThread, askThread, runApart, serveApart } from './apart.ts';
 import { dirs } from '../routing/layout.ts';
 import { treeFiles } from '../output/link.ts';
 
@@ -57,12 +56,12 @@ export function hashInputs(
   for (const [name, dir] of trees)
     for (const file of filesUnder(dir)) {
       const absolute = path.join(dir, file);
-      const bytes = hashFile(absolute);
+      const digest = hashFile(absolute);
       if (name === 'content' && /\.mdx?$/.test(file)) {
         articles += 1;
-        if (!bytes.startsWith('unreadable')) articleHashes[absolute] = bytes;
+        if (!digest.startsWith(UNREADABLE)) articleHashes[absolute] = digest;
       }
-      add(name, file, bytes, String(fs.lstatSync(absolute).mtimeMs));
+      add(name, file, digest, String(fs.lstatSync(absolute).mtimeMs));
     }
   add('code', codeVersion());
   add('last content commit', lastCommit(root));
@@ -91,14 +90,15 @@ export function codeVersion(): string {
  * for the build to stamp otherwise. `changed` is called as soon as the inputs are known to differ
  * from those of the stamp in `out` (there is something to build), before the check ends. The
  * output is listed meanwhile, in a thread of its own (`listOutput`), where a stamp may say that
- * nothing changed.
+ * nothing changed. `previous`: the stamp in `out`, where the caller read it already.
  */
 export async function checkStamp(
   options: StampOptions,
   changed?: (articles: number) => void,
+  previous = readStamp(path.resolve(options.out)),
 ): Promise<StampCheck> {
   const out = path.resolve(options.out);
-  const stamp = options.noCache ? undefined : readStamp(out);
+  const stamp = options.noCache ? undefined : previous;
   const listing = stamp && listOutput(out);
   let hashed: ReturnType<typeof hashInputs>;
   try {
@@ -118,7 +118,7 @@ export async function checkStamp(
     return { inputs, articles, articleHashes };
   }
   // The output still holds what that build wrote there.
-  const now = await listing.summary;
+  const now = await listing.answer;
   return now.files === stamp.output.files && now.bytes === stamp.output.bytes
     ? { inputs, articles, articleHashes, upToDate: stamp }
     : { inputs, articles, articleHashes };
@@ -141,9 +141,9 @@ export interface StampOptions {
 export function runStampCheck(
   options: StampOptions,
   changed?: (articles: number) => void,
+  previous = readStamp(path.resolve(options.out)),
 ): Promise<StampCheck> {
-  const previous = readStamp(path.resolve(options.out));
-  if (previous && previous.pages < APART_FROM_PAGES) return checkStamp(options, changed);
+  if (previous && previous.pages < APART_FROM_PAGES) return checkStamp(options, changed, previous);
   return runApart(new URL(import.meta.url), 'the build stamp check', options);
 }
 
@@ -151,10 +151,6 @@ export function runStampCheck(
 const APART_FROM_PAGES = 8_000;
 
 if (import.meta.main) serveApart((options: StampOptions) => checkStamp(options));
-
-// `listOutput`'s thread (not any thread that imports this module): answers once, then ends.
-const listed = (workerData as { signpostOutputSummary?: string } | undefined)?.signpostOutputSummary;
-if (parentPort && listed !== undefined) parentPort.postMessage(outputSummary(listed));
 
 export interface StampCheck {
   /** The hash of the inputs, for the build to stamp. */
@@ -177,33 +173,16 @@ export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): s
 }
 
 /**
- * `outputSummary` of `out` in a thread of its own, started before the inputs are hashed: listing
- * the output takes ~50 ms at 1,000 × 3, which a build with nothing to do then does not wait for.
- * `stop` ends the thread when its answer is not needed (the inputs changed). Should the thread
- * fail, the output is listed here instead.
+ * `outputSummary` of `out` in a thread of its own (`askThread`), started before the inputs are
+ * hashed: listing the output takes ~50 ms at 1,000 × 3, which a build with nothing to do then does
+ * not wait for. Stopped when the inputs changed.
  */
-function listOutput(out: string): { summary: Promise<BuildStamp['output']>; stop(): void } {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { signpostOutputSummary: out } });
-  let stopped = false;
-  const summary = new Promise<BuildStamp['output']>((resolve) => {
-    let answered = false;
-    const answer = (value: () => BuildStamp['output']) => {
-      if (answered) return;
-      answered = true;
-      resolve(value());
-    };
-    worker.once('message', (found: BuildStamp['output']) => answer(() => found));
-    worker.once('error', () => answer(() => (stopped ? { files: -1, bytes: -1 } : outputSummary(out))));
-    worker.once('exit', () => answer(() => (stopped ? { files: -1, bytes: -1 } : outputSummary(out))));
-  });
-  return {
-    summary,
-    stop: () => {
-      stopped = true;
-      void worker.terminate();
-    },
-  };
+function listOutput(out: string): { answer: Promise<BuildStamp['output']>; stop(): void } {
+  return askThread(new URL(import.meta.url), LIST, out, () => outputSummary(out));
 }
+
+/** The key of `listOutput`'s thread. */
+const LIST = 'signpostOutputSummary';
 
 /** The stamp the build in `out` wrote, if it is there and whole. */
 export function readStamp(out: string): BuildStamp | undefined {
@@ -274,7 +253,7 @@ function hashFile(file: string): string {
     fd = fs.openSync(file, 'r');
     for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
   } catch (error) {
-    return `unreadable: ${(error as NodeJS.ErrnoException).code}`;
+    return `${UNREADABLE}${(error as NodeJS.ErrnoException).code}`;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -282,6 +261,9 @@ function hashFile(file: string): string {
 }
 
 const chunk = Buffer.allocUnsafe(1 << 16);
+
+/** What `hashFile` gives instead of a hash, before why the file cannot be read. */
+const UNREADABLE = 'unreadable: ';
 
 function lastCommit(dir: string): string {
   try {
@@ -294,3 +276,6 @@ function lastCommit(dir: string): string {
     return 'not in git';
   }
 }
+
+// `listOutput`'s thread.
+answerInThread(LIST, outputSummary);

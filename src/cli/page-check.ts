@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { answerInThread, askThread } from './apart.ts';
 
 /** A page the previous build's manifest records: its output file (under the output folder) and its bytes' SHA-256. */
 export type RecordedPage = [file: string, sha: string];
@@ -19,21 +19,9 @@ export type RecordedPage = [file: string, sha: string];
  * those it does not reuse (`PageCache.plan`), before anything is written there.
  */
 export function checkPages(out: string, pages: RecordedPage[], into?: string): Promise<Set<string>> {
-  return new Promise<string[]>((resolve) => {
-    const worker = new Worker(new URL(import.meta.url), {
-      workerData: { signpostPageCheck: { out, pages, into } },
-    });
-    let answered = false;
-    const answer = (intact: () => string[]) => {
-      if (answered) return;
-      answered = true;
-      resolve(intact());
-    };
-    worker.once('message', (intact: string[]) => answer(() => intact));
-    // A thread that failed, or ended without an answer.
-    worker.once('error', () => answer(() => intactPages(out, pages, into)));
-    worker.once('exit', () => answer(() => intactPages(out, pages, into)));
-  }).then((intact) => new Set(intact));
+  return askThread(new URL(import.meta.url), CHECK, { out, pages, into }, () =>
+    intactPages(out, pages, into),
+  ).answer.then((intact) => new Set(intact));
 }
 
 /**
@@ -77,8 +65,9 @@ export function linkPage(from: string, to: string, made: Set<string>): void {
   }
 }
 
-type CheckData = { signpostPageCheck?: { out: string; pages: RecordedPage[]; into?: string } };
+/** The key of the check's thread (`askThread`). */
+const CHECK = 'signpostPageCheck';
 
-// The check's thread (not any thread that imports this module): answers once, then ends.
-const asked = (workerData as CheckData | undefined)?.signpostPageCheck;
-if (parentPort && asked) parentPort.postMessage(intactPages(asked.out, asked.pages, asked.into));
+answerInThread(CHECK, ({ out, pages, into }: { out: string; pages: RecordedPage[]; into?: string }) =>
+  intactPages(out, pages, into),
+);
