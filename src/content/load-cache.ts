@@ -46,7 +46,7 @@ export class LoadCache {
   readonly #new = new Map<string, Uint8Array>();
   /** The SHA-256 of each article file's bytes, by absolute path (`articles`). */
   readonly #articles: Readonly<Record<string, string>>;
-  /** The outline key of each body a kept article file gave, by its text: not hashed again. */
+  /** The outline key of each body, by its text: a kept article file's, or one hashed once. */
   readonly #outlineKeys = new Map<string, { format: 'md' | 'mdx'; key: string }>();
   /** Front matters, outlines and article files found (not read again). */
   hits = 0;
@@ -97,14 +97,20 @@ export class LoadCache {
 
   /** The outline of a body (`format` and Markdown) by a previous build, and how to keep one. */
   outline(format: 'md' | 'mdx', body: string): Kept<Outline> {
-    const known = this.#outlineKeys.get(body);
-    const key = known?.format === format ? known.key : this.outlineKey(format, body);
+    const key = this.outlineKey(format, body);
     return { value: this.#get(key) as Outline | undefined, keep: (outline) => this.#keep(key, outline) };
   }
 
-  /** The key of a body's outline (`outline`), which a kept article file carries. */
+  /**
+   * The key of a body's outline (`outline`), which a kept article file carries: hashed once per
+   * body, whether the article file was kept or read.
+   */
   outlineKey(format: 'md' | 'mdx', body: string): string {
-    return this.#key(format, body);
+    const known = this.#outlineKeys.get(body);
+    if (known?.format === format) return known.key;
+    const key = this.#key(format, body);
+    this.#outlineKeys.set(body, { format, key });
+    return key;
   }
 
   /**
@@ -150,6 +156,7 @@ export class LoadCache {
     // Nothing asks again: what was read (views of the previous file's bytes) is let go of.
     this.#old = new Map();
     this.#new.clear();
+    this.#outlineKeys.clear();
   }
 
   #key(kind: string, text: string): string {
