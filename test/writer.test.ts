@@ -161,4 +161,49 @@ describe('the writer thread', () => {
     await writer.write([{ file: path.join(dir, 'a-file/below/index.html'), text: 'x' }]);
     await expect(writer.close()).rejects.toThrow(/ENOTDIR|EEXIST/);
   });
+
+  it("writes two brands' files in lanes side by side, each file's pieces in order, with every page's hashes, in a thread or not", async () => {
+    for (const thread of [true, false]) {
+      const writer = new FileWriter({ thread });
+      const root = path.join(dir, `lanes-${thread}`);
+      const feed = (brand: number) => path.join(root, `brand${brand}/knowledge.json`);
+      const page = (brand: number, i: number) =>
+        path.join(root, `brand${brand}/en/articles/a${i}/index.html`);
+      const writes: Promise<void>[] = [];
+      for (const brand of [1, 2]) {
+        const lane = FileWriter.laneOf(brand - 1);
+        writes.push(writer.write([{ file: feed(brand), text: `{"brand":${brand},` }], lane));
+        for (let i = 0; i < 50; i++) {
+          const html = `<html lang="en"><article data-pagefind-body>Brand ${brand}, page ${i}</article></html>`;
+          writes.push(
+            writer.write([{ file: page(brand, i), text: new TextEncoder().encode(html), page: true }], lane),
+          );
+          writes.push(writer.write([{ file: feed(brand), text: `"a${i}":1,`, append: true }], lane));
+        }
+        writes.push(writer.write([{ file: feed(brand), text: '"end":1}', append: true }], lane));
+      }
+      await Promise.all(writes);
+      await writer.close();
+      for (const brand of [1, 2]) {
+        const pieces = Array.from({ length: 50 }, (_, i) => `"a${i}":1,`).join('');
+        expect(fs.readFileSync(feed(brand), 'utf8')).toBe(`{"brand":${brand},${pieces}"end":1}`);
+        for (let i = 0; i < 50; i++) {
+          const bytes = fs.readFileSync(page(brand, i));
+          expect(bytes.toString('utf8')).toContain(`Brand ${brand}, page ${i}`);
+          expect(writer.hashes.get(page(brand, i))?.sha).toBe(
+            createHash('sha256').update(bytes).digest('hex'),
+          );
+        }
+      }
+      expect(writer.hashes.size).toBe(100);
+    }
+  });
+
+  it('says so at close when a file of the second lane cannot be written', async () => {
+    const writer = new FileWriter();
+    fs.writeFileSync(path.join(dir, 'b-file'), '');
+    await writer.write([{ file: path.join(dir, 'lane-ok/index.html'), text: 'x' }], 0);
+    await writer.write([{ file: path.join(dir, 'b-file/below/index.html'), text: 'x' }], 1);
+    await expect(writer.close()).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
 });

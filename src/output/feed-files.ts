@@ -160,14 +160,17 @@ async function writeTwinFeeds(
     images,
     publishImage: (file, name, tree) => published.set(`${tree}/${name}`, { file, name, tree }),
   };
+  // Each twin's files in a lane of the writer's: another brand's are written beside the first's.
   const feeds = await Promise.all(
-    twins.map(async (twin) => {
+    twins.map(async (twin, i) => {
       // A brand alone is its own plan; a twin's heads name it, not the tokens.
       const own = shared ? planFeeds(model, twin.brand, twin.site, generatedAt) : plan;
       const publicDir = dirs.public(outDir, twin.brand.id);
-      const text = (file: string) => new TextFile(file, writer);
+      const lane = FileWriter.laneOf(i);
+      const text = (file: string) => new TextFile(file, writer, lane);
       return {
         twin,
+        lane,
         own,
         words: [twin.brand.domain, twin.brand.id, ''],
         full: await FeedFile.open(
@@ -252,7 +255,7 @@ async function writeTwinFeeds(
   } finally {
     for (const { full, open } of feeds) bytes += (await full.close()) + (await open.close());
   }
-  for (const { twin, own } of feeds) {
+  for (const { twin, own, lane } of feeds) {
     const publicDir = dirs.public(outDir, twin.brand.id);
     await write(path.join(publicDir, rootFiles.llms), llmsTxt(twin.brand, twin.site, own.entries));
     // Written by the writer's thread, linked from the previous output where it holds the very
@@ -264,7 +267,7 @@ async function writeTwinFeeds(
         name,
       );
       const before = previous === undefined ? undefined : path.join(previous, path.relative(outDir, to));
-      await writer.write([{ file: to, text: readFileSync(file), previous: before }]);
+      await writer.write([{ file: to, text: readFileSync(file), previous: before }], lane);
     }
   }
   await writeCopies(outDir, plan, origin, feeds, shared ? tokens.prefix : undefined, writer, previous);
@@ -281,18 +284,19 @@ async function writeCopies(
   outDir: string,
   plan: FeedPlan,
   origin: string,
-  twins: { twin: BrandFeeds; words: string[] }[],
+  twins: { twin: BrandFeeds; words: string[]; lane: number }[],
   prefix: string | undefined,
   writer: FileWriter,
   previous: string | undefined,
 ): Promise<void> {
-  const copies = twins.map(({ twin, words }) => {
+  const copies = twins.map(({ twin, words, lane }) => {
     const publicDir = dirs.public(outDir, twin.brand.id);
     const previousDir = previous && dirs.public(previous, twin.brand.id);
     return {
       twin,
       mine: (text: string) => (prefix ? detokenize(text, { prefix, words }) : text),
-      llmsFull: new TextFile(path.join(publicDir, rootFiles.llmsFull), writer),
+      lane,
+      llmsFull: new TextFile(path.join(publicDir, rootFiles.llmsFull), writer, lane),
       file: (url: string, text: string): FileToWrite => ({
         file: path.join(publicDir, fileOf(url)),
         text,
@@ -315,10 +319,10 @@ async function writeCopies(
         await c.llmsFull.push(llmsFullPart(text));
         c.batch.push(c.file(url, text));
         // A hundred at a time: the texts of a batch are the writer thread's once handed over.
-        if (c.batch.length === 100) await writer.write(c.batch.splice(0));
+        if (c.batch.length === 100) await writer.write(c.batch.splice(0), c.lane);
       }
     }
-    for (const c of copies) await writer.write(c.batch.splice(0));
+    for (const c of copies) await writer.write(c.batch.splice(0), c.lane);
   } finally {
     for (const c of copies) await c.llmsFull.close();
   }
@@ -397,15 +401,18 @@ class TextFile {
   static readonly #chunk = 1 << 20;
   readonly path: string;
   readonly #writer: FileWriter;
+  readonly #lane: number;
   #pending: (string | FileRange)[] = [];
   #pendingLength = 0;
   #started = false;
   bytes = 0;
   closed = false;
 
-  constructor(file: string, writer: FileWriter) {
+  /** `lane`: the writer's lane every piece goes through, in order (see `FileWriter.write`). */
+  constructor(file: string, writer: FileWriter, lane = 0) {
     this.path = file;
     this.#writer = writer;
+    this.#lane = lane;
   }
 
   async push(piece: string | FileRange): Promise<void> {
@@ -433,7 +440,7 @@ class TextFile {
     // The first piece replaces whatever the file held; the others follow it.
     const append = this.#started;
     this.#started = true;
-    await this.#writer.write([{ file: this.path, text, append }]);
+    await this.#writer.write([{ file: this.path, text, append }], this.#lane);
   }
 }
 
