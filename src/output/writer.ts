@@ -30,11 +30,12 @@ export interface FileToLink {
 }
 
 /**
- * Writes files in a worker thread (two, where the build asks: see `write`), one synchronous
- * write each (`writer-worker.ts`), while the build goes on: the feeds and thousands of Markdown copies while the feeds are made, each page
- * Astro renders while it renders the next, on the other core, and in a rebuild the links to the
- * pages kept from the previous output (`FileToLink`) while Astro bundles. Promises through libuv's
- * threads would take turns with Astro's own work, which it awaits page by page.
+ * Writes files in a worker thread (two, where the build asks: see `write`), one synchronous write
+ * each (`writer-worker.ts`), while the build goes on: the feeds and thousands of Markdown copies
+ * while the feeds are made, each page Astro renders while it renders the next, on the other core,
+ * and in a rebuild the links to the pages kept from the previous output (`FileToLink`) while Astro
+ * bundles. Promises through libuv's threads would take turns with Astro's own work, which it
+ * awaits page by page.
  *
  * `write` hands over a batch and returns at once, unless more than `BUDGET` characters (or bytes)
  * are still to be written: then it waits, so the texts do not pile up in memory (the worker holds
@@ -55,6 +56,7 @@ export class FileWriter {
   static laneOf(i: number): number {
     return i % FileWriter.LANES;
   }
+
   readonly #thread: boolean;
   /** Each lane's thread, made when the lane is first written to. */
   readonly #workers: Worker[] = [];
@@ -84,7 +86,7 @@ export class FileWriter {
   }
 
   /**
-   * Writes `files` in order, in the thread of `lane` (from 0 to `LANES` - 1). Each lane writes its
+   * Writes `files` in order, in the thread of `lane` (0 up to `LANES` - 1). Each lane writes its
    * batches in the order given, beside the other lanes: files of two lanes must not depend on each
    * other (two brands' files, say). Through one thread, every brand after the first added its
    * pages, `.md` copies and feeds to that thread's work, which the build then waited for: a new
@@ -110,7 +112,7 @@ export class FileWriter {
       if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength)
         moved.add(buffer);
     }
-    const index = Math.min(Math.max(0, Math.trunc(lane)), FileWriter.LANES - 1);
+    const index = FileWriter.laneOf(lane);
     this.#lane(index).postMessage(files, [...moved]);
     this.#pending[index]!.push(chars);
     this.#pendingChars += chars;
