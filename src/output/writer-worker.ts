@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pageHashes, type PageHashes } from '../search/input.ts';
-import { detokenize, leftover } from './tokens.ts';
+import { detokenize, detokenizeBytes, leftover } from './tokens.ts';
 import { linkOrCopy } from './link.ts';
 import type { FileRange } from './feed-cache.ts';
 import type { FileToLink, FileToWrite } from './writer.ts';
@@ -18,8 +18,6 @@ import type { FileToLink, FileToWrite } from './writer.ts';
  */
 export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string>): [string, PageHashes][] {
   const hashes: [string, PageHashes][] = [];
-  /** The last bytes decoded for their tokens, and their text: twins' files share their bytes. */
-  let decoded: { bytes: Uint8Array; text: string } | undefined;
   for (const entry of files) {
     const dir = path.dirname(entry.file);
     if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
@@ -40,15 +38,8 @@ export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string
     }
     let text = Array.isArray(given.text) ? (given.text as string[]).join('') : given.text;
     if (words) {
-      if (typeof text !== 'string') {
-        if (decoded?.bytes !== text)
-          decoded = {
-            bytes: text,
-            text: Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'),
-          };
-        text = decoded.text;
-      }
-      text = detokenize(text, words);
+      // Bytes (a page as Astro rendered it) stay bytes: hashed and written without decoding.
+      text = typeof text === 'string' ? detokenize(text, words) : detokenizeBytes(text, words);
       // A template that changed a token (upper-cased it, say) would leave part of it in a page.
       if (page && leftover(text, words.prefix))
         throw new Error(
