@@ -230,7 +230,7 @@ function languageKey(root: string, { lang, files, parts, inputs }: LanguageSearc
           .sort()
       : files;
   for (const file of read) {
-    const input = inputs[file] ?? searchInputHash(readFileSync(path.join(root, file), 'utf8'));
+    const input = inputs[file] ?? searchInputHash(readFileSync(path.join(root, file)));
     hash.update(`${file}\0${input}\0`);
   }
   return hash.digest('hex');
@@ -512,7 +512,7 @@ async function indexPrivateSet(
   pool: PassPool,
 ) {
   const output = dirs.searchIndex(root, audiences);
-  const read = (url: string) => fs.readFile(path.join(root, fileOf(url)), 'utf8');
+  const read = (url: string) => fs.readFile(path.join(root, fileOf(url)));
   // Pagefind is given each page's URL and HTML, and reads of the HTML what `searchInputHash` hashes.
   const hash = createHash('sha256').update(`${code}\0${audiences.join('\n')}\0`);
   for (const url of urls) hash.update(`${url}\0${inputs[url] ?? searchInputHash(await read(url))}\0`);
