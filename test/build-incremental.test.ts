@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderOf } from '../src/cli/kept-bundle.ts';
-import { RENDER_CACHE_DIR, renderPackOf } from '../src/markdown/render-cache.ts';
+import { RENDER_CACHE_DIR, renderPackOf, setAsideAt } from '../src/markdown/render-cache.ts';
 import { runCli } from './helpers/cli.ts';
 import { filesUnder, fingerprint, foldersUnder } from './helpers/dist.ts';
 import { copyExample, type ExampleCopy } from './helpers/example.ts';
@@ -200,7 +200,7 @@ describe('an incremental build', () => {
     const setAside = () =>
       fs
         .readdirSync(RENDER_CACHE_DIR)
-        .filter((name) => name.startsWith(`${pack}.`) && name.endsWith('.retired.tmp'));
+        .filter((name) => name.startsWith(`${pack}.`) && setAsideAt(name) !== undefined);
     for (let waited = 0; setAside().length > 0 && waited < 20_000; waited += 100)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(setAside()).toEqual([]);

@@ -288,7 +288,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
  * not removed (a build killed) is a `.tmp` entry, which `pruneCache` removes a day later.
  */
 export function replaceKept(temp: string, file: string, retired: string[]): void {
-  const aside = `${file}.${process.pid}-${Date.now()}.retired.tmp`;
+  const aside = `${file}.${process.pid}-${Date.now()}${RETIRED}`;
   try {
     fs.renameSync(file, aside);
     retired.push(aside);
@@ -296,6 +296,16 @@ export function replaceKept(temp: string, file: string, retired: string[]): void
     // none yet
   }
   fs.renameSync(temp, file);
+}
+
+/** How `replaceKept` ends the name of a file it sets aside, after when (ms since the epoch). */
+const RETIRED = '.retired.tmp';
+
+/** When `name` (a file's name) was set aside by `replaceKept`; undefined for any other file. */
+export function setAsideAt(name: string): number | undefined {
+  if (!name.endsWith(RETIRED)) return undefined;
+  const when = /-(\d+)$/.exec(name.slice(0, -RETIRED.length))?.[1];
+  return when === undefined ? undefined : Number(when);
 }
 
 /**

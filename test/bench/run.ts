@@ -29,7 +29,7 @@ import { LARGE_SITE_ARTICLES } from '../../src/cli/build.ts';
 import { hashInputs } from '../../src/cli/build-stamp.ts';
 import { dirs, urls } from '../../src/routing/layout.ts';
 import { LOAD_CACHE_DIR } from '../../src/content/load-cache.ts';
-import { RENDER_CACHE_DIR, renderPackOf } from '../../src/markdown/render-cache.ts';
+import { RENDER_CACHE_DIR, renderPackOf, setAsideAt } from '../../src/markdown/render-cache.ts';
 import { removeSetAside, setAside } from './aside.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
 import { median } from './median.ts';
@@ -139,8 +139,7 @@ async function settle(work: string): Promise<void> {
   };
   // The old output, a killed build's partial one, and the cache files a build replaced in the last
   // minute (`replaceKept` names them by when): each removed by a process the build left behind.
-  const setAsideLately = (name: string) =>
-    Date.now() - Number(/-(\d+)\.retired\.tmp$/.exec(name)?.[1] ?? 0) < 60_000;
+  const setAsideLately = (name: string) => Date.now() - (setAsideAt(name) ?? 0) < 60_000;
   const leftovers = () =>
     holds(work, (name) => name.includes('.old-') || name.includes('.partial-')) ||
     [RENDER_CACHE_DIR, LOAD_CACHE_DIR].some((dir) => holds(dir, setAsideLately));
