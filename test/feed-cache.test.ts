@@ -27,7 +27,7 @@ function firstBuild(scope: 'public' | 'full', text: string) {
   const before = '{"articles": [\n    ';
   fs.writeFileSync(file, `${before}${text}\n]}\n`);
   const cache = new FeedCache(out, false, 'code-1', cacheDir);
-  const key = cache.key(scope, ['help.acme.test', 'acme'], `{"id": "refunds"}`);
+  const key = FeedCache.key(scope, cache.digest(['help.acme.test', 'acme'], `{"id": "refunds"}`));
   cache.record(file, scope, key, Buffer.byteLength(before), Buffer.byteLength(text));
   cache.save();
   return { file, key };
@@ -67,13 +67,20 @@ describe('the feed cache', () => {
     expect(cache.find(key, 'full')).toBeDefined();
   });
 
-  it('keys an article by its feed, its brand and Signpost', () => {
+  it('keys an article by its feed, its text, its brand and Signpost', () => {
     const cache = new FeedCache(out, false, 'code-1', cacheDir);
-    const key = cache.key('public', ['help.acme.test', 'acme'], '{}');
-    expect(cache.key('full', ['help.acme.test', 'acme'], '{}')).not.toBe(key);
-    expect(cache.key('public', ['help.globex.test', 'globex'], '{}')).not.toBe(key);
+    const digest = cache.digest(['help.acme.test', 'acme'], '{}');
+    const key = FeedCache.key('public', digest);
+    expect(FeedCache.key('full', digest)).not.toBe(key);
+    expect(FeedCache.key('public', cache.digest(['help.acme.test', 'acme'], '{"id": 1}'))).not.toBe(key);
+    expect(FeedCache.key('public', cache.digest(['help.globex.test', 'globex'], '{}'))).not.toBe(key);
+    // The words are told apart from the text: moved from one to the other, the key changes.
+    expect(FeedCache.key('public', cache.digest(['help.acme.test'], 'acme\0{}'))).not.toBe(key);
     expect(
-      new FeedCache(out, false, 'code-2', cacheDir).key('public', ['help.acme.test', 'acme'], '{}'),
+      FeedCache.key(
+        'public',
+        new FeedCache(out, false, 'code-2', cacheDir).digest(['help.acme.test', 'acme'], '{}'),
+      ),
     ).not.toBe(key);
   });
 

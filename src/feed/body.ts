@@ -27,8 +27,8 @@ export interface BodyUrls {
  *   serves leaves its alt text.
  * - `text`: the render's plain text.
  *
- * The feed cache knows a body by a hash of what this reads (`draftFeedArticle`'s `bodyKey`): what
- * it comes to read besides must join that hash.
+ * The feed cache knows a body by what this reads (`draftFeedArticle`'s `bodyInputs`): what it
+ * comes to read besides must join those.
  */
 export function feedBody(
   article: Article,

@@ -112,22 +112,18 @@ export interface ArticleContext {
  * since each feed names only the translations it carries.
  *
  * `draft` is the article with each value made from the body (its three forms, `contentHash`,
- * Intercom's `html`) as `body:<bodyKey>`, and `article()` makes the whole one. `bodyKey` hashes
- * everything the body's forms are made from: the render cache's key of its render (the Markdown,
- * and every link and image as resolved), the origin, and where each link and image points in the
- * feed. So `draft`, serialized, stands for the whole article, byte for byte (the feed cache's
- * key, `output/feed-cache.ts`). Undefined where the render has no key (no render cache, or a
- * render with problems).
- *
- * `stable` maps each text the key hashes before it is hashed: brands that share their feeds make
- * them with tokens whose prefix is new in every build (`tokens.ts`), which `stable` takes out.
- * Local images are published here, whether or not the body is made.
+ * Intercom's `html`) left as a placeholder, and `article()` makes the whole one. `bodyInputs` is
+ * everything the body's forms are made from, as text: the render cache's key of its render (the
+ * Markdown, and every link and image as resolved), the origin, and where each link and image
+ * points in the feed. So `bodyInputs` and `draft`, serialized, stand for the whole article, byte
+ * for byte (what the feed cache's key hashes, `output/feed-cache.ts`). Undefined where the render
+ * has no key (no render cache, or a render with problems). Local images are published here,
+ * whether or not the body is made.
  */
 export async function draftFeedArticle(
   entry: FeedEntry,
   ctx: ArticleContext,
-  stable: (text: string) => string = (text) => text,
-): Promise<{ draft: FeedArticle; bodyKey: string | undefined; article: () => FeedArticle }> {
+): Promise<{ draft: FeedArticle; bodyInputs: string | undefined; article: () => FeedArticle }> {
   const { group, article, url } = entry;
   const rendered = await ctx.renderer.render(article);
   const tree = feedFilesTree(group, article);
@@ -143,26 +139,21 @@ export async function draftFeedArticle(
     image: (file) => imageUrls.get(file),
   };
   // `feedBody` reads of the article only what the render key hashes (its Markdown, and its links
-  // and images as resolved), and of the rest only what is hashed here beside it: whatever else it
-  // comes to read must join this hash, or the feed cache would copy a stale body.
+  // and images as resolved), and of the rest only what is named here beside it: whatever else it
+  // comes to read must join these inputs, or the feed cache would copy a stale body.
   const renderKey = ctx.renderer.keyOf(rendered);
-  const bodyKey =
+  const bodyInputs =
     renderKey === undefined
       ? undefined
-      : createHash('sha256')
-          .update(
-            stable(
-              JSON.stringify([
-                renderKey,
-                ctx.origin,
-                article.links.map((link) => to.link(link) ?? null),
-                article.images.map((image) => to.image(image.file) ?? null),
-                rendered.images.map((image) => to.image(image.file) ?? null),
-              ]),
-            ),
-          )
-          .digest('hex');
-  const made = `body:${bodyKey ?? ''}`;
+      : JSON.stringify([
+          renderKey,
+          ctx.origin,
+          article.links.map((link) => to.link(link) ?? null),
+          article.images.map((image) => to.image(image.file) ?? null),
+          rendered.images.map((image) => to.image(image.file) ?? null),
+        ]);
+  // Never written: `article()` puts the body's values in its place.
+  const made = 'body';
   const author = article.author ? ctx.model.authors.get(article.author) : undefined;
   const { agent, copilot } = article.ai;
   const draft: FeedArticle = {
@@ -210,7 +201,7 @@ export async function draftFeedArticle(
   };
   return {
     draft,
-    bodyKey,
+    bodyInputs,
     article: () => {
       const body = feedBody(article, rendered, ctx.origin, to);
       // Spread over the draft, the keys keep their order: the JSON is the draft's but for these.

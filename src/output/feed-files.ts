@@ -17,7 +17,7 @@ import { feedJsonSchema, type FeedArticle, type KnowledgeFeed } from '../feed/sc
 import { dirs, exportFiles, fileOf, rootFiles, urls } from '../routing/layout.ts';
 import type { ArticleRenderer } from '../routing/render.ts';
 import type { BrandSite, SiteData } from '../routing/types.ts';
-import type { FeedCache, FeedScope, FileRange } from './feed-cache.ts';
+import { FeedCache, type FeedScope, type FileRange } from './feed-cache.ts';
 import { detokenize, newTokens, plain, type Tokens, type Words } from './tokens.ts';
 import { FileWriter, type FileToWrite } from './writer.ts';
 
@@ -185,26 +185,21 @@ async function writeTwinFeeds(
   );
   let bytes = 0;
   let kept = 0;
-  // The feed cache's keys hash no token: their prefix is new in every build.
-  const stable = shared ? (text: string) => text.replaceAll(tokens.prefix, '\0token') : undefined;
   try {
     for (const entry of plan.entries) {
-      const { draft, bodyKey, article: whole } = await draftFeedArticle(entry, ctx, stable);
+      const { draft, bodyInputs, article: whole } = await draftFeedArticle(entry, ctx);
       const scopes: FeedScope[] = entry.public ? ['full', 'public'] : ['full'];
       const inFeed = {
         full: translations.full.get(entry) ?? {},
         public: translations.public.get(entry) ?? {},
       };
+      const inFeedJson = { full: JSON.stringify(inFeed.full), public: JSON.stringify(inFeed.public) };
       // Most public articles have only public translations: the same JSON in both feeds.
-      const alike = JSON.stringify(inFeed.public) === JSON.stringify(inFeed.full);
-      // What the feed cache knows the article by in each feed (its draft's JSON), if it may.
-      const drafts = new Map<FeedScope, string>();
-      if (cache && bodyKey !== undefined)
-        for (const scope of scopes)
-          drafts.set(
-            scope,
-            (alike && drafts.get('full')) || FeedFile.json({ ...draft, translations: inFeed[scope] }),
-          );
+      const alike = inFeedJson.public === inFeedJson.full;
+      // What the feed cache knows the article by (`FeedCache.digest`), but for the feed's
+      // translations, if it may. Plain JSON: a key needs the values, not the feed's indentation.
+      const known =
+        cache && bodyInputs !== undefined ? `${bodyInputs}\0${JSON.stringify(draft)}\0` : undefined;
       // Made only where the cache lacks the article: the whole article, and its JSON in each feed.
       let made: FeedArticle | undefined;
       const texts = new Map<FeedScope, string>();
@@ -231,17 +226,22 @@ async function writeTwinFeeds(
           };
           return detokenize(text, withHash);
         };
+        // The twin's key in a feed: its words in place of the tokens, whose prefix is new in every
+        // build. One digest serves both feeds where the article is alike in them (`full` comes first).
+        let fullDigest: string | undefined;
+        const keyIn = (scope: FeedScope): string | undefined => {
+          if (known === undefined) return undefined;
+          let digest = scope === 'public' && alike ? fullDigest : undefined;
+          if (digest === undefined) {
+            const text = `${known}${inFeedJson[scope]}`;
+            digest = cache!.digest([twin.brand.domain, twin.brand.id], shared ? detokenize(text, own) : text);
+          }
+          if (scope === 'full') fullDigest = digest;
+          return FeedCache.key(scope, digest);
+        };
         for (const scope of scopes) {
           const feed = scope === 'full' ? full : open;
-          const known = drafts.get(scope);
-          const key =
-            known === undefined
-              ? undefined
-              : cache!.key(
-                  scope,
-                  [twin.brand.domain, twin.brand.id],
-                  shared ? detokenize(known, own) : known,
-                );
+          const key = keyIn(scope);
           const range = key === undefined ? undefined : cache!.find(key, scope);
           if (range) await feed.addRange(range, key!);
           else {
