@@ -7,6 +7,7 @@ import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { LoadCache } from '../content/load-cache.ts';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
+import { sharpMemo } from '../content/sharp-memo.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
 import { FeedCache } from '../output/feed-cache.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
@@ -101,6 +102,8 @@ export async function buildSite(
     : new LoadCache(options.content, codeVersion(), options.noCache === true, {
         articles: options.articleHashes,
       });
+  // What sharp answered and made in the previous build (`sharp-memo.ts`).
+  if (!large) sharpMemo.open(codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   // Each page found intact is put into `temp` as it is checked, where a writer's thread takes the
   // pages (not on a large site): the build no longer waits for those links after its route data.
@@ -115,6 +118,7 @@ export async function buildSite(
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
+    sharpMemo.save();
     renders?.discard();
     feedCache?.close();
     keeper?.discard();
@@ -262,6 +266,7 @@ export async function buildSite(
   clock.stop();
   if (!written || !feed) return stopped(problems);
   kept?.save();
+  sharpMemo.save();
   feedCache?.save();
   keeper?.save(temp);
   return {

@@ -1,13 +1,14 @@
-import sharp from 'sharp';
 import type { Model } from './model.ts';
 import type { Problems } from './problems.ts';
+import { sharpMemo } from './sharp-memo.ts';
 
 /**
  * Reads every article image with sharp, as the build's image pipeline will: a file whose first
  * bytes look like an image (`links.ts` sniffs them while resolving references) but that sharp
  * cannot decode is an error at each line that names it, and is dropped from the article, so the
  * page shows the image's alt text instead of a broken image. Each file is read once however many
- * articles show it; only its header is decoded.
+ * articles show it; only its header is decoded; and not at all where the last build read it as it
+ * is (`sharpMemo`).
  */
 export async function checkArticleImages(model: Model, problems: Problems): Promise<void> {
   const articles = [...model.helpCenters.values(), model.internal].flatMap((tree) =>
@@ -17,12 +18,7 @@ export async function checkArticleImages(model: Model, problems: Problems): Prom
   const unreadable = new Set<string>();
   await Promise.all(
     [...files].map(async (file) => {
-      try {
-        const meta = await sharp(file).metadata();
-        if (!meta.width || !meta.height) unreadable.add(file);
-      } catch {
-        unreadable.add(file);
-      }
+      if (!(await sharpMemo.readable(file))) unreadable.add(file);
     }),
   );
   if (!unreadable.size) return;

@@ -1,11 +1,12 @@
+import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
 import type { BrandConfig } from '../schemas/brand.ts';
 import { BUILTIN_ICONS } from '../schemas/common.ts';
 import type { Brand, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { locateInside } from './files.ts';
+import { loadSharp, sharpMemo, type ImageFacts } from './sharp-memo.ts';
 
 type Format = 'png' | 'jpeg' | 'webp' | 'svg';
 
@@ -37,6 +38,11 @@ export interface CheckedImage {
   ratio?: number | undefined;
   /** An SVG's PNG, drawn when the build writes the site (once, however many times it is asked). */
   draw?: (() => Promise<Uint8Array>) | undefined;
+  /**
+   * What is published from it is made from: the SHA-256 of its bytes, and for an SVG the size it
+   * is drawn at. What the build makes of it is kept under this (`sharpMemo.made`).
+   */
+  source: string;
 }
 
 const PICTURE: readonly Format[] = ['png', 'jpeg', 'webp', 'svg'];
@@ -161,9 +167,10 @@ export async function readImage(
   if (!stat.isFile()) return void report(unreadable);
   // From the bytes, not the path: an SVG rendered without a base path cannot pull in other files.
   const bytes = fs.readFileSync(file);
-  let meta: Metadata;
+  const digest = hash('sha256', bytes);
+  let meta: ImageFacts;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await sharpMemo.facts(bytes, digest);
   } catch {
     return void report(unreadable);
   }
@@ -182,10 +189,13 @@ export async function readImage(
   problems.forEach((message) => report(`${key}: ${message}`));
   if (problems.length) return undefined;
   const ratio = meta.width && meta.height ? meta.width / meta.height : undefined;
-  if (meta.format === 'svg')
-    return { file, extension: '.png', ratio, draw: rasterize(bytes, meta, rule.raster ?? 512) };
+  if (meta.format === 'svg') {
+    const longSide = rule.raster ?? 512;
+    const source = `${digest} drawn at ${longSide}`;
+    return { file, extension: '.png', ratio, source, draw: rasterize(bytes, meta, longSide, source) };
+  }
   const extension = meta.format === 'jpeg' ? '.jpg' : `.${meta.format}`;
-  return { file, extension, width: meta.width, height: meta.height, ratio };
+  return { file, extension, width: meta.width, height: meta.height, ratio, source: digest };
 }
 
 /**
@@ -196,18 +206,24 @@ export async function readImage(
  * So a site publishes a PNG of every SVG, drawn with sharp from the SVG's bytes.
  *
  * It is drawn only when the build writes the site (`BrandSite.generated`), so `check` draws
- * nothing, and at most once per build: the favicon set draws six sizes from one favicon.
+ * nothing, and at most once per build: the favicon set draws six sizes from one favicon. A
+ * rebuild takes the last build's PNG (`sharpMemo`).
  */
-function rasterize(svg: Buffer, meta: Metadata, longSide: number): () => Promise<Uint8Array> {
+function rasterize(
+  svg: Buffer,
+  meta: ImageFacts,
+  longSide: number,
+  source: string,
+): () => Promise<Uint8Array> {
   let drawn: Promise<Uint8Array> | undefined;
   // 72 dpi draws the SVG at its own size; scale that so its longest side becomes `longSide`.
   const intrinsic = Math.max(meta.width ?? 0, meta.height ?? 0) || longSide;
   const density = Math.min(Math.max((72 * longSide) / intrinsic, 1), 100_000);
   return () =>
-    (drawn ??= sharp(svg, { density })
-      .png()
-      .toBuffer()
-      .then((png) => new Uint8Array(png)));
+    (drawn ??= sharpMemo.made(
+      `png of ${source}`,
+      async () => new Uint8Array(await (await loadSharp())(svg, { density }).png().toBuffer()),
+    ));
 }
 
 /** Line of a top-level key in a small YAML file, for messages about its value; 1 if not found. */

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { CheckedImage } from './brand-images.ts';
+import { loadSharp, sharpMemo } from './sharp-memo.ts';
 
 /**
  * The neutral favicon of a brand that has neither `favicon` nor `icon`: a grey rounded square with
@@ -14,22 +14,27 @@ const DEFAULT_FAVICON = Buffer.from(
 
 /**
  * One square PNG of the brand's favicon (or icon, or the neutral default), `size` pixels wide.
- * `background` makes it opaque (Apple's touch icon: iOS fills transparency with black).
+ * `background` makes it opaque (Apple's touch icon: iOS fills transparency with black). A rebuild
+ * takes the last build's where it is made from the same (`sharpMemo`).
  */
-export async function faviconPng(
+export function faviconPng(
   source: CheckedImage | undefined,
   size: number,
   background?: string,
 ): Promise<Uint8Array> {
-  // An SVG favicon is drawn at 512 px (its rule's `raster`); the default is drawn large enough here.
-  let image = !source
-    ? sharp(DEFAULT_FAVICON, { density: 72 * 8 })
-    : source.draw
-      ? sharp(await source.draw())
-      : sharp(source.file);
-  image = image.resize(size, size, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } });
-  if (background) image = image.flatten({ background });
-  return new Uint8Array(await image.png().toBuffer());
+  const from = source ? source.source : 'the default favicon';
+  return sharpMemo.made(`favicon of ${from} at ${size} px on ${background ?? 'nothing'}`, async () => {
+    const sharp = await loadSharp();
+    // An SVG favicon is drawn at 512 px (its rule's `raster`); the default is drawn large enough here.
+    let image = !source
+      ? sharp(DEFAULT_FAVICON, { density: 72 * 8 })
+      : source.draw
+        ? sharp(await source.draw())
+        : sharp(source.file);
+    image = image.resize(size, size, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } });
+    if (background) image = image.flatten({ background });
+    return new Uint8Array(await image.png().toBuffer());
+  });
 }
 
 /**

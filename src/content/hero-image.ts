@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import type { CheckedImage } from './brand-images.ts';
+import { loadSharp, sharpMemo } from './sharp-memo.ts';
 
 /** Where a hero picture's subject is, in percent of its width and height from the top left. */
 export interface FocalPoint {
@@ -35,12 +36,18 @@ export function heroPictures(
   const once = () => {
     let pictures = made.get(key);
     if (!pictures) {
-      const source = image.draw ? image.draw() : fs.promises.readFile(image.file);
+      // Read (or drawn) only where a picture is not the last build's (`sharpMemo`).
+      let read: Promise<Uint8Array> | undefined;
+      const source = () => (read ??= image.draw ? image.draw() : fs.promises.readFile(image.file));
       pictures = {
-        wide: source.then((bytes) =>
-          webp(sharp(bytes).resize({ width: HERO_SIZES.wide, withoutEnlargement: true })),
+        wide: sharpMemo.made(`hero of ${image.source}`, async () =>
+          webp(
+            (await loadSharp())(await source()).resize({ width: HERO_SIZES.wide, withoutEnlargement: true }),
+          ),
         ),
-        narrow: source.then((bytes) => narrow(bytes, focus)),
+        narrow: sharpMemo.made(`narrow hero of ${image.source} at ${focus.x}% ${focus.y}%`, async () =>
+          narrow(await source(), focus),
+        ),
       };
       made.set(key, pictures);
     }
@@ -56,6 +63,7 @@ export function focusPosition(focus: FocalPoint): string {
 
 /** Cuts the largest 4:3 box centred on the focal point (moved inside the picture), then scales it. */
 async function narrow(bytes: Uint8Array, focus: FocalPoint): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   const { width = 0, height = 0 } = await sharp(bytes).metadata();
   const { width: w, height: h } = HERO_SIZES.narrow;
   const box =
