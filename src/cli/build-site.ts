@@ -7,7 +7,7 @@ import type { AstroIntegration, AstroPrerenderer } from 'astro';
 import { LoadCache } from '../content/load-cache.ts';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
-import { sharpMemo } from '../content/sharp-memo.ts';
+import { imageMemo } from '../content/image-memo.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
 import { FeedCache } from '../output/feed-cache.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
@@ -21,7 +21,7 @@ import type { SiteData } from '../routing/types.ts';
 import { computeSite } from '../routing/site.ts';
 import { searchPlan, type SearchPlan } from '../search/index.ts';
 import { RenderCache } from '../markdown/render-cache.ts';
-import { codeVersion } from './build-stamp.ts';
+import { codeVersion, knownCodeVersion } from './build-stamp.ts';
 import type { BuildOptions } from './build.ts';
 import { BundleKeeper, KeptBundle, KeptBundleMiss } from './kept-bundle.ts';
 import { PageCache } from './page-cache.ts';
@@ -74,6 +74,8 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
    * reading the file. Not for a large site, which has no load cache.
    */
   articleHashes?: Record<string, string> | undefined;
+  /** Signpost's `codeVersion()`, as the build stamp's check hashed it: not hashed again here. */
+  codeVersion?: string | undefined;
 };
 
 /**
@@ -97,13 +99,14 @@ export async function buildSite(
   // What the previous build read from each article file (`load-cache.ts`), and, below, the article
   // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
   const large = options.large === true;
+  if (options.codeVersion) knownCodeVersion(options.codeVersion);
   const kept = large
     ? undefined
     : new LoadCache(options.content, codeVersion(), options.noCache === true, {
         articles: options.articleHashes,
       });
-  // What sharp answered and made in the previous build (`sharp-memo.ts`).
-  if (!large) sharpMemo.open(codeVersion(), options.noCache === true);
+  // What sharp answered and made in the previous build (`image-memo.ts`).
+  if (!large) imageMemo.open(codeVersion(), options.noCache === true);
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   // Each page found intact is put into `temp` as it is checked, where a writer's thread takes the
   // pages (not on a large site): the build no longer waits for those links after its route data.
@@ -118,7 +121,7 @@ export async function buildSite(
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     kept?.save();
-    sharpMemo.save();
+    imageMemo.save();
     renders?.discard();
     feedCache?.close();
     keeper?.discard();
@@ -266,7 +269,7 @@ export async function buildSite(
   clock.stop();
   if (!written || !feed) return stopped(problems);
   kept?.save();
-  sharpMemo.save();
+  imageMemo.save();
   feedCache?.save();
   keeper?.save(temp);
   return {

@@ -86,6 +86,14 @@ export function codeVersion(): string {
 }
 
 /**
+ * Takes `hash` for this process's `codeVersion()`: the site build's process is given the one its
+ * parent hashed a moment before (~40 ms of hashing `src/` and the lock file again).
+ */
+export function knownCodeVersion(hash: string): void {
+  code = hash;
+}
+
+/**
  * Whether the build in `out` is the build of `content` as it is now, and the hash of the inputs
  * for the build to stamp otherwise. `changed` is called as soon as the inputs are known to differ
  * from those of the stamp in `out` (there is something to build), before the check ends. The

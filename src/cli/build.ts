@@ -130,6 +130,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           searchPagesPerPass,
           large,
           ...(large ? {} : { articleHashes: stamp.articleHashes }),
+          codeVersion: codeVersion(),
         },
         temp,
         before: seconds(),

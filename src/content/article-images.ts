@@ -1,6 +1,6 @@
 import type { Model } from './model.ts';
 import type { Problems } from './problems.ts';
-import { sharpMemo } from './sharp-memo.ts';
+import { imageMemo } from './image-memo.ts';
 
 /**
  * Reads every article image with sharp, as the build's image pipeline will: a file whose first
@@ -8,7 +8,7 @@ import { sharpMemo } from './sharp-memo.ts';
  * cannot decode is an error at each line that names it, and is dropped from the article, so the
  * page shows the image's alt text instead of a broken image. Each file is read once however many
  * articles show it; only its header is decoded; and not at all where the last build read it as it
- * is (`sharpMemo`).
+ * is (`imageMemo`).
  */
 export async function checkArticleImages(model: Model, problems: Problems): Promise<void> {
   const articles = [...model.helpCenters.values(), model.internal].flatMap((tree) =>
@@ -18,7 +18,7 @@ export async function checkArticleImages(model: Model, problems: Problems): Prom
   const unreadable = new Set<string>();
   await Promise.all(
     [...files].map(async (file) => {
-      if (!(await sharpMemo.readable(file))) unreadable.add(file);
+      if (!(await imageMemo.readable(file))) unreadable.add(file);
     }),
   );
   if (!unreadable.size) return;

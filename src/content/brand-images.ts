@@ -6,7 +6,7 @@ import { BUILTIN_ICONS } from '../schemas/common.ts';
 import type { Brand, Model } from './model.ts';
 import type { Problems } from './problems.ts';
 import { locateInside } from './files.ts';
-import { loadSharp, sharpMemo, type ImageFacts } from './sharp-memo.ts';
+import { loadSharp, imageMemo, type ImageFacts } from './image-memo.ts';
 
 type Format = 'png' | 'jpeg' | 'webp' | 'svg';
 
@@ -40,7 +40,7 @@ export interface CheckedImage {
   draw?: (() => Promise<Uint8Array>) | undefined;
   /**
    * What is published from it is made from: the SHA-256 of its bytes, and for an SVG the size it
-   * is drawn at. What the build makes of it is kept under this (`sharpMemo.made`).
+   * is drawn at. What the build makes of it is kept under this (`imageMemo.made`).
    */
   source: string;
 }
@@ -170,7 +170,7 @@ export async function readImage(
   const digest = hash('sha256', bytes);
   let meta: ImageFacts;
   try {
-    meta = await sharpMemo.facts(bytes, digest);
+    meta = await imageMemo.facts(bytes, digest);
   } catch {
     return void report(unreadable);
   }
@@ -207,7 +207,7 @@ export async function readImage(
  *
  * It is drawn only when the build writes the site (`BrandSite.generated`), so `check` draws
  * nothing, and at most once per build: the favicon set draws six sizes from one favicon. A
- * rebuild takes the last build's PNG (`sharpMemo`).
+ * rebuild takes the last build's PNG (`imageMemo`).
  */
 function rasterize(
   svg: Buffer,
@@ -220,7 +220,7 @@ function rasterize(
   const intrinsic = Math.max(meta.width ?? 0, meta.height ?? 0) || longSide;
   const density = Math.min(Math.max((72 * longSide) / intrinsic, 1), 100_000);
   return () =>
-    (drawn ??= sharpMemo.made(
+    (drawn ??= imageMemo.made(
       `png of ${source}`,
       async () => new Uint8Array(await (await loadSharp())(svg, { density }).png().toBuffer()),
     ));

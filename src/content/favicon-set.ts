@@ -1,5 +1,5 @@
 import type { CheckedImage } from './brand-images.ts';
-import { loadSharp, sharpMemo } from './sharp-memo.ts';
+import { loadSharp, imageMemo } from './image-memo.ts';
 
 /**
  * The neutral favicon of a brand that has neither `favicon` nor `icon`: a grey rounded square with
@@ -15,7 +15,7 @@ const DEFAULT_FAVICON = Buffer.from(
 /**
  * One square PNG of the brand's favicon (or icon, or the neutral default), `size` pixels wide.
  * `background` makes it opaque (Apple's touch icon: iOS fills transparency with black). A rebuild
- * takes the last build's where it is made from the same (`sharpMemo`).
+ * takes the last build's where it is made from the same (`imageMemo`).
  */
 export function faviconPng(
   source: CheckedImage | undefined,
@@ -23,7 +23,7 @@ export function faviconPng(
   background?: string,
 ): Promise<Uint8Array> {
   const from = source ? source.source : 'the default favicon';
-  return sharpMemo.made(`favicon of ${from} at ${size} px on ${background ?? 'nothing'}`, async () => {
+  return imageMemo.made(`favicon of ${from} at ${size} px on ${background ?? 'nothing'}`, async () => {
     const sharp = await loadSharp();
     // An SVG favicon is drawn at 512 px (its rule's `raster`); the default is drawn large enough here.
     let image = !source

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Sharp } from 'sharp';
 import type { CheckedImage } from './brand-images.ts';
-import { loadSharp, sharpMemo } from './sharp-memo.ts';
+import { loadSharp, imageMemo } from './image-memo.ts';
 
 /** Where a hero picture's subject is, in percent of its width and height from the top left. */
 export interface FocalPoint {
@@ -36,16 +36,16 @@ export function heroPictures(
   const once = () => {
     let pictures = made.get(key);
     if (!pictures) {
-      // Read (or drawn) only where a picture is not the last build's (`sharpMemo`).
+      // Read (or drawn) only where a picture is not the last build's (`imageMemo`).
       let read: Promise<Uint8Array> | undefined;
       const source = () => (read ??= image.draw ? image.draw() : fs.promises.readFile(image.file));
       pictures = {
-        wide: sharpMemo.made(`hero of ${image.source}`, async () =>
+        wide: imageMemo.made(`hero of ${image.source}`, async () =>
           webp(
             (await loadSharp())(await source()).resize({ width: HERO_SIZES.wide, withoutEnlargement: true }),
           ),
         ),
-        narrow: sharpMemo.made(`narrow hero of ${image.source} at ${focus.x}% ${focus.y}%`, async () =>
+        narrow: imageMemo.made(`narrow hero of ${image.source} at ${focus.x}% ${focus.y}%`, async () =>
           narrow(await source(), focus),
         ),
       };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { imageMemo } from '../content/image-memo.ts';
 
 /**
  * Article images as the feed publishes them: the original file, under a name made of its content
@@ -12,7 +13,8 @@ import fs from 'node:fs';
  * Each file is read once per build, however many articles, languages and brands show it, and
  * read at once: the feeds are made one article after another, and a read through libuv's threads
  * left the build's thread waiting for each new image (1,000 × 3, 198 images of 0.35 MB in all,
- * by turns: 22–140 ms of the feeds' 0.6–1.0 s idle, against none).
+ * by turns: 22–140 ms of the feeds' 0.6–1.0 s idle, against none). A build takes the last one's
+ * name of a file it has not written to since (`imageMemo`).
  */
 export class ImageNames {
   readonly #names = new Map<string, string>();
@@ -21,8 +23,10 @@ export class ImageNames {
   name(file: string): string {
     let name = this.#names.get(file);
     if (name === undefined) {
-      const bytes = fs.readFileSync(file);
-      name = `${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.${formatOf(bytes)}`;
+      name = imageMemo.nameOf(file, () => {
+        const bytes = fs.readFileSync(file);
+        return `${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.${formatOf(bytes)}`;
+      });
       this.#names.set(file, name);
     }
     return name;

@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readImage } from '../src/content/brand-images.ts';
 import { faviconPng } from '../src/content/favicon-set.ts';
-import { SharpMemo, sharpMemo } from '../src/content/sharp-memo.ts';
+import { ImageNames } from '../src/feed/images.ts';
+import { ImageMemo, imageMemo } from '../src/content/image-memo.ts';
 
 /**
  * What sharp answered and made, kept from one build for the next: a rebuild must take what the
@@ -16,7 +17,7 @@ let store: string;
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'sharp-memo-'));
-  store = path.join(root, 'cache', 'sharp.json');
+  store = path.join(root, 'cache', 'images.json');
 });
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -26,13 +27,16 @@ const png = (width: number, height: number, colour = '#0a7') =>
     .toBuffer();
 
 /** A memo as one build uses it: opened, asked, saved. */
-async function build<T>(ask: (memo: SharpMemo) => Promise<T>, fresh = false, code = 'code-1'): Promise<T> {
-  const memo = new SharpMemo();
+async function build<T>(ask: (memo: ImageMemo) => Promise<T>, fresh = false, code = 'code-1'): Promise<T> {
+  const memo = new ImageMemo();
   memo.open(code, fresh, store);
   const answer = await ask(memo);
   memo.save();
   return answer;
 }
+
+/** Waits until the files just written are older than a tick of the kernel's clock: kept from then on. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 const never = () => Promise.reject(new Error('made again, though the last build made it'));
 
@@ -67,7 +71,7 @@ describe('the sharp memo', () => {
   });
 
   it('keeps nothing where no build opened it (check, dev)', async () => {
-    const memo = new SharpMemo();
+    const memo = new ImageMemo();
     let made = 0;
     const make = () => Promise.resolve(new Uint8Array([++made]));
     await memo.made('a', make);
@@ -80,10 +84,38 @@ describe('the sharp memo', () => {
   it('reads an article image again once it was written over with what is no picture', async () => {
     const file = path.join(root, 'screen.png');
     fs.writeFileSync(file, await png(4, 3));
+    await settle();
     expect(await build((memo) => memo.readable(file))).toBe(true);
     expect(await build((memo) => memo.readable(file))).toBe(true);
     fs.writeFileSync(file, Buffer.concat([(await png(4, 3)).subarray(0, 16), Buffer.alloc(64)]));
+    await settle();
     expect(await build((memo) => memo.readable(file))).toBe(false);
+  });
+
+  it('names an article image as the last build did, until it is written over', async () => {
+    const file = path.join(root, 'screen.png');
+    const bytes = await png(4, 3);
+    fs.writeFileSync(file, bytes);
+    await settle();
+    // A build's names, through the build's one memo, as the feeds ask it.
+    const name = () => {
+      imageMemo.open('code-1', false, store);
+      const named = new ImageNames().name(file);
+      imageMemo.save();
+      return named;
+    };
+    const first = name();
+    expect(first).toMatch(/^[0-9a-f]{16}\.png$/);
+    expect(name()).toBe(first);
+    // The same size: only the file's times tell.
+    bytes[bytes.length - 20]! ^= 1;
+    fs.writeFileSync(file, bytes);
+    await settle();
+    const second = name();
+    expect(second).not.toBe(first);
+    // What a build that keeps nothing names it.
+    imageMemo.open('code-2', true, path.join(root, 'other.json'));
+    expect(new ImageNames().name(file)).toBe(second);
   });
 
   it("gives a replaced favicon's icons, not the last build's", async () => {
@@ -98,12 +130,12 @@ describe('the sharp memo', () => {
     };
     const icon = async () => {
       // Through the build's one memo, as the content load and the brand files ask it.
-      sharpMemo.open('code-1', false, store);
+      imageMemo.open('code-1', false, store);
       const image = await readImage(where, rule, (message) => {
         throw new Error(message);
       });
       const made = await faviconPng(image, 32);
-      sharpMemo.save();
+      imageMemo.save();
       return (await sharp(made).raw().toBuffer({ resolveWithObject: true })).data.subarray(0, 4);
     };
     fs.writeFileSync(file, await png(64, 64, '#ff0000'));

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 
 /**
  * sharp, loaded the first time something asks it: a rebuild whose images sharp already answered
- * (`sharpMemo`) never loads it, and loading it (libvips and its bindings) took ~110 ms.
+ * (`imageMemo`) never loads it, and loading it (libvips and its bindings) took ~110 ms.
  */
 export function loadSharp(): Promise<typeof Sharp> {
   return (sharp ??= import('sharp').then((module) => module.default));
@@ -17,27 +17,32 @@ let sharp: ReturnType<typeof loadSharp> | undefined;
 /** What the content checks read of an image: its format and size in pixels. */
 export type ImageFacts = Pick<Metadata, 'format' | 'width' | 'height'>;
 
-/** A kept answer: an image's facts, that a file reads as a picture, or bytes made from an image. */
-type Answer = { facts: ImageFacts } | { readable: true } | { made: string };
+/**
+ * A kept answer: an image's facts, that a file reads as a picture, bytes made from an image, or
+ * the name the feeds publish a file under.
+ */
+type Answer = { facts: ImageFacts } | { readable: true } | { made: string } | { name: string };
 
 /**
- * What sharp answered and made in the last build, kept for the next in Signpost's cache folder
- * (`.astro/cache/sharp.json`), so a rebuild whose images did not change asks sharp nothing: the
- * content load checked each article image (~75 ms at 1,000 × 3, 187 images) and each brand image
- * again, and the build drew each brand's favicons again (~50–90 ms for six files).
+ * What sharp answered and made in the last build, and the names the feeds gave article images,
+ * kept for the next in Signpost's cache folder (`.astro/cache/images.json`), so a rebuild whose
+ * images did not change asks sharp nothing and reads no image: the content load checked each
+ * article image (~75 ms at 1,000 × 3, 187 images) and each brand image again, the build drew each
+ * brand's favicons again (~50–90 ms for six files), and the feeds read and hashed every article
+ * image again to name it (~50 ms).
  *
  * Each answer is kept under a key that names everything it comes from, so a hit is right by
  * construction: Signpost's code and dependencies (`codeVersion`, which holds sharp's version), the
  * question, and the image: the hash of its bytes where the caller has read them (brand images,
- * and what is drawn from them), else the file's identity and change time (article images, which
- * only sharp reads: a file written since has another change time). Only clean answers are kept:
+ * and what is drawn from them), else the file's identity and change time (article images: a file
+ * written since has another change time). Only clean answers are kept:
  * a file sharp cannot read is asked again, and reported again, in every build.
  *
  * Only `build` keeps answers (`open`); until then, as in `check`, `dev` and tests, every call asks
  * sharp. The file holds the answers this build used, so those of images gone leave with them.
  * Like the other caches, the folder is trusted: what can write there can write `dist/`.
  */
-export class SharpMemo {
+export class ImageMemo {
   #file: string | undefined;
   #code = '';
   /** The previous build's answers, read the first time one is asked for. */
@@ -50,7 +55,7 @@ export class SharpMemo {
    * Keeps answers between builds of Signpost's version `code` (`codeVersion`), in `file`; `fresh`
    * (`--no-cache`) reads none but keeps this build's for the next.
    */
-  open(code: string, fresh: boolean, file = path.join(PROJECT_ROOT, '.astro', 'cache', 'sharp.json')): void {
+  open(code: string, fresh: boolean, file = path.join(PROJECT_ROOT, '.astro', 'cache', 'images.json')): void {
     this.#file = file;
     this.#code = code;
     this.#kept = fresh ? new Map() : undefined;
@@ -73,13 +78,8 @@ export class SharpMemo {
 
   /** Whether sharp reads `file` as a picture with a size (an article image, `checkArticleImages`). */
   async readable(file: string): Promise<boolean> {
-    let key: string | undefined;
-    try {
-      const stat = fs.statSync(file, { bigint: true });
-      key = `readable\0${file}\0${stat.dev}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
-    } catch {
-      // gone or unreadable: sharp says what it says of it, and nothing is kept
-    }
+    // Gone or unreadable (no key): sharp says what it says of it, and nothing is kept.
+    const key = this.#file && fileKey('readable', file);
     if (key !== undefined && this.#find(key)) return true;
     try {
       const meta = await (await loadSharp())(file).metadata();
@@ -89,6 +89,16 @@ export class SharpMemo {
     }
     if (key !== undefined) this.#keep(key, { readable: true });
     return true;
+  }
+
+  /** The name the feeds publish the image `file` under: `name(file)`, which reads it, where not kept. */
+  nameOf(file: string, name: (file: string) => string): string {
+    const key = this.#file && fileKey('name', file);
+    const kept = key === undefined ? undefined : this.#find(key);
+    if (kept && 'name' in kept) return kept.name;
+    const named = name(file);
+    if (key !== undefined) this.#keep(key, { name: named });
+    return named;
   }
 
   /**
@@ -153,6 +163,25 @@ export class SharpMemo {
   }
 }
 
+/**
+ * A question about `file`, with the file's identity and change time, or undefined where it cannot
+ * be read, or where it changed in the last `RACY_MS`: the kernel stamps a write with a clock that
+ * moves a tick (up to 10 ms) at a time, so a file written twice within one tick, to the same size,
+ * would keep its key. Once its change time is older than that, any later write changes it. (Git's
+ * index has the same problem with "racily clean" files.)
+ */
+function fileKey(question: string, file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file, { bigint: true });
+    if (BigInt(Date.now() - RACY_MS) * 1_000_000n < stat.ctimeNs) return undefined;
+    return `${question}\0${file}\0${stat.dev}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const RACY_MS = 50;
+
 const VERSION = 1;
 
 interface SavedAnswers {
@@ -162,4 +191,4 @@ interface SavedAnswers {
 }
 
 /** The build's one memo (`build-site.ts` opens and saves it). */
-export const sharpMemo = new SharpMemo();
+export const imageMemo = new ImageMemo();
