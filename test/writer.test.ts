@@ -30,6 +30,20 @@ describe('the writer thread', () => {
       expect(fs.readFileSync(path.join(dir, `many/${i}/index.html`), 'utf8')).toBe(megabyte(i));
   });
 
+  it('has every file of both lanes on disk once flushed, and takes more after', async () => {
+    const writer = new FileWriter();
+    const files = [0, 1].map((lane) => path.join(dir, `flushed/${lane}/index.html`));
+    await writer.write([{ file: files[0]!, text: 'first lane' }], 0);
+    await writer.write([{ file: files[1]!, text: 'second lane' }], 1);
+    await writer.flush();
+    // Read while the threads are still there: the pages the search index reads before the feeds.
+    expect(files.map((file) => fs.readFileSync(file, 'utf8'))).toEqual(['first lane', 'second lane']);
+    const later = path.join(dir, 'flushed/later.json');
+    await writer.write([{ file: later, text: '{}' }], 1);
+    await writer.close();
+    expect(fs.readFileSync(later, 'utf8')).toBe('{}');
+  });
+
   it('puts pieces of a file one after another, and brand words in place of tokens', async () => {
     const writer = new FileWriter();
     const tokens = newTokens();

@@ -119,6 +119,15 @@ export class FileWriter {
     while (this.#pendingChars > FileWriter.BUDGET && !this.#failed) await this.#written();
   }
 
+  /**
+   * Waits until every file written so far is on disk (throws if a write failed); the threads stay
+   * for what comes next.
+   */
+  async flush(): Promise<void> {
+    while (this.#pending.some((lane) => lane.length) && !this.#failed) await this.#written();
+    if (this.#failed) throw this.#failed;
+  }
+
   /** Waits for every write, then ends the threads; the same promise however often it is called. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
