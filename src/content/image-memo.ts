@@ -26,7 +26,7 @@ type Answer = { facts: ImageFacts } | { readable: true } | { made: string } | { 
 /**
  * What sharp answered and made in the last build, and the names the feeds gave article images,
  * kept for the next in Signpost's cache folder (`.astro/cache/images.json`), so a rebuild whose
- * images did not change asks sharp nothing and reads no image: the content load checked each
+ * images did not change asks sharp nothing and hashes no article image: the content load checked each
  * article image (~75 ms at 1,000 × 3, 187 images) and each brand image again, the build drew each
  * brand's favicons again (~50–90 ms for six files), and the feeds read and hashed every article
  * image again to name it (~50 ms).
