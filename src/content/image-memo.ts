@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Sharp from 'sharp';
@@ -64,10 +63,10 @@ export class ImageMemo {
   }
 
   /**
-   * sharp's format and size of an image from its bytes (a brand image, which the caller read), and
-   * `digest`, their SHA-256 (hex).
+   * sharp's format and size of an image from its bytes (a brand image, which the caller read), kept
+   * by `digest`, their SHA-256 (hex), which the caller names what is made of the image by too.
    */
-  async facts(bytes: Uint8Array, digest = hash('sha256', bytes)): Promise<ImageFacts> {
+  async facts(bytes: Uint8Array, digest: string): Promise<ImageFacts> {
     const key = `facts\0${digest}`;
     const kept = this.#find(key);
     if (kept && 'facts' in kept) return kept.facts;

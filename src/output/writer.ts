@@ -131,9 +131,11 @@ export class FileWriter {
   /** Waits for every write, then ends the threads; the same promise however often it is called. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      while (this.#pending.some((lane) => lane.length) && !this.#failed) await this.#written();
-      await Promise.all(this.#workers.map((worker) => worker.terminate()));
-      if (this.#failed) throw this.#failed;
+      try {
+        await this.flush();
+      } finally {
+        await Promise.all(this.#workers.map((worker) => worker.terminate()));
+      }
     })();
     return this.#closed;
   }

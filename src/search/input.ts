@@ -17,13 +17,27 @@ export const ROOT = 'article[data-pagefind-body]';
  * metadata, heading or image), so the reactions a brand shows there do not count.
  */
 export function pageSearchInput(html: string): string {
-  if (!/data-pagefind-body/i.test(html)) return '';
-  const start = html.search(/<article/i);
-  if (start < 0) return html;
-  const end = html.lastIndexOf(SEARCH_BODY_END);
-  const htmlTag = /<html\b[^>]*>/i.exec(html)?.[0] ?? '';
-  return `${htmlTag}\0${html.slice(start, end > start ? end : html.length)}`;
+  const read = searchSpans(html);
+  if (read === 'nothing') return '';
+  if (read === 'all') return html;
+  return `${read.tag ? html.slice(...read.tag) : ''}\0${html.slice(...read.body)}`;
 }
+
+/**
+ * Where `pageSearchInput` takes its pieces from in `html`: `nothing`, `all`, or the `<html>` tag
+ * (if any) and the article, as [start, end) offsets.
+ */
+function searchSpans(html: string): 'nothing' | 'all' | { tag?: Span; body: Span } {
+  if (!/data-pagefind-body/i.test(html)) return 'nothing';
+  const start = html.search(/<article/i);
+  if (start < 0) return 'all';
+  const end = html.lastIndexOf(SEARCH_BODY_END);
+  const tag = /<html\b[^>]*>/i.exec(html);
+  const body: Span = [start, end > start ? end : html.length];
+  return tag ? { tag: [tag.index, tag.index + tag[0].length], body } : { body };
+}
+
+type Span = [start: number, end: number];
 
 /**
  * A hash of `pageSearchInput`: what decides, page by page, whether two search indexes are alike.
@@ -31,22 +45,21 @@ export function pageSearchInput(html: string): string {
  */
 export function searchInputHash(html: string | Uint8Array): string {
   if (typeof html === 'string') return createHash('sha256').update(pageSearchInput(html)).digest('hex');
-  // `pageSearchInput` on the bytes: its patterns are ASCII, so in the bytes read as Latin-1 (one
+  // `searchSpans` of the bytes: its patterns are ASCII, so in the bytes read as Latin-1 (one
   // character a byte, without decoding) each match is where it is in the text, at its byte
   // offset, and no byte of a character beyond ASCII matches, with or without `i` (a regular
   // expression without `u` never folds such a character to an ASCII one). So the pieces hashed
   // are the UTF-8 bytes of the text's pieces. Decoding a 30 KB page took longer than hashing it.
   const bytes = Buffer.from(html.buffer, html.byteOffset, html.byteLength);
-  const text = bytes.toString('latin1');
+  const read = searchSpans(bytes.toString('latin1'));
   const hash = createHash('sha256');
-  if (!/data-pagefind-body/i.test(text)) return hash.digest('hex');
-  const start = text.search(/<article/i);
-  if (start < 0) return hash.update(bytes).digest('hex');
-  const end = text.lastIndexOf(SEARCH_BODY_END);
-  const tag = /<html\b[^>]*>/i.exec(text);
-  if (tag) hash.update(bytes.subarray(tag.index, tag.index + tag[0].length));
-  hash.update('\0');
-  return hash.update(bytes.subarray(start, end > start ? end : bytes.length)).digest('hex');
+  if (read === 'nothing') return hash.digest('hex');
+  if (read === 'all') return hash.update(bytes).digest('hex');
+  if (read.tag) hash.update(bytes.subarray(...read.tag));
+  return hash
+    .update('\0')
+    .update(bytes.subarray(...read.body))
+    .digest('hex');
 }
 
 /**
