@@ -31,7 +31,8 @@ afterEach(() => {
  * given the hash of each article file's bytes as the build stamp's check takes them (`hashes`:
  * those, or taken now).
  */
-const load = async (fresh = false, hashes = hashInputs(copy.content, {}).articleHashes) => {
+const load = async (fresh = false, hashes?: Record<string, string>) => {
+  hashes ??= (await hashInputs(copy.content, {})).articleHashes;
   const cache = new LoadCache(copy.content, 'v1', fresh, { dir, articles: hashes });
   const { model, problems } = await loadContent(copy.content, { cache });
   cache.save();
@@ -130,7 +131,7 @@ it('takes an article file whose bytes the build hashed from what it kept of them
   const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
     loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
   const first = await load(true);
-  const hashes = hashInputs(copy.content, {}).articleHashes;
+  const hashes = (await hashInputs(copy.content, {})).articleHashes;
   const second = await load(false, hashes);
   expect(second.articles).toEqual(first.articles);
   expect(second.hits).toBeGreaterThanOrEqual(first.articles.length);
@@ -147,7 +148,7 @@ it('keeps what it read of an article file only under the hash of the bytes it re
   const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
     loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
   const before = fs.readFileSync(copy.file(file), 'utf8');
-  const hashes = hashInputs(copy.content, {}).articleHashes;
+  const hashes = (await hashInputs(copy.content, {})).articleHashes;
   // Changed between the hashing and the read: what is read is kept under no hash of other bytes.
   copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed before the read'));
   expect(titleOf(await load(true, hashes))).toBe('Changed before the read');

@@ -1,11 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../paths.ts';
-import { answerInThread, askThread, runApart, serveApart } from './apart.ts';
+import { runApart, serveApart } from './apart.ts';
 import { dirs } from '../routing/layout.ts';
-import { treeFiles } from '../output/link.ts';
+import { hashFile, InputDigests, UNREADABLE } from './input-digests.ts';
+import { listOutput, outputSummary, type OutputSummary } from './output-summary.ts';
 
 /**
  * A build's stamp: one hash of everything its output is made from, and what it wrote. A build
@@ -27,25 +29,29 @@ export interface BuildStamp {
   /** Pages it built, for the line that says nothing changed. */
   pages: number;
   /** What the build wrote: how many files and bytes, so an output changed by hand is rebuilt. */
-  output: { files: number; bytes: number };
+  output: OutputSummary;
 }
 
 /**
- * The hash of a build's inputs (see `BuildStamp`); about a tenth of a second at 3,000 articles.
- * Each file's bytes are hashed on their own, and that hash is added: the SHA-256 of each article
- * file (`.md`, `.mdx`) in the content folder comes back too, by absolute path, for the load cache
- * (`load-cache.ts`), which then need not read an article whose bytes it has seen.
+ * The hash of a build's inputs (see `BuildStamp`). Each file's bytes are hashed on their own, and
+ * that hash is added, with its modification time; a file as it was at the last check is not read
+ * again (`InputDigests`; `fresh`, as with `--no-cache`, reads every one). The SHA-256 of each
+ * article file (`.md`, `.mdx`) in the content folder comes back too, by absolute path, for the
+ * load cache (`load-cache.ts`), which then need not read an article whose bytes it has seen.
  */
-export function hashInputs(
+export async function hashInputs(
   content: string,
   options: Record<string, unknown>,
-): { hash: string; articles: number; articleHashes: Record<string, string> } {
+  fresh = false,
+): Promise<{ hash: string; articles: number; articleHashes: Record<string, string> }> {
   const hash = createHash('sha256');
   const add = (...parts: (string | Buffer)[]) => {
     for (const part of parts) hash.update(part).update('\0');
   };
-  add('signpost-build-stamp 2', JSON.stringify(options));
+  add('signpost-build-stamp 3', JSON.stringify(options));
   const root = path.resolve(content);
+  const commit = lastCommit(root);
+  const digests = new InputDigests(root, fresh);
   const trees = [
     ['content', root],
     ['themes', path.join(root, '..', 'themes')],
@@ -56,15 +62,17 @@ export function hashInputs(
   for (const [name, dir] of trees)
     for (const file of filesUnder(dir)) {
       const absolute = path.join(dir, file);
-      const digest = hashFile(absolute);
+      const stat = fs.lstatSync(absolute, { bigint: true });
+      const digest = digests.digest(absolute, stat);
       if (name === 'content' && /\.mdx?$/.test(file)) {
         articles += 1;
         if (!digest.startsWith(UNREADABLE)) articleHashes[absolute] = digest;
       }
-      add(name, file, digest, String(fs.lstatSync(absolute).mtimeMs));
+      add(name, file, digest, String(stat.mtimeNs));
     }
-  add('code', codeVersion());
-  add('last content commit', lastCommit(root));
+  add('code', codeVersion(digests));
+  digests.save();
+  add('last content commit', await commit);
   return { hash: hash.digest('hex'), articles, articleHashes };
 }
 
@@ -73,15 +81,24 @@ let code: string | undefined;
 /**
  * Signpost itself, as one hash: every file under `src/` (templates, styles, scripts, UI strings),
  * `astro.config.mjs`, `package.json` and the lock file (the versions of Astro, Sätteri, Pagefind
- * and the rest), and the Node version (dates and numbers are formatted by its ICU).
+ * and the rest), and the Node version (dates and numbers are formatted by its ICU). With
+ * `digests` (the stamp check's), a file as it was at the last check is not read again.
  */
-export function codeVersion(): string {
+export function codeVersion(digests?: InputDigests): string {
   if (code) return code;
   const hash = createHash('sha256').update(process.version);
+  const digest = (file: string) => {
+    if (!digests) return hashFile(file);
+    try {
+      return digests.digest(file, fs.lstatSync(file, { bigint: true }));
+    } catch {
+      return hashFile(file); // gone: it says so
+    }
+  };
   const src = path.join(PROJECT_ROOT, 'src');
-  for (const file of filesUnder(src)) hash.update(`\0${file}\0${hashFile(path.join(src, file))}`);
+  for (const file of filesUnder(src)) hash.update(`\0${file}\0${digest(path.join(src, file))}`);
   for (const file of ['astro.config.mjs', 'package.json', 'package-lock.json'])
-    hash.update(`\0${file}\0${hashFile(path.join(PROJECT_ROOT, file))}`);
+    hash.update(`\0${file}\0${digest(path.join(PROJECT_ROOT, file))}`);
   return (code = hash.digest('hex'));
 }
 
@@ -107,14 +124,18 @@ export async function checkStamp(
 ): Promise<StampCheck> {
   const out = path.resolve(options.out);
   const stamp = options.noCache ? undefined : previous;
-  const listing = stamp && listOutput(out);
-  let hashed: ReturnType<typeof hashInputs>;
+  const listing = stamp && listOutput(out, dirs.buildStamp(out));
+  let hashed: Awaited<ReturnType<typeof hashInputs>>;
   try {
-    hashed = hashInputs(options.content, {
-      unchecked: options.unchecked === true,
-      // How search indexes are split is written into every page (`runBuild` checks the value).
-      searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
-    });
+    hashed = await hashInputs(
+      options.content,
+      {
+        unchecked: options.unchecked === true,
+        // How search indexes are split is written into every page (`runBuild` checks the value).
+        searchPagesPerPass: process.env[SEARCH_PAGES_PER_PASS] ?? null,
+      },
+      options.noCache === true,
+    );
   } catch (error) {
     listing?.stop();
     throw error;
@@ -180,18 +201,6 @@ export function upToDateLine(stamp: BuildStamp, out: string, seconds: number): s
   return `✓ nothing to build: content, themes and Signpost are as they were for the ${stamp.pages} pages in ${where} (${seconds.toFixed(2)} s; --no-cache builds anyway)`;
 }
 
-/**
- * `outputSummary` of `out` in a thread of its own (`askThread`), started before the inputs are
- * hashed: listing the output takes ~50 ms at 1,000 × 3, which a build with nothing to do then does
- * not wait for. Stopped when the inputs changed.
- */
-function listOutput(out: string): { answer: Promise<BuildStamp['output']>; stop(): void } {
-  return askThread(new URL(import.meta.url), LIST, out, () => outputSummary(out));
-}
-
-/** The key of `listOutput`'s thread. */
-const LIST = 'signpostOutputSummary';
-
 /** The stamp the build in `out` wrote, if it is there and whole. */
 export function readStamp(out: string): BuildStamp | undefined {
   try {
@@ -204,86 +213,49 @@ export function readStamp(out: string): BuildStamp | undefined {
 
 /** Writes the stamp of a finished build into `out` (counted before the stamp is there). */
 export function writeStamp(out: string, inputs: string, pages: number): void {
-  const stamp: BuildStamp = { inputs, pages, output: outputSummary(out) };
+  const stamp: BuildStamp = { inputs, pages, output: outputSummary(out, dirs.buildStamp(out)) };
   fs.writeFileSync(dirs.buildStamp(out), `${JSON.stringify(stamp)}\n`);
 }
 
 /**
- * The files under `out` (`filesIn`) and their bytes. Counted as they are found: neither their
- * order nor their names matter here, and making each name relative and sorting them was a fifth
- * of the time (~30 ms at 9,000 files, twice in a rebuild).
+ * Every file (or symbolic link) under `dir`, relative and sorted (the hash must not depend on the
+ * order of readdir); none when a folder cannot be read. A content folder that is a repository of
+ * its own: its `.git` folder is left out (its history is read as the dates). Each folder listed
+ * with its entries' types (`treeFiles`), each name made relative as it is found: making them
+ * relative afterwards (`path.relative`) took ~25 ms of the ~0.2 s check at 1,000 × 3.
  */
-function outputSummary(out: string): BuildStamp['output'] {
-  let files = 0;
-  let bytes = 0;
-  const stampFile = dirs.buildStamp(out);
-  for (const file of filesIn(out)) {
-    if (file === stampFile) continue;
-    files += 1;
-    bytes += fs.statSync(file).size;
-  }
-  return { files, bytes };
-}
-
-/** Every file under `dir`, relative and sorted (the hash must not depend on the order of readdir). */
 function filesUnder(dir: string): string[] {
-  return filesIn(dir)
-    .map((file) => path.relative(dir, file))
-    .sort();
-}
-
-/**
- * Every file (or symbolic link) under `dir` (`treeFiles`); none when `dir` cannot be read. A
- * content folder that is a repository of its own: its `.git` folder is left out (its history is
- * read as the dates).
- */
-function filesIn(dir: string): string[] {
-  let files: string[];
+  const files: string[] = [];
+  const walk = (folder: string, prefix: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name === '.git') continue;
+      const name = `${prefix}${entry.name}`;
+      if (entry.isDirectory()) walk(`${folder}${path.sep}${entry.name}`, `${name}${path.sep}`);
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push(name);
+    }
+  };
   try {
-    files = treeFiles(dir);
+    walk(path.resolve(dir), '');
   } catch {
     return [];
   }
-  return files.filter(
-    (file) => !(file.includes('.git') && path.relative(dir, file).split(path.sep).includes('.git')),
-  );
+  return files.sort();
 }
 
 /**
- * The SHA-256 of a file's bytes (hex), read through one reused buffer: reading thousands of files
- * whole left tens of megabytes of freed buffers in the process that then waits for the site build.
- * What cannot be read (a link to a folder, a file gone) gives why instead (`unreadable: …`).
+ * The last commit that touched `dir` (or why there is none), asked of git in a process of its own
+ * while the files are hashed: in a repository with a long history, `git log` takes a while.
  */
-function hashFile(file: string): string {
-  const hash = createHash('sha256');
-  let fd: number | undefined;
+async function lastCommit(dir: string): Promise<string> {
   try {
-    fd = fs.openSync(file, 'r');
-    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
-  } catch (error) {
-    return `${UNREADABLE}${(error as NodeJS.ErrnoException).code}`;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-const chunk = Buffer.allocUnsafe(1 << 16);
-
-/** What `hashFile` gives instead of a hash, before why the file cannot be read. */
-const UNREADABLE = 'unreadable: ';
-
-function lastCommit(dir: string): string {
-  try {
-    return execFileSync('git', ['log', '-1', '--format=%H', '--', '.'], {
+    const { stdout } = await run('git', ['log', '-1', '--format=%H', '--', '.'], {
       cwd: dir,
       encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    });
+    return stdout.trim();
   } catch {
     return 'not in git';
   }
 }
 
-// `listOutput`'s thread.
-answerInThread(LIST, outputSummary);
+const run = promisify(execFile);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type Sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import { PROJECT_ROOT } from '../paths.ts';
+import { fileIdentity } from './file-identity.ts';
 
 /**
  * sharp, loaded the first time something asks it: a rebuild whose images sharp already answered
@@ -33,8 +34,8 @@ type Answer = { facts: ImageFacts } | { readable: true } | { made: string } | { 
  * Each answer is kept under a key that names everything it comes from, so a hit is right by
  * construction: Signpost's code and dependencies (`codeVersion`, which holds sharp's version), the
  * question, and the image: the hash of its bytes where the caller has read them (brand images,
- * and what is drawn from them), else the file's identity and change time (article images: a file
- * written since has another change time). Only clean answers are kept:
+ * and what is drawn from them), else the file's identity and times (`fileIdentity`; article images:
+ * a file written since has another change time). Only clean answers are kept:
  * a file sharp cannot read is asked again, and reported again, in every build.
  *
  * Only `build` keeps answers (`open`); until then, as in `check`, `dev` and tests, every call asks
@@ -162,24 +163,15 @@ export class ImageMemo {
   }
 }
 
-/**
- * A question about `file`, with the file's identity and change time, or undefined where it cannot
- * be read, or where it changed in the last `RACY_MS`: the kernel stamps a write with a clock that
- * moves a tick (up to 10 ms) at a time, so a file written twice within one tick, to the same size,
- * would keep its key. Once its change time is older than that, any later write changes it. (Git's
- * index has the same problem with "racily clean" files.)
- */
+/** A question about `file`, with the file's identity, or undefined where it cannot be read or just changed. */
 function fileKey(question: string, file: string): string | undefined {
   try {
-    const stat = fs.statSync(file, { bigint: true });
-    if (BigInt(Date.now() - RACY_MS) * 1_000_000n < stat.ctimeNs) return undefined;
-    return `${question}\0${file}\0${stat.dev}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
+    const identity = fileIdentity(fs.statSync(file, { bigint: true }));
+    return identity === undefined ? undefined : `${question}\0${file}\0${identity}`;
   } catch {
     return undefined;
   }
 }
-
-const RACY_MS = 50;
 
 const VERSION = 1;
 

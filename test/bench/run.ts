@@ -393,7 +393,7 @@ async function bench(): Promise<void> {
     const article = sampleArticle(content, languages[0]!);
     // A site this large keeps no content cache (`LARGE_SITE_ARTICLES`, by the build stamp's count of
     // article files): its builds are already --no-cache builds, and are not run twice.
-    const keepsCaches = hashInputs(content, {}).articles < LARGE_SITE_ARTICLES;
+    const keepsCaches = (await hashInputs(content, {})).articles < LARGE_SITE_ARTICLES;
     const peers: Peer[] = [];
     for (const name of values.peer)
       if (name === 'starlight') peers.push(starlight(CACHE, corpusArgs));
