@@ -38,17 +38,18 @@ export function llmsTxt(brand: Brand, site: BrandSite, all: FeedEntry[]): string
 
 /**
  * `llms-full.txt`: the same header (this), then every public article's `.md` copy (front matter
- * and all, so each article still says where it lives), in feed order, each as `llmsFullPart`
- * makes it. The writer streams it piece by piece: at 25,000 pages it is hundreds of megabytes.
+ * and all, so each article still says where it lives), in feed order, each after
+ * `LLMS_FULL_BEFORE_COPY`. The writer streams it piece by piece: at 25,000 pages it is hundreds of megabytes.
  */
 export function llmsFullHead(brand: Brand): string {
   return header(brand);
 }
 
-/** One article's part of `llms-full.txt`: its `.md` copy after a blank line. */
-export function llmsFullPart(copy: string): string {
-  return `\n${copy}`;
-}
+/**
+ * What comes before each article's `.md` copy in `llms-full.txt`, so each starts after a blank
+ * line: the copy follows as it is, byte for byte its file (the feed cache takes it from there).
+ */
+export const LLMS_FULL_BEFORE_COPY = '\n';
 
 /** `# Name` and `> summary`: the hero's welcome in the default language, else the brand's name. */
 function header(brand: Brand): string {

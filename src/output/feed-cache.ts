@@ -29,7 +29,9 @@ export interface FileRange {
  * written, but with what its body is made from in place of the values made from the body
  * (`draftFeedArticle`), plus the words of its brand and Signpost's code. So a hit is right by
  * construction: a change to anything the article's JSON shows, or is made from, changes its key.
- * Most articles are the same in both feeds: their one `digest` serves both keys.
+ * Most articles are the same in both feeds: their one `digest` serves both keys. Each public
+ * article's `.md` copy is kept too, in `llms-full.txt`, under its public entry's key (`copy:` before
+ * it): the copy is made of nothing the entry is not made from.
  *
  * The entries are the previous build's feed files themselves: each is kept as a hard link in a
  * folder per output folder in Signpost's cache folder (`.astro/cache/feeds/`, beside the render
@@ -197,7 +199,7 @@ interface KeptFile {
 /** Where the kept feeds live: Signpost's cache folder, which a CI runner keeps with the image cache. */
 export const FEED_CACHE_DIR = path.join(PROJECT_ROOT, '.astro', 'cache', 'feeds');
 
-const VERSION = 2;
+const VERSION = 3;
 const INDEX = 'index.json';
 
 interface FeedCacheIndex {

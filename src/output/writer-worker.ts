@@ -11,7 +11,7 @@ import type { FileToLink, FileToWrite } from './writer.ts';
  * Writes a batch of files in order, each folder made once (`made` remembers them), a prototype's
  * text with its tokens replaced by the file's words (`tokens.ts`); a page with any part of a token
  * left is not written, and the batch fails. A file whose `previous` (the same file in the
- * previous output) holds its very bytes is linked from there: reading and comparing is a fraction
+ * previous output) holds its very bytes (its text, or its pieces) is linked from there: reading and comparing is a fraction
  * of writing on a slow disk, and a one-article rebuild changes one of thousands; a `FileToLink` is
  * linked from its `from` without a look. Returns the page cache's hashes of each `page` written, by
  * file.
@@ -28,12 +28,13 @@ export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string
     }
     const { file, previous, words, append, page, ...given } = entry;
     if (Array.isArray(given.text) && given.text.some((part) => typeof part !== 'string')) {
-      // Bytes of another file are written as they are: nothing to replace, hash or link.
-      if (words || page || previous !== undefined)
+      // Bytes of another file are written as they are: nothing to replace or hash.
+      if (words || page || (append && previous !== undefined))
         throw new Error(
-          `${file}: bytes of another file with words, a page or a previous file (a bug in Signpost: please report it)`,
+          `${file}: bytes of another file with words, a page, or appended with a previous file (a bug in Signpost: please report it)`,
         );
-      writePieces(file, given.text, append === true);
+      if (previous !== undefined && samePieces(previous, given.text)) linkOrCopy(previous, file);
+      else writePieces(file, given.text, append === true);
       continue;
     }
     let text = Array.isArray(given.text) ? (given.text as string[]).join('') : given.text;
@@ -84,6 +85,25 @@ function writePieces(file: string, pieces: (string | FileRange)[], append: boole
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Whether `file` exists and holds the bytes of `pieces` (`writePieces`), one after another: a
+ * `.md` copy the feed cache kept (a few kilobytes), read whole.
+ */
+function samePieces(file: string, pieces: (string | FileRange)[]): boolean {
+  const parts = pieces.map((piece) => {
+    if (typeof piece === 'string') return Buffer.from(piece, 'utf8');
+    const bytes = Buffer.allocUnsafe(piece.length);
+    for (let read = 0; read < piece.length;) {
+      const n = fs.readSync(piece.fd, bytes, read, piece.length - read, piece.offset + read);
+      if (n === 0) return undefined; // cut short: `writePieces` says so
+      read += n;
+    }
+    return bytes;
+  });
+  if (parts.some((part) => part === undefined)) return false;
+  return sameBytes(file, Buffer.concat(parts as Buffer[]));
 }
 
 /** Whether `file` exists and holds `text` (as UTF-8, when a string). */
