@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LoadCache } from '../src/content/load-cache.ts';
 import { Problems } from '../src/content/problems.ts';
 import { sitemap } from '../src/output/brand-files.ts';
 import { BrandContext } from '../src/routing/context.ts';
 import { fileOf, routeOf } from '../src/routing/layout.ts';
 import { ArticleRenderer } from '../src/routing/render.ts';
-import { computeRelated } from '../src/routing/related.ts';
+import { computeRelated, relatedArticles } from '../src/routing/related.ts';
 import { computeBrand } from '../src/routing/site.ts';
 import type { ArticlePage, BrandSite, HomePage, PageData } from '../src/routing/types.ts';
 import { visibilityOf, type Mode } from '../src/routing/visibility.ts';
@@ -305,5 +307,48 @@ describe('computed related articles', () => {
       'Éclair recipe',
       'Zebra stripes',
     ]);
+  });
+
+  it("takes the last build's related articles where no title, tag or collection changed, and computes them where one did", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'related-cache-'));
+    try {
+      const titles = ['Reset your password', 'Change your email', 'Invoices and receipts', 'Export invoices'];
+      const candidatesOf = (list: string[]) => {
+        const { model } = tinyModel({
+          languages: ['en'],
+          collections: ['account', 'billing'],
+          articles: list.map((title, i) => ({
+            id: `a${i}`,
+            lang: 'en',
+            collection: i < 2 ? 'account' : 'billing',
+            title,
+          })),
+        });
+        return [...model.helpCenters.get('main')!.articles.values()].map((group) => ({
+          group,
+          article: group.translations.get('en')!,
+        }));
+      };
+      /** One build's related articles, through the load cache of the one before. */
+      const build = (list: string[]) => {
+        const cache = new LoadCache('/content', 'v1', false, { dir });
+        const related = relatedArticles(candidatesOf(list), 2, cache);
+        cache.save();
+        return { related: Object.fromEntries(related), hits: cache.hits };
+      };
+      const first = build(titles);
+      expect(first.related).toEqual(Object.fromEntries(computeRelated(candidatesOf(titles), 2)));
+      expect(first.related.a0).toEqual(['a1']);
+      expect(build(titles)).toEqual({ related: first.related, hits: 1 });
+      // A title that now shares a word with another article changes what is related to it.
+      const retitled = titles.with(3, 'Reset password invoices');
+      const again = build(retitled);
+      expect(again.hits).toBe(0);
+      expect(again.related).not.toEqual(first.related);
+      expect(again.related).toEqual(Object.fromEntries(computeRelated(candidatesOf(retitled), 2)));
+      expect(again.related.a0).toEqual(['a1', 'a3']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

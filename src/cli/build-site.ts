@@ -153,6 +153,7 @@ export async function buildSite(
     // Not on a large site, where the bodies a render thread would be handed (~100 MB at 25,000
     // articles) do not fit in the memory left.
     renderThread: !large,
+    relatedCache: kept,
   });
   if (problems.errors.length && !options.unchecked) return stopped(problems);
 

@@ -5,6 +5,7 @@ import { uiStrings } from '../i18n/index.ts';
 import { languageName } from '../i18n/languages.ts';
 import { directionOf } from '../schemas/index.ts';
 import { urls } from './layout.ts';
+import type { RelatedCache } from './related.ts';
 import type { ArticleRenderer } from './render.ts';
 import type { ArticleSummary, CollectionCard, LanguageOption, Link } from './types.ts';
 import { listedCounts, pageNoindex, type Mode, type VisibilityScope } from './visibility.ts';
@@ -36,6 +37,8 @@ export class BrandContext {
    * that publish the same help center: its listed articles are the candidates, whatever the brand.
    */
   readonly related: Map<string, Map<string, string[]>>;
+  /** Related articles a previous build computed, where it kept them (`relatedArticles`). */
+  readonly relatedCache: RelatedCache | undefined;
   readonly #counts: Map<string, Map<Collection, number>>;
 
   constructor(
@@ -44,8 +47,10 @@ export class BrandContext {
     mode: Mode,
     renderer: ArticleRenderer,
     related: RelatedArticles = new Map(),
+    relatedCache?: RelatedCache,
   ) {
     this.model = model;
+    this.relatedCache = relatedCache;
     let mine = related.get(brand.helpCenter);
     if (!mine) related.set(brand.helpCenter, (mine = new Map()));
     this.related = mine;

@@ -1,3 +1,4 @@
+import type { Kept } from '../content/load-cache.ts';
 import type { Article, ArticleGroup } from '../content/model.ts';
 
 /** Words too common to say two articles are related. */
@@ -24,6 +25,40 @@ function terms(article: Article): Set<string> {
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 2 && !STOP.has(w));
   return new Set([...words, ...article.tags.map((t) => `#${t.toLowerCase()}`)]);
+}
+
+/** Where related articles computed by a previous build are kept (the load cache). */
+export interface RelatedCache {
+  related(inputs: string): Kept<[id: string, related: string[]][]>;
+}
+
+/**
+ * `computeRelated`, or what a previous build computed from the very same inputs (`cache`): each
+ * candidate's id, title, tags and collection, in order, the count, and the collator's locale and
+ * options (ties go to the title first, in its order). An edit of an article's body or front
+ * matter that leaves those as they were computes nothing.
+ */
+export function relatedArticles(
+  candidates: { group: ArticleGroup; article: Article }[],
+  limit: number,
+  cache?: RelatedCache,
+): Map<string, string[]> {
+  if (!cache) return computeRelated(candidates, limit);
+  const inputs = JSON.stringify([
+    new Intl.Collator().resolvedOptions(),
+    limit,
+    candidates.map(({ group, article }) => [
+      group.id,
+      article.title,
+      article.tags,
+      group.collection?.path ?? null,
+    ]),
+  ]);
+  const kept = cache.related(inputs);
+  if (kept.value) return new Map(kept.value);
+  const computed = computeRelated(candidates, limit);
+  kept.keep([...computed]);
+  return computed;
 }
 
 /**

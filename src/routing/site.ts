@@ -9,6 +9,7 @@ import { homePage, searchPage } from './pages/home.ts';
 import { notFoundPage, rootPage } from './pages/fixed.ts';
 import { notAvailablePages } from './pages/private.ts';
 import type { RenderCache } from '../markdown/render-cache.ts';
+import type { RelatedCache } from './related.ts';
 import { ArticleRenderer } from './render.ts';
 import type { BrandSite, PageData, SearchSetup, SiteData } from './types.ts';
 import { inPublicSearch, type Mode } from './visibility.ts';
@@ -23,6 +24,8 @@ export interface ComputeOptions {
   renders?: RenderCache | undefined;
   /** False: no render thread, however many bodies there are to render (`ArticleRenderer.prefetch`). */
   renderThread?: boolean | undefined;
+  /** Where related articles a previous build computed are kept (the build's load cache). */
+  relatedCache?: RelatedCache | undefined;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function computeSite(
   for (const brand of brands)
     sites.push(
       await computeBrand(
-        new BrandContext(model, brand, options.mode, renderer, related),
+        new BrandContext(model, brand, options.mode, renderer, related, options.relatedCache),
         options.searchPagesPerPass,
       ),
     );

@@ -1,7 +1,7 @@
 import type { Article, ArticleGroup } from '../../content/model.ts';
 import type { BrandContext } from '../context.ts';
 import { urls } from '../layout.ts';
-import { computeRelated } from '../related.ts';
+import { relatedArticles } from '../related.ts';
 import type {
   ArticlePage,
   ArticleSummary,
@@ -41,7 +41,10 @@ export async function articlePages(ctx: BrandContext, lang: string): Promise<Art
   const key = `${lang}\0${relatedCount}`;
   let computed = ctx.related.get(key);
   if (!computed)
-    ctx.related.set(key, (computed = relatedCount ? computeRelated(candidates, relatedCount) : new Map()));
+    ctx.related.set(
+      key,
+      (computed = relatedCount ? relatedArticles(candidates, relatedCount, ctx.relatedCache) : new Map()),
+    );
   const listedSummary = (id: string): ArticleSummary[] => {
     const group = hc.articles.get(id);
     const article = group?.translations.get(lang);
