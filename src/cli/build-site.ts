@@ -8,6 +8,7 @@ import { LoadCache } from '../content/load-cache.ts';
 import { loadContent } from '../content/load.ts';
 import type { Model } from '../content/model.ts';
 import { imageMemo } from '../content/image-memo.ts';
+import { highlightMemo } from '../markdown/highlight-memo.ts';
 import { writeBrandFiles } from '../output/brand-files.ts';
 import { FeedCache } from '../output/feed-cache.ts';
 import { writeFeeds, type FeedStats } from '../output/feed-files.ts';
@@ -106,7 +107,10 @@ export async function buildSite(
         articles: options.articleHashes,
       });
   // What sharp answered and made in the previous build (`image-memo.ts`).
-  if (!large) imageMemo.open(codeVersion(), options.noCache === true);
+  if (!large) {
+    imageMemo.open(codeVersion(), options.noCache === true);
+    highlightMemo.open(codeVersion(), options.noCache === true);
+  }
   // The previous output's pages are checked against its manifest meanwhile (`page-check.ts`).
   // Each page found intact is put into `temp` as it is checked, where a writer's thread takes the
   // pages (not on a large site): the build no longer waits for those links after its route data.
@@ -126,6 +130,7 @@ export async function buildSite(
     writer.close().catch(() => {}); // nothing of this build is to be written
     kept?.save();
     imageMemo.save();
+    highlightMemo.save();
     renders?.discard();
     feedCache?.close();
     keeper?.discard();
@@ -277,6 +282,7 @@ export async function buildSite(
   if (!written || !feed) return stopped(problems);
   kept?.save();
   imageMemo.save();
+  highlightMemo.save();
   feedCache?.save();
   keeper?.save(temp);
   return {

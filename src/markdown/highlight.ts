@@ -1,5 +1,6 @@
 import type { Element } from 'hast';
 import type { BundledLanguage, Highlighter } from 'shiki';
+import { HighlightMemo, highlightMemo } from './highlight-memo.ts';
 
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 
@@ -7,8 +8,9 @@ const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 const PLAIN = new Set(['text', 'txt', 'plain', 'plaintext']);
 
 /**
- * Shiki, loaded the first time a page has code to highlight: most rebuilds render no code block
- * (they render only what changed), and loading Shiki took ~90 ms of the build's start.
+ * Shiki, loaded the first time a page has code to highlight that no previous build highlighted
+ * (`highlightMemo`): most rebuilds render no new code block (they render only what changed), and
+ * loading Shiki took ~90 ms of the build's start.
  */
 let shiki: ReturnType<typeof importShiki> | undefined;
 const importShiki = () => import('shiki');
@@ -60,13 +62,19 @@ export function highlight(code: string, language: string): Promise<Element | und
   return result;
 }
 
+/** A block as a previous build highlighted it (`highlightMemo`), else highlighted, and kept. */
 async function highlightUncached(code: string, language: string): Promise<Element | undefined> {
+  const key = HighlightMemo.key(code, language);
+  const kept = highlightMemo.find(key);
+  if (kept) return kept;
   try {
     const instance = await getHighlighter();
     const lang = await loadLanguage(instance, language);
     const root = instance.codeToHast(code, { lang, themes: THEMES, defaultColor: false });
     const pre = root.children[0];
-    return pre?.type === 'element' ? pre : undefined;
+    if (pre?.type !== 'element') return undefined;
+    highlightMemo.keep(key, pre);
+    return pre;
   } catch {
     return undefined;
   }

@@ -1,4 +1,6 @@
+import type { Element } from 'hast';
 import { Worker } from 'node:worker_threads';
+import { highlightMemo } from './highlight-memo.ts';
 import type { RenderedMarkdown, RenderOptions } from './types.ts';
 import { CLAIM, RENDER_THREAD } from './render-worker.ts';
 
@@ -18,6 +20,12 @@ export interface RenderJob {
 /** The thread's answer for a job: the render, or the error that stopped it (with its body line). */
 export type RenderAnswer =
   { job: number; rendered: RenderedMarkdown } | { job: number; error: string; line?: number | undefined };
+
+/** The thread's last message: every job is claimed, and these are the code blocks it highlighted. */
+export interface ThreadDone {
+  done: true;
+  highlights: [key: string, element: Element][];
+}
 
 /**
  * A second thread that renders article bodies beside the build's own, from the far end of the
@@ -55,8 +63,11 @@ export class RenderThread {
       resourceLimits: { maxYoungGenerationSizeMb: 16 },
     });
     this.#worker.unref();
-    this.#worker.on('message', (message: RenderAnswer | { done: true }) => {
-      if ('done' in message) return this.end();
+    this.#worker.on('message', (message: RenderAnswer | ThreadDone) => {
+      if ('done' in message) {
+        for (const [key, element] of message.highlights) highlightMemo.keep(key, element);
+        return this.end();
+      }
       const wake = this.#waiting.get(message.job);
       if (wake) {
         this.#waiting.delete(message.job);

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MarkdownError } from './errors.ts';
 import { highlight } from './highlight.ts';
+import { highlightMemo } from './highlight-memo.ts';
 import { renderMarkdown } from './render.ts';
-import type { RenderAnswer, RenderJob } from './render-thread.ts';
+import type { RenderAnswer, RenderJob, ThreadDone } from './render-thread.ts';
 
 /** Who claimed a job, in the shared claims (`RenderThread`). */
 export const CLAIM = { free: 0, here: 1, there: 2 } as const;
@@ -12,9 +13,11 @@ export const RENDER_THREAD = { signpostRender: true };
 
 // `RenderThread`'s thread: loads the pipeline and Shiki's highlighter (its themes and regular
 // expression engine) at once, then, given its jobs, claims them from the last to the first,
-// renders each one it got and answers each (`RenderAnswer`), then says it is done.
+// renders each one it got and answers each (`RenderAnswer`), then says it is done, with the code
+// blocks it highlighted.
 if (parentPort && (workerData as typeof RENDER_THREAD | undefined)?.signpostRender) {
   const port = parentPort;
+  highlightMemo.collect();
   void highlight('', 'text');
   port.once(
     'message',
@@ -26,7 +29,7 @@ if (parentPort && (workerData as typeof RENDER_THREAD | undefined)?.signpostRend
 async function renderJobs(
   jobs: (RenderJob | undefined)[],
   claimed: Int32Array,
-  answer: (answer: RenderAnswer | { done: true }) => void,
+  answer: (answer: RenderAnswer | ThreadDone) => void,
 ): Promise<void> {
   for (let job = jobs.length - 1; job >= 0; job--) {
     if (Atomics.compareExchange(claimed, job, CLAIM.free, CLAIM.there) !== CLAIM.free) continue;
@@ -49,5 +52,6 @@ async function renderJobs(
       });
     }
   }
-  answer({ done: true });
+  // The blocks it highlighted, for the build's thread to keep (`highlightMemo`).
+  answer({ done: true, highlights: highlightMemo.drain() });
 }
