@@ -291,9 +291,9 @@ async function writeTwinFeeds(
  *
  * A copy is made of nothing its article's public feed entry is not made from (its Markdown and
  * where its links point, its title, description, date and URL), so it is kept under that entry's
- * key (`keys`): where the feed cache holds the copy of the key in the previous `llms-full.txt`, its
- * bytes are copied from there, and its file made of them, rather than made again (1,000 × 3: ~0.2–0.3 s
- * of the build's thread in every build that keeps its caches).
+ * key (`keys`): where the feed cache holds the copy of the key in the previous `llms-full.txt`,
+ * its bytes are copied from there, and its file made of them, rather than made again (1,000 × 3:
+ * ~0.2–0.3 s of the build's thread in every build that keeps its caches).
  */
 async function writeCopies(
   outDir: string,
