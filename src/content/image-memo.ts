@@ -163,7 +163,7 @@ export class ImageMemo {
   }
 }
 
-/** A question about `file`, with the file's identity, or undefined where it cannot be read or just changed. */
+/** A question about `file` with the file's identity; undefined where it cannot be read or just changed. */
 function fileKey(question: string, file: string): string | undefined {
   try {
     const identity = fileIdentity(fs.statSync(file, { bigint: true }));

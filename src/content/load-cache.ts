@@ -13,9 +13,9 @@ import { PROJECT_ROOT } from '../paths.ts';
  * the line of each top-level key) and its body's outline (links, images, components, hazards,
  * comments, first paragraph: `outline.ts`), and the YAML of each `_collection.yaml` and
  * `_folder.yaml` alike; and each language's related articles (`related.ts`), which only titles,
- * tags and collections change (~0.1–0.2 s of a rebuild's route data at 1,000 × 3). A build after a one-article edit then parses one front matter and one
- * body instead of all of them (at 1,000 × 3, ~0.3 s of YAML and ~0.3 s of Markdown, and ~30–50 ms of
- * collection files).
+ * tags and collections change (~0.1–0.2 s of a rebuild's route data at 1,000 × 3). A build after
+ * a one-article edit then parses one front matter and one body instead of all of them (at
+ * 1,000 × 3, ~0.3 s of YAML and ~0.3 s of Markdown, and ~30–50 ms of collection files).
  *
  * Given the hash of each article file's bytes (`articles`: the build stamp's check has them), it
  * also keeps each article file as the load made it of those bytes (`KeptArticle`: its checked

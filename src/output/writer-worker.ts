@@ -13,8 +13,8 @@ import type { FileToLink, FileToWrite } from './writer.ts';
  * left is not written, and the batch fails. A file whose `previous` (the same file in the
  * previous output) holds its very bytes (its text, or its pieces) is linked from there: reading
  * and comparing is a fraction of writing on a slow disk, and a one-article rebuild changes one of
- * thousands; a `FileToLink` is linked from its `from` without a look. Returns the page cache's hashes of each `page` written, by
- * file.
+ * thousands; a `FileToLink` is linked from its `from` without a look. Returns the page cache's
+ * hashes of each `page` written, by file.
  */
 export function writeFiles(files: (FileToWrite | FileToLink)[], made: Set<string>): [string, PageHashes][] {
   const hashes: [string, PageHashes][] = [];
