@@ -256,12 +256,21 @@ describe('the consent banner and the reactions, shown', () => {
         await new Promise((resolve) => setTimeout(resolve, 500));
         await route.continue();
       });
-      // Every layout shift the browser records, from the first paint on.
+      // Every layout shift the browser records, from the first paint on, with what moved, from where to where.
       await page.addInitScript(() => {
-        const shifts: number[] = [];
-        (window as unknown as { shifts: number[] }).shifts = shifts;
+        const shifts: { value: number; moved: string[] }[] = [];
+        (window as unknown as { shifts: typeof shifts }).shifts = shifts;
+        type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+        const rect = (r: DOMRectReadOnly) => `${r.x},${r.y} ${r.width}×${r.height}`;
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) shifts.push((entry as unknown as { value: number }).value);
+          for (const entry of list.getEntries()) {
+            const { value, sources } = entry as unknown as { value: number; sources: Source[] };
+            const moved = sources.map(
+              (source) =>
+                `${source.node?.nodeName ?? '?'}.${source.node?.className ?? ''} ${rect(source.previousRect)} → ${rect(source.currentRect)}`,
+            );
+            shifts.push({ value, moved });
+          }
         }).observe({ type: 'layout-shift', buffered: true });
       });
       await page.goto(`${sites.acme}/en/articles/refunds/`);
@@ -285,8 +294,13 @@ describe('the consent banner and the reactions, shown', () => {
           ),
         )
         .toBe(true);
-      const shifted = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
-      expect(shifted.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.001);
+      const shifted = await page.evaluate(
+        () => (window as unknown as { shifts: { value: number; moved: string[] }[] }).shifts,
+      );
+      expect(
+        shifted.reduce((sum, { value }) => sum + value, 0),
+        `layout shifts: ${JSON.stringify(shifted)}`,
+      ).toBeLessThan(0.001);
       // Scrolled to the end, the page's last line sits above the banner, not under it.
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       const box = (await banner.boundingBox())!;
