@@ -9,8 +9,8 @@ import type { BigIntStats } from 'node:fs';
  * write changes it (a change time cannot be set back, as a modification time can). Git's index has
  * the same problem with "racily clean" files, and the same answer.
  */
-export function fileIdentity(stat: BigIntStats, now = Date.now()): string | undefined {
-  if (BigInt(now - RACY_MS) * 1_000_000n < stat.ctimeNs) return undefined;
+export function fileIdentity(stat: BigIntStats): string | undefined {
+  if (BigInt(Date.now() - RACY_MS) * 1_000_000n < stat.ctimeNs) return undefined;
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
