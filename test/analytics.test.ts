@@ -247,6 +247,11 @@ describe('the consent banner and the reactions, shown', () => {
     async (_, viewport) => {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
+      // A slow phone's CPU while the page loads: Chromium paints before it has parsed the whole
+      // page, so what the parser adds later (the header's menu, the footer's rows) must not move
+      // what was painted. Full speed again once it has loaded, for the waits below.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
       await page.route(
         (url) => /google/.test(url.hostname),
         (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
@@ -274,6 +279,7 @@ describe('the consent banner and the reactions, shown', () => {
         }).observe({ type: 'layout-shift', buffered: true });
       });
       await page.goto(`${sites.acme}/en/articles/refunds/`);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       const banner = page.getByRole('region', { name: en('consent.title') });
       // The scripts have run: the banner's buttons work, the question and the cookie settings show.
       await expect
