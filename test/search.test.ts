@@ -128,6 +128,46 @@ describe('the search results page', () => {
     );
     await page.close();
   });
+
+  // The results come after the first paint, with no input from the visitor: whatever they push
+  // down in view counts as a layout shift (a phone's footer moved 0.53 of the screen).
+  it.each([
+    ['on a phone', { width: 375, height: 667 }],
+    ['on a desktop', { width: 1280, height: 900 }],
+  ])('%s, moves nothing in view when the results of a shared link arrive', async (_, viewport) => {
+    const context = await site.browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      const shifts: { value: number; moved: string[] }[] = [];
+      (window as unknown as { shifts: typeof shifts }).shifts = shifts;
+      type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const { value, sources } = entry as unknown as { value: number; sources: Source[] };
+          const moved = sources.map(
+            (source) =>
+              `${source.node?.nodeName ?? '?'}.${source.node?.className ?? ''} from y ${source.previousRect.y} to ${source.currentRect.y}`,
+          );
+          shifts.push({ value, moved });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${site.url}/en/search/?q=invoice`);
+    const results = page.getByRole('main').getByRole('link', { name: /invoice/i });
+    await expect.poll(() => results.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // Rendering the list takes a frame or two after its links exist.
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    const shifted = await page.evaluate(
+      () => (window as unknown as { shifts: { value: number; moved: string[] }[] }).shifts,
+    );
+    expect(
+      shifted.reduce((sum, { value }) => sum + value, 0),
+      `layout shifts: ${JSON.stringify(shifted)}`,
+    ).toBeLessThan(0.001);
+    await context.close();
+  });
 });
 
 describe('search never runs what article content names', () => {
