@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uiStrings } from '../src/i18n/index.ts';
-import { launchBrowser, serveStatic } from './helpers/browser.ts';
+import { launchBrowser, recordLayoutShifts, serveStatic, totalShift } from './helpers/browser.ts';
 import { PROJECT, copyExample, type ExampleCopy } from './helpers/example.ts';
 
 /**
@@ -262,22 +262,7 @@ describe('the consent banner and the reactions, shown', () => {
         await route.continue();
       });
       // Every layout shift the browser records, from the first paint on, with what moved, from where to where.
-      await page.addInitScript(() => {
-        const shifts: { value: number; moved: string[] }[] = [];
-        (window as unknown as { shifts: typeof shifts }).shifts = shifts;
-        type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
-        const rect = (r: DOMRectReadOnly) => `${r.x},${r.y} ${r.width}×${r.height}`;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) {
-            const { value, sources } = entry as unknown as { value: number; sources: Source[] };
-            const moved = sources.map(
-              (source) =>
-                `${source.node?.nodeName ?? '?'}.${source.node?.className ?? ''} ${rect(source.previousRect)} → ${rect(source.currentRect)}`,
-            );
-            shifts.push({ value, moved });
-          }
-        }).observe({ type: 'layout-shift', buffered: true });
-      });
+      const shifts = await recordLayoutShifts(page);
       await page.goto(`${sites.acme}/en/articles/refunds/`);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       const banner = page.getByRole('region', { name: en('consent.title') });
@@ -300,13 +285,8 @@ describe('the consent banner and the reactions, shown', () => {
           ),
         )
         .toBe(true);
-      const shifted = await page.evaluate(
-        () => (window as unknown as { shifts: { value: number; moved: string[] }[] }).shifts,
-      );
-      expect(
-        shifted.reduce((sum, { value }) => sum + value, 0),
-        `layout shifts: ${JSON.stringify(shifted)}`,
-      ).toBeLessThan(0.001);
+      const [shifted, moved] = totalShift(await shifts());
+      expect(shifted, moved).toBeLessThan(0.001);
       // Scrolled to the end, the page's last line sits above the banner, not under it.
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       const box = (await banner.boundingBox())!;

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { uiStrings } from '../src/i18n/index.ts';
-import { useBrowserOn } from './helpers/browser.ts';
+import { recordLayoutShifts, totalShift, useBrowserOn } from './helpers/browser.ts';
 
 const site = useBrowserOn('acme');
 
@@ -137,21 +137,7 @@ describe('the search results page', () => {
   ])('%s, moves nothing in view when the results of a shared link arrive', async (_, viewport) => {
     const context = await site.browser.newContext({ viewport });
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      const shifts: { value: number; moved: string[] }[] = [];
-      (window as unknown as { shifts: typeof shifts }).shifts = shifts;
-      type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          const { value, sources } = entry as unknown as { value: number; sources: Source[] };
-          const moved = sources.map(
-            (source) =>
-              `${source.node?.nodeName ?? '?'}.${source.node?.className ?? ''} from y ${source.previousRect.y} to ${source.currentRect.y}`,
-          );
-          shifts.push({ value, moved });
-        }
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
+    const shifts = await recordLayoutShifts(page);
     await page.goto(`${site.url}/en/search/?q=invoice`);
     const results = page.getByRole('main').getByRole('link', { name: /invoice/i });
     await expect.poll(() => results.count(), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -159,13 +145,8 @@ describe('the search results page', () => {
     await page.evaluate(
       () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
     );
-    const shifted = await page.evaluate(
-      () => (window as unknown as { shifts: { value: number; moved: string[] }[] }).shifts,
-    );
-    expect(
-      shifted.reduce((sum, { value }) => sum + value, 0),
-      `layout shifts: ${JSON.stringify(shifted)}`,
-    ).toBeLessThan(0.001);
+    const [shifted, moved] = totalShift(await shifts());
+    expect(shifted, moved).toBeLessThan(0.001);
     await context.close();
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { afterAll, beforeAll, inject } from 'vitest';
 
@@ -71,4 +71,39 @@ export function useBrowserOn(brand: string): { readonly browser: Browser; readon
       return server.url;
     },
   };
+}
+
+/** A layout shift the browser recorded, with what moved, from where to where. */
+export interface LayoutShift {
+  value: number;
+  moved: string[];
+}
+
+/**
+ * Records every layout shift of `page` from its next navigation's first paint on; the returned
+ * function reads them so far. Call before `goto`.
+ */
+export async function recordLayoutShifts(page: Page): Promise<() => Promise<LayoutShift[]>> {
+  await page.addInitScript(() => {
+    const shifts: { value: number; moved: string[] }[] = [];
+    (window as unknown as { shifts: typeof shifts }).shifts = shifts;
+    type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
+    const rect = (r: DOMRectReadOnly) => `${r.x},${r.y} ${r.width}×${r.height}`;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const { value, sources } = entry as unknown as { value: number; sources: Source[] };
+        const moved = sources.map(
+          (source) =>
+            `${source.node?.nodeName ?? '?'}.${source.node?.className ?? ''} ${rect(source.previousRect)} → ${rect(source.currentRect)}`,
+        );
+        shifts.push({ value, moved });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { shifts: LayoutShift[] }).shifts);
+}
+
+/** The sum of `shifts` (the page's cumulative layout shift), and a message that names each one. */
+export function totalShift(shifts: LayoutShift[]): [number, string] {
+  return [shifts.reduce((sum, { value }) => sum + value, 0), `layout shifts: ${JSON.stringify(shifts)}`];
 }
