@@ -130,7 +130,7 @@ describe('the search results page', () => {
   });
 
   // The results come after the first paint, with no input from the visitor: whatever they push
-  // down in view counts as a layout shift (a phone's footer moved 0.53 of the screen).
+  // down in view counts as a layout shift (a phone's footer jumped half the screen: 0.53).
   it.each([
     ['on a phone', { width: 375, height: 667 }],
     ['on a desktop', { width: 1280, height: 900 }],
