@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileIdentity } from '../content/file-identity.ts';
-import { pruneCache } from '../markdown/render-cache.ts';
+import { pruneCache, writeCacheFile } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**
@@ -70,15 +70,12 @@ export class InputDigests {
   /** Writes this check's digests for the next, if they are not those of the file already. */
   save(): void {
     if (!this.#added && this.#used.size === this.#kept.size) return;
-    const temp = `${this.#file}.${process.pid}.tmp`;
+    const saved: Saved = { version: VERSION, files: Object.fromEntries(this.#used) };
+    if (!writeCacheFile(this.#file, `${JSON.stringify(this.#content)}\n${JSON.stringify(saved)}\n`)) return;
     try {
-      fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-      const saved: Saved = { version: VERSION, files: Object.fromEntries(this.#used) };
-      fs.writeFileSync(temp, `${JSON.stringify(this.#content)}\n${JSON.stringify(saved)}\n`);
-      fs.renameSync(temp, this.#file);
       pruneCache(path.dirname(this.#file), this.#file);
     } catch {
-      fs.rmSync(temp, { force: true });
+      // the folder is gone again: nothing to prune
     }
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { fontace as parseFont } from 'fontace';
+import { writeCacheFile } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { locateInside } from './files.ts';
 
@@ -131,15 +132,7 @@ export class FontParses {
   }
 
   set(hash: string, font: FontParse): void {
-    const file = this.#file(hash);
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(this.#dir, { recursive: true });
-      fs.writeFileSync(temp, JSON.stringify(font));
-      fs.renameSync(temp, file);
-    } catch {
-      fs.rmSync(temp, { force: true });
-    }
+    writeCacheFile(this.#file(hash), JSON.stringify(font));
   }
 
   #file(hash: string): string {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Sharp from 'sharp';
 import type { Metadata } from 'sharp';
+import { writeCacheFile } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { fileIdentity } from './file-identity.ts';
 
@@ -122,19 +123,12 @@ export class ImageMemo {
   save(): void {
     if (!this.#file || !this.#kept) return;
     if (!this.#added && this.#used.size === this.#kept.size) return;
-    const temp = `${this.#file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-      const saved: SavedAnswers = {
-        version: VERSION,
-        code: this.#code,
-        answers: Object.fromEntries(this.#used),
-      };
-      fs.writeFileSync(temp, JSON.stringify(saved));
-      fs.renameSync(temp, this.#file);
-    } catch {
-      fs.rmSync(temp, { force: true });
-    }
+    const saved: SavedAnswers = {
+      version: VERSION,
+      code: this.#code,
+      answers: Object.fromEntries(this.#used),
+    };
+    writeCacheFile(this.#file, JSON.stringify(saved));
   }
 
   #find(key: string): Answer | undefined {

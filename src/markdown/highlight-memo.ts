@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Element } from 'hast';
 import { PROJECT_ROOT } from '../paths.ts';
+import { writeCacheFile } from './render-cache.ts';
 
 /**
  * The code blocks Shiki highlighted, kept from one build for the next in Signpost's cache folder
@@ -100,20 +101,13 @@ export class HighlightMemo {
    */
   save(): void {
     if (!this.#file || !this.#kept || !this.#added) return;
-    const temp = `${this.#file}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-      let blocks = Object.fromEntries(this.#kept);
-      let text = JSON.stringify({ version: VERSION, code: this.#code, blocks } satisfies Saved);
-      if (text.length > MAX_BYTES) {
-        blocks = Object.fromEntries([...this.#kept].filter(([key]) => this.#used.has(key)));
-        text = JSON.stringify({ version: VERSION, code: this.#code, blocks } satisfies Saved);
-      }
-      fs.writeFileSync(temp, text);
-      fs.renameSync(temp, this.#file);
-    } catch {
-      fs.rmSync(temp, { force: true });
+    let blocks = Object.fromEntries(this.#kept);
+    let text = JSON.stringify({ version: VERSION, code: this.#code, blocks } satisfies Saved);
+    if (text.length > MAX_BYTES) {
+      blocks = Object.fromEntries([...this.#kept].filter(([key]) => this.#used.has(key)));
+      text = JSON.stringify({ version: VERSION, code: this.#code, blocks } satisfies Saved);
     }
+    writeCacheFile(this.#file, text);
     this.#added = false;
   }
 

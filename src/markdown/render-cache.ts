@@ -298,6 +298,24 @@ export function replaceKept(temp: string, file: string, retired: string[]): void
   fs.renameSync(temp, file);
 }
 
+/**
+ * Writes `text` as `file`, a cache's file (and its folder, if need be), whole or not at all:
+ * through a temporary file renamed over it, so no build reads half of it. False where it cannot
+ * (a full disk, a read-only folder), which costs the next build that file's hits, nothing more.
+ */
+export function writeCacheFile(file: string, text: string): boolean {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, file);
+    return true;
+  } catch {
+    fs.rmSync(temp, { force: true });
+    return false;
+  }
+}
+
 /** How `replaceKept` ends the name of a file it sets aside, after when (ms since the epoch). */
 const RETIRED = '.retired.tmp';
 
