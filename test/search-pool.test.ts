@@ -39,11 +39,11 @@ describe('Pagefind passes side by side', () => {
     expect(log.filter((line) => line.startsWith('start'))).toEqual(names.map((name) => `start ${name}`));
   });
 
-  it('runs a pass alone when it and another would hold more than half a full pass', async () => {
+  it('runs a pass alone when it and another would hold more than 1.2 full passes', async () => {
     const pool = new PassPool(4);
     const { job, log, most } = recorder();
-    const big = pool.weight('en', 4400); // 0.55 of a full pass
-    const cjk = pool.weight('ja', 300); // 0.3: Japanese takes ~9 times the memory a page
+    const big = pool.weight('en', 7200); // 0.9 of a full pass
+    const cjk = pool.weight('ja', 700); // 0.7: Japanese takes ~9 times the memory a page
     await Promise.all([
       pool.run('acme', big, job('en')),
       pool.run('acme', cjk, job('ja')),
@@ -51,6 +51,16 @@ describe('Pagefind passes side by side', () => {
     ]);
     expect(most()).toBe(1);
     expect(log).toEqual(['start en', 'end en', 'start ja', 'end ja', 'start ko', 'end ko']);
+  });
+
+  it('runs two languages of 4,600 pages side by side, but not a third beside them', async () => {
+    const pool = new PassPool(4);
+    const { job, log, most } = recorder();
+    const large = pool.weight('de', 4600); // 0.575 of a full pass
+    await Promise.all(['de', 'fr', 'ar'].map((name) => pool.run('acme', large, job(name))));
+    expect(most()).toBe(2);
+    expect(log.slice(0, 2)).toEqual(['start de', 'start fr']);
+    expect(log.indexOf('start ar')).toBeGreaterThan(log.findIndex((line) => line.startsWith('end')));
   });
 
   it('weighs against SIGNPOST_SEARCH_PAGES_PER_PASS where it is set: a pass of that many pages runs alone', async () => {
