@@ -32,9 +32,10 @@ export interface PassRequest {
  *
  * Pagefind writes an index in one thread, the larger part of a large pass (930 Japanese pages:
  * 2.8 s reading, 8.5 s writing), so two passes side by side take little longer than one: two of
- * 465 Japanese pages 7.9 s, one 7.0 s. Where the passes run after the site build (a full build),
- * the memory is theirs: at 5,000 × 5 a budget of 1.2 (German beside French) took the search index
- * from 92.6 s to 82.7 s, against half a full pass, which ran every pass of that site alone.
+ * 465 Japanese pages 7.9 s, one 7.0 s. Passes run side by side only after the site build has
+ * ended (beside it, `build.ts` runs them one at a time), so the memory is theirs: at 5,000 × 5 a
+ * budget of 1.2 (German beside French) took the search index from 92.6 s to 82.7 s, against half a
+ * full pass, which ran every pass of that site alone.
  */
 export class PassPool {
   /**
