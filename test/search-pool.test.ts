@@ -69,10 +69,13 @@ describe('Pagefind passes side by side', () => {
     const { job, most } = recorder();
     await Promise.all(['en', 'de', 'fr'].map((name) => pool.run('acme', pool.weight(name, 100), job(name))));
     expect(most()).toBe(1);
-    // Small parts of it still share.
+    // Small parts of it still share, while together they hold that many pages at most.
     const shared = recorder();
     await Promise.all(['en', 'de'].map((name) => pool.run('acme', pool.weight(name, 20), shared.job(name))));
     expect(shared.most()).toBe(2);
+    const over = recorder();
+    await Promise.all(['en', 'de'].map((name) => pool.run('acme', pool.weight(name, 55), over.job(name))));
+    expect(over.most()).toBe(1);
   });
 
   it('starts no pass after one failed, and hands every waiting one the failure', async () => {
