@@ -47,6 +47,8 @@ export class PassPool {
   static readonly BUDGET = 1.2;
   readonly #limit: number;
   readonly #pagesPerPass: number | undefined;
+  /** `BUDGET`, or one pass of `pagesPerPass` pages where that is set. */
+  readonly #budget: number;
   #running = 0;
   #weight = 0;
   readonly #queue: { weight: number; start: () => void }[] = [];
@@ -65,6 +67,7 @@ export class PassPool {
   constructor(limit: number, pagesPerPass?: number, signal?: AbortSignal) {
     this.#limit = limit;
     this.#pagesPerPass = pagesPerPass;
+    this.#budget = pagesPerPass === undefined ? PassPool.BUDGET : 1;
     this.#signal = signal;
     signal?.addEventListener(
       'abort',
@@ -131,8 +134,7 @@ export class PassPool {
 
   #next(): void {
     for (let head = this.#queue[0]; head; head = this.#queue[0]) {
-      const budget = this.#pagesPerPass === undefined ? PassPool.BUDGET : 1;
-      const fits = this.#running < this.#limit && this.#weight + head.weight <= budget;
+      const fits = this.#running < this.#limit && this.#weight + head.weight <= this.#budget;
       if (this.#running > 0 && !fits) return;
       this.#queue.shift();
       this.#running++;

@@ -85,8 +85,8 @@ export interface LayoutShift {
  */
 export async function recordLayoutShifts(page: Page): Promise<() => Promise<LayoutShift[]>> {
   await page.addInitScript(() => {
-    const shifts: { value: number; moved: string[] }[] = [];
-    (window as unknown as { shifts: typeof shifts }).shifts = shifts;
+    const shifts: LayoutShift[] = [];
+    (window as unknown as { shifts: LayoutShift[] }).shifts = shifts;
     type Source = { node?: Element; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly };
     const rect = (r: DOMRectReadOnly) => `${r.x},${r.y} ${r.width}×${r.height}`;
     new PerformanceObserver((list) => {
