@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { uiStrings } from '../src/i18n/index.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, recordLayoutShifts, totalShift } from './helpers/browser.ts';
 import { JWT, startServe, token, type Served } from './helpers/gate.ts';
 
 // The whole handshake in a real browser, through the real gate over the example build: the
@@ -109,4 +109,43 @@ it('does not show a private article to a customer outside its audiences, nor fin
   await expect.poll(async () => (await settled()).length, { timeout: 15_000 }).toBeGreaterThan(0);
   expect((await settled()).join(' ')).not.toMatch(/Custom data retention/i);
   await page.close();
+});
+
+it('shows a signed-in visitor the sign-out link from the first paint, moving nothing', async () => {
+  // A laptop's window, where the header lays out its links, the sign-out link, the language menu
+  // and the search box in one bar.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.route('https://app.acme.test/**', async (route) => {
+    const returnTo = new URL(route.request().url()).searchParams.get('return_to') ?? '/';
+    const signed = await token({ plan: 'enterprise' }, 'customer-1017');
+    await route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><form method="post" action="${origin}/_auth/callback"><input type="hidden" name="token" value="${signed}"><input type="hidden" name="returnTo" value="${returnTo}"><button>Continue</button></form>`,
+    });
+  });
+  await page.goto(await loginRedirect(page, '/en/articles/enterprise-sso-setup/'));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(`${origin}/en/articles/enterprise-sso-setup/`);
+
+  // A public article, read signed in on a slow CPU: Chromium paints before the page's scripts run,
+  // so a link they revealed would arrive after the first paint and push the bar's row around.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 });
+  await page.route(
+    (url) => /google/.test(url.hostname),
+    (route) => route.fulfill({ status: 200, body: '' }),
+  );
+  const shifts = await recordLayoutShifts(page);
+  await page.goto(`${origin}/en/articles/refunds/`);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  const signOut = page.getByRole('banner').getByRole('link', { name: uiStrings('en')('header.signOut') });
+  await expect.poll(() => signOut.isVisible()).toBe(true);
+  // The scripts have run (the consent banner's buttons work) and have moved nothing.
+  await expect
+    .poll(() => page.getByRole('button', { name: uiStrings('en')('consent.accept') }).isEnabled())
+    .toBe(true);
+  const [shifted, moved] = totalShift(await shifts());
+  expect(shifted, moved).toBeLessThan(0.001);
+  await context.close();
 });

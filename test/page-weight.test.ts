@@ -29,7 +29,8 @@ describe('an article page is light', () => {
     // before the first paint where it must ask, and imports right after that paint: the consent
     // script (nothing comes from Google until "Accept") and the reactions script (it reveals "Was
     // this helpful?"), two small files under /_astro/ weighed below. A brand with neither gets no
-    // analytics loader (analytics.test.ts).
+    // analytics loader (analytics.test.ts). Because acme has private articles, the header's
+    // sign-out link has a one-line script that shows it to a signed-in visitor, and loads nothing.
     // A sign-in stub at a private URL is a page like the others.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({
       attrs: m[1] ?? '',
@@ -37,11 +38,17 @@ describe('an article page is light', () => {
     }));
     const code = scripts.filter((s) => !/type="application\/ld\+json"/.test(s.attrs));
     expect(code.map((s) => s.attrs.trim())).toEqual(
-      code.length ? ['type="module" data-sp-analytics', 'type="module" data-sp-search-loader'] : [],
+      code.length
+        ? ['type="module" data-sp-analytics', 'data-sp-signout-reveal', 'type="module" data-sp-search-loader']
+        : [],
     );
-    // It also refuses forms inside article content and shows the gate's sign-out link.
-    const [analytics, search] = code;
+    // It also refuses forms inside article content.
+    const [analytics, signOut, search] = code;
     if (search) expect(search.body.length).toBeLessThanOrEqual(700);
+    if (signOut) {
+      expect(signOut.body.length).toBeLessThanOrEqual(120);
+      expect(signOut.body).not.toMatch(/import|fetch|src/);
+    }
     if (analytics) {
       expect(analytics.body.length).toBeLessThanOrEqual(600);
       // Not one text per article: the gate's CSP lists each inline script's hash.
