@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_BODY_END } from '../src/routing/layout.ts';
 import { pageSearchInput } from '../src/search/input.ts';
@@ -18,6 +19,11 @@ beforeAll(() => {
   example.write(
     'help-centers/initech/status.en.md',
     '---\ntitle: Service status\n---\n\nEvery system is up; the TPS report server is flaky.\n',
+  );
+  // Japanese as terse help-center text writes it: a run of katakana words with nothing between.
+  example.write(
+    'help-centers/main/getting-started/glossary.ja.md',
+    '---\ntitle: 用語集\ndescription: 製品の用語。\n---\n\n設定画面の役割アカウントチームサポート通知から変更できます。\n',
   );
   dist = path.join(example.root, 'dist');
   built = execFileSync(
@@ -56,7 +62,7 @@ function languageFiles(brand: string, lang: string): Map<string, Buffer> {
     languages: Record<string, { hash: string; wasm: string | null }>;
   };
   const { hash, wasm } = entry.languages[lang]!;
-  const names = [`pagefind.${hash}.pf_meta`, `wasm.${wasm}.pagefind`];
+  const names = [`pagefind.${hash}.pf_meta`, ...(wasm ? [`wasm.${wasm}.pagefind`] : [])];
   for (const folder of ['index', 'fragment', 'filter'])
     for (const name of fs.readdirSync(path.join(index, folder)))
       if (name.startsWith(`${lang}_`)) names.push(`${folder}/${name}`);
@@ -81,6 +87,47 @@ it('brands that share a help center share its index of a language they both publ
     expect(shared.size).toBeGreaterThan(3);
     expect(shared).toEqual(languageFiles('acme', lang));
   }
+});
+
+/** A Pagefind file's content: gzip, behind Pagefind's own 12-byte signature. */
+const pagefindFile = (bytes: Buffer) => zlib.gunzipSync(bytes).subarray('pagefind_dcd'.length);
+
+it('Japanese is indexed by the words a search is split into, and shown as the page has it', () => {
+  const files = languageFiles('acme', 'ja');
+  // Every string of Japanese script in the index's word lists (CBOR: each word is a string).
+  const words = [...files]
+    .filter(([name]) => name.startsWith('index/'))
+    .flatMap(
+      ([, bytes]) =>
+        pagefindFile(bytes)
+          .toString('utf8')
+          .match(/[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}ー]+/gu) ?? [],
+    );
+  // The words of the run, as the browser's `Intl.Segmenter` splits a query typed in it, each a word
+  // of the index; the run itself, or any two of its words together, none.
+  for (const word of ['役割', 'アカウント', 'チーム', 'サポート', '通知']) expect(words).toContain(word);
+  expect(words.filter((word) => /アカウントチーム|チームサポート|サポート通知/.test(word))).toEqual([]);
+  // What the search shows of the page (its excerpt, title and collection) reads as the page does,
+  // once the zero-width spaces between words, which Pagefind puts between CJK words itself, are gone.
+  const fragments = [...files]
+    .filter(([name]) => name.startsWith('fragment/'))
+    .map(
+      ([, bytes]) =>
+        JSON.parse(pagefindFile(bytes).toString('utf8')) as {
+          url: string;
+          content: string;
+          meta: { title: string; collection?: string };
+          filters: { collection?: string[] };
+        },
+    );
+  const glossary = fragments.find((f) => f.url === '/ja/articles/glossary/')!;
+  expect(glossary.content.replace(/\u200b/g, '')).toContain(
+    '設定画面の役割アカウントチームサポート通知から変更できます。',
+  );
+  expect(glossary.meta.title.replace(/\u200b/g, '')).toBe('用語集');
+  // Attributes are not touched: the collection, shown and filtered on, is the page's own.
+  expect(glossary.meta.collection).toBe('はじめに');
+  expect(glossary.filters.collection).toEqual(['はじめに']);
 });
 
 /** Every file under a folder, by path relative to it, with its bytes. */

@@ -43,11 +43,13 @@ describe('Pagefind passes side by side', () => {
     const pool = new PassPool(4);
     const { job, log, most } = recorder();
     const big = pool.weight('en', 7200); // 0.9 of a full pass
-    const cjk = pool.weight('ja', 700); // 0.7: Japanese takes ~9 times the memory a page
+    // 0.7 each: a Japanese page takes ~3 times the memory of an English one, a Korean page ~9 times
+    const ja = pool.weight('ja', 1750);
+    const ko = pool.weight('ko', 700);
     await Promise.all([
       pool.run('acme', big, job('en')),
-      pool.run('acme', cjk, job('ja')),
-      pool.run('acme', cjk, job('ko')),
+      pool.run('acme', ja, job('ja')),
+      pool.run('acme', ko, job('ko')),
     ]);
     expect(most()).toBe(1);
     expect(log).toEqual(['start en', 'end en', 'start ja', 'end ja', 'start ko', 'end ko']);

@@ -95,10 +95,12 @@ function searchPartDir(lang: string, part: number): string {
 }
 
 /**
- * How many bundles a language's public index has: one per 1,000 searchable pages for Chinese,
- * Japanese and Korean, one per 8,000 otherwise. Pagefind holds every page of a pass in memory until
- * it writes the index, about 0.9 MB a page for those three (its segmentation) and about 0.1 MB for
- * other scripts (measured with Pagefind 1.6), so a pass never needs much more than 1 GB.
+ * How many bundles a language's public index has: one per 2,500 searchable pages for Japanese,
+ * one per 1,000 for Chinese and Korean, one per 8,000 otherwise. Pagefind holds every page of a
+ * pass in memory until it writes the index, measured with Pagefind 1.6: about 0.1 MB a page in
+ * most scripts; about 0.3 MB in Japanese, which it is handed with its words marked
+ * (`search/words.ts`; 0.9 MB before); Chinese and Korean are taken to need as much as Japanese did
+ * (never measured). So a pass never needs much more than 1 GB.
  * `override` (`SIGNPOST_SEARCH_PAGES_PER_PASS`) sets one figure for every language.
  */
 export function searchIndexParts(lang: string, pages: number, override?: number): number {
@@ -107,7 +109,7 @@ export function searchIndexParts(lang: string, pages: number, override?: number)
 
 /** The searchable pages of a full Pagefind pass in `lang` (see `searchIndexParts`): ~1 GB of Pagefind's memory. */
 export function fullSearchPass(lang: string): number {
-  return /^(ja|ko|zh)\b/i.test(lang) ? 1000 : 8000;
+  return /^ja\b/i.test(lang) ? 2500 : /^(ko|zh)\b/i.test(lang) ? 1000 : 8000;
 }
 
 /**

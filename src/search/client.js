@@ -403,7 +403,9 @@ function onTyped(input, update) {
 function hitView(hit, titleTag) {
   const item = el('li', 'sp-hit');
   const title = el(titleTag, 'sp-title');
-  const text = hit.meta.title || hit.url;
+  // A Japanese title was indexed with its words marked by zero-width spaces (`search/words.ts`):
+  // shown as the page has it, so that it copies and reads out as it does there.
+  const text = (hit.meta.title || hit.url).replace(/\u200b/g, '');
   if (titleTag === 'span') {
     item.dataset.href = hit.url;
     title.textContent = text;

@@ -8,6 +8,7 @@ import type { ArticlePage, BrandSite, PageData, SiteData } from '../routing/type
 import { inPrivateSearch, inPublicSearch } from '../routing/visibility.ts';
 import { searchInputHash } from './input.ts';
 import { PassPool } from './pass.ts';
+import { marksWords } from './words.ts';
 
 /**
  * Everything indexing needs to know of a site, as plain data: the build indexes after the process
@@ -254,7 +255,7 @@ function checkPass(brand: string, lang: string, entry: Entry | undefined): void 
  * site in one pass peaked at 4.6 GB; pages of one language share nothing with another's in the
  * index (it is split by `lang` anyway), so each language gets its own pass in a fresh Pagefind
  * process (several side by side where their memory allows: `PassPool`), and the passes' bundles
- * are merged. A language with more pages than a pass may hold (Japanese takes ~0.9 MB a page) is
+ * are merged. A language with more pages than a pass may hold (`searchIndexParts`) is
  * split: its first part goes into the index, each further part is a bundle of its own beside it,
  * which the search client merges in the browser. Pagefind skips pages without
  * `data-pagefind-body`, but indexes every page when none has one: a tree with nothing searchable
@@ -324,6 +325,9 @@ async function indexPublicTree(
       // Every page of a language lives under `/<lang>/` (see `urls`), and only there; a part
       // names its pages (their paths are ids and language tags: no glob syntax in them).
       const glob = parts === 1 ? `${lang}/**/*.html` : `{${pages.join(',')}}`;
+      // Japanese is read from copies with its words marked (`marksWords`): every page the glob
+      // matches is one of `files`.
+      const copies = marksWords(lang) ? pages : undefined;
       const weight = pool.weight(lang, pages.length);
       if (part === 1)
         passes.push(
@@ -331,13 +335,13 @@ async function indexPublicTree(
             if (writingBundle) {
               const folder = `${output}.${lang}`;
               beside.push({ lang, folder });
-              await index({ root, output: folder, glob });
+              await index({ root, output: folder, glob, copies });
               return checkPass(brand.id, lang, await readEntry(folder));
             }
             writingBundle = true;
             try {
               const before = await readEntry(output);
-              await index({ root, output, glob });
+              await index({ root, output, glob, copies });
               checkPass(brand.id, lang, await readEntry(output));
               if (before) await addLanguages(output, before);
             } finally {
@@ -349,7 +353,7 @@ async function indexPublicTree(
         passes.push(
           pool.run(brand.id, weight, async (index) => {
             const bundle = dirs.searchIndexPart(root, lang, part);
-            await index({ root, output: bundle, glob });
+            await index({ root, output: bundle, glob, copies });
             // The page's own Pagefind loads a merged bundle's entry, metadata, WebAssembly and
             // index files; the scripts and styles every bundle gets would only be served for nothing.
             for (const name of await fs.readdir(bundle))

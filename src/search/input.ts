@@ -24,6 +24,17 @@ export function pageSearchInput(html: string): string {
 }
 
 /**
+ * A page cut down to what Pagefind reads of it (as `pageSearchInput`), as a document Pagefind reads
+ * alike: the `<html>` tag and the article; or the whole page, where Pagefind reads all of it or
+ * none of it (a page without `data-pagefind-body`, which it leaves out).
+ */
+export function searchDocument(html: string): string {
+  const read = searchSpans(html);
+  if (read === 'nothing' || read === 'all') return html;
+  return `<!doctype html>${read.tag ? html.slice(...read.tag) : '<html>'}<body>${html.slice(...read.body)}</body></html>`;
+}
+
+/**
  * Where `pageSearchInput` takes its pieces from in `html`: `nothing`, `all`, or the `<html>` tag
  * (if any) and the article, as [start, end) offsets.
  */
