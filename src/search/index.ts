@@ -322,12 +322,12 @@ async function indexPublicTree(
     const size = Math.ceil(files.length / parts);
     for (let part = 1; part <= parts; part++) {
       const pages = files.slice((part - 1) * size, part * size);
-      // Every page of a language lives under `/<lang>/` (see `urls`), and only there; a part
-      // names its pages (their paths are ids and language tags: no glob syntax in them).
-      const glob = parts === 1 ? `${lang}/**/*.html` : `{${pages.join(',')}}`;
-      // Japanese is read from copies with its words marked (`marksWords`): every page the glob
-      // matches is one of `files`.
-      const copies = marksWords(lang) ? pages : undefined;
+      // Japanese is read from copies of its pages with their words marked (`marksWords`). Every
+      // other page of a language lives under `/<lang>/` (see `urls`), and only there; a part names
+      // its pages (their paths are ids and language tags: no glob syntax in them).
+      const read = marksWords(lang)
+        ? { copies: pages }
+        : { glob: parts === 1 ? `${lang}/**/*.html` : `{${pages.join(',')}}` };
       const weight = pool.weight(lang, pages.length);
       if (part === 1)
         passes.push(
@@ -335,13 +335,13 @@ async function indexPublicTree(
             if (writingBundle) {
               const folder = `${output}.${lang}`;
               beside.push({ lang, folder });
-              await index({ root, output: folder, glob, copies });
+              await index({ root, output: folder, ...read });
               return checkPass(brand.id, lang, await readEntry(folder));
             }
             writingBundle = true;
             try {
               const before = await readEntry(output);
-              await index({ root, output, glob, copies });
+              await index({ root, output, ...read });
               checkPass(brand.id, lang, await readEntry(output));
               if (before) await addLanguages(output, before);
             } finally {
@@ -353,7 +353,7 @@ async function indexPublicTree(
         passes.push(
           pool.run(brand.id, weight, async (index) => {
             const bundle = dirs.searchIndexPart(root, lang, part);
-            await index({ root, output: bundle, glob, copies });
+            await index({ root, output: bundle, ...read });
             // The page's own Pagefind loads a merged bundle's entry, metadata, WebAssembly and
             // index files; the scripts and styles every bundle gets would only be served for nothing.
             for (const name of await fs.readdir(bundle))

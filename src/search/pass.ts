@@ -7,16 +7,16 @@ import { marksWords, wordsCopy } from './words.ts';
 
 /**
  * One Pagefind pass: a fresh index of some pages, written into `output`. The pages are those of
- * `root` that `glob` matches, or the `pages` listed (their URL and file under `root`), or none (an
- * empty index). In a language whose words Pagefind is told (`marksWords`), `copies` lists the pages
- * instead of `glob` (files under `root`), and Pagefind reads their `wordsCopy` (`addCopies`); a page
- * in `pages` in such a language is handed over as its `wordsCopy` too.
+ * `root` that `glob` matches; or, in a language whose words Pagefind is told (`marksWords`), the
+ * files under `root` that `copies` lists, whose `wordsCopy` Pagefind reads (`addCopies`); or the
+ * `pages` listed (their URL and file under `root`), each in such a language handed over as its
+ * `wordsCopy`; or none (an empty index).
  */
 export interface PassRequest {
   root: string;
   output: string;
   glob?: string;
-  copies?: string[] | undefined;
+  copies?: string[];
   pages?: { url: string; file: string }[];
 }
 
@@ -37,10 +37,10 @@ export interface PassRequest {
  *
  * Pagefind writes an index in one thread, the larger part of a large pass (930 Japanese pages,
  * their words unmarked: 2.8 s reading, 8.5 s writing), so two passes side by side take little
- * longer than one (two of 465 such pages 7.9 s, one 7.0 s). Passes run side by side only after the site build has
- * ended (beside it, `build.ts` runs them one at a time), so the memory is theirs: at 5,000 × 5 a
- * budget of 1.2 (German beside French) took the search index from 92.6 s to 82.7 s, against half a
- * full pass, which ran every pass of that site alone.
+ * longer than one (two of 465 such pages 7.9 s, one 7.0 s). Passes run side by side only after the
+ * site build has ended (beside it, `build.ts` runs them one at a time), so the memory is theirs: at
+ * 5,000 × 5 a budget of 1.2 (German beside French) took the search index from 92.6 s to 82.7 s,
+ * against half a full pass, which ran every pass of that site alone.
  */
 export class PassPool {
   /**
@@ -229,7 +229,7 @@ async function indexPass(
   check();
   const { index, errors } = await pagefind.createIndex({ rootSelector: ROOT });
   if (!index) return errors.length ? errors : ['Pagefind made no index'];
-  if (glob !== undefined && !copies) {
+  if (glob !== undefined) {
     check();
     const added = await index.addDirectory({ path: root, glob });
     if (added.errors.length) return added.errors;
