@@ -268,6 +268,31 @@ describe('an incremental build', () => {
   });
 });
 
+describe('an incremental build of a large site', () => {
+  // Built as a site of 8,000 article files or more is (no render thread, no writer thread, no load
+  // cache): it still takes unchanged bodies from the render cache and unchanged feed articles from
+  // the feed cache, and is byte for byte what a full build of a small site's kind writes.
+  const large = { SIGNPOST_LARGE_SITE_ARTICLES: '1' };
+  it('renders only the edited body and copies every other feed article, and is the full build, byte for byte', async () => {
+    const out = path.join(copy.root, 'large');
+    const first = await runCli(['build', '--content', copy.content, '--out', out], large, 180_000);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nA line for a large site.\n`);
+    const inc = await runCli(['build', '--content', copy.content, '--out', out], large, 180_000);
+    expect(inc.code, inc.stdout + inc.stderr).toBe(0);
+    const { kept, all } = bodiesOf(inc.stdout);
+    expect(all).toBeGreaterThan(20);
+    expect(all - kept).toBe(1);
+    const feeds = feedsOf(inc.stdout);
+    // All but the edited article, which two brands publish (acme and acme-eu, in English).
+    expect(feeds.articles - feeds.kept).toBe(2);
+    fs.rmSync(full, { recursive: true, force: true });
+    const whole = await build(full, '--no-cache');
+    expect(whole.code, whole.stdout + whole.stderr).toBe(0);
+    expect(fingerprint(out)).toEqual(fingerprint(full));
+  });
+});
+
 /** The image file an example article shows. */
 function imageOf(article: string): string {
   const dir = copy.file('help-centers/main/billing');

@@ -64,7 +64,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   removeLeftovers(outDir);
   const searchPagesPerPass = wholeNumberSetting(SEARCH_PAGES_PER_PASS, 'pages');
   const searchPasses = wholeNumberSetting(SEARCH_PASSES, 'passes');
-  if (searchPagesPerPass === null || searchPasses === null) return { code: 1, pages: 0, seconds: seconds() };
+  const largeFrom = wholeNumberSetting(LARGE_SITE, 'article files') ?? LARGE_SITE_ARTICLES;
+  if (searchPagesPerPass === null || searchPasses === null || largeFrom === null)
+    return { code: 1, pages: 0, seconds: seconds() };
   clock.start('checkAndLoad');
   // The site build's process starts as soon as there is certainly something to build, and loads
   // its modules (~0.35 s) while the stamp check ends: at once where `out` holds no stamp (or with
@@ -76,7 +78,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   if (options.noCache || !previous) start();
   let stamp: StampCheck;
   try {
-    stamp = await runStampCheck(options, (articles) => start(articles >= LARGE_SITE_ARTICLES), previous);
+    stamp = await runStampCheck(options, (articles) => start(articles >= largeFrom), previous);
   } catch (error) {
     early?.cancel();
     throw error;
@@ -87,7 +89,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     return { code: 0, pages: upToDate.pages, seconds: seconds(), upToDate: true };
   }
   // One started before the article files were counted has a smaller site's flags.
-  const large = articles >= LARGE_SITE_ARTICLES;
+  const large = articles >= largeFrom;
   let siteBuild = early ?? startSiteBuild(large);
   if (large && !siteBuild.large) {
     siteBuild.cancel();
@@ -195,6 +197,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
  * changes no byte of the output, so it is not one of the build's inputs (`build-stamp.ts`).
  */
 const SEARCH_PASSES = 'SIGNPOST_SEARCH_PASSES';
+/** Article files from which a site is built as a large one (`LARGE_SITE_ARTICLES` where unset). */
+const LARGE_SITE = 'SIGNPOST_LARGE_SITE_ARTICLES';
 
 /**
  * A whole number above 0 from the environment variable `name`: undefined when unset, null (with
@@ -256,7 +260,8 @@ function startSiteBuild(large: boolean): SiteBuildProcess {
 
 /**
  * Article files from which the site build trades some speed for memory: see `startSiteBuild`, and
- * `SiteBuildOptions.large`.
+ * `SiteBuildOptions.large`. `SIGNPOST_LARGE_SITE_ARTICLES` sets another figure (a machine with
+ * less memory builds smaller sites the same way); it changes no byte of the output.
  */
 export const LARGE_SITE_ARTICLES = 8_000;
 

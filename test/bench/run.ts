@@ -25,8 +25,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LARGE_SITE_ARTICLES } from '../../src/cli/build.ts';
-import { hashInputs } from '../../src/cli/build-stamp.ts';
 import { dirs, urls } from '../../src/routing/layout.ts';
 import { LOAD_CACHE_DIR } from '../../src/content/load-cache.ts';
 import { RENDER_CACHE_DIR, renderPackOf, setAsideAt } from '../../src/markdown/render-cache.ts';
@@ -391,9 +389,6 @@ async function bench(): Promise<void> {
     ) as Record<string, unknown>;
     const content = path.join(work, 'corpus', 'content');
     const article = sampleArticle(content, languages[0]!);
-    // A site this large keeps no content cache (`LARGE_SITE_ARTICLES`, by the build stamp's count of
-    // article files): its builds are already --no-cache builds, and are not run twice.
-    const keepsCaches = (await hashInputs(content, {})).articles < LARGE_SITE_ARTICLES;
     const peers: Peer[] = [];
     for (const name of values.peer)
       if (name === 'starlight') peers.push(starlight(CACHE, corpusArgs));
@@ -422,12 +417,10 @@ async function bench(): Promise<void> {
       if (i % 2 === 1) await buildOne();
       ours.push(await buildSignpost(content, out, 'brand1', article, languages[0]!));
       console.error(`bench: run ${i + 1}/${runs}: signpost ${ours.at(-1)!.seconds.toFixed(1)} s`);
-      if (keepsCaches) {
-        uncached.push(await buildSignpost(content, outputs.noCache, 'brand1', article, languages[0]!, true));
-        console.error(
-          `bench: run ${i + 1}/${runs}: signpost --no-cache ${uncached.at(-1)!.seconds.toFixed(1)} s`,
-        );
-      }
+      uncached.push(await buildSignpost(content, outputs.noCache, 'brand1', article, languages[0]!, true));
+      console.error(
+        `bench: run ${i + 1}/${runs}: signpost --no-cache ${uncached.at(-1)!.seconds.toFixed(1)} s`,
+      );
       if (i % 2 === 0) await buildOne();
       for (const peer of peers)
         if (!peer.skipped) {
@@ -440,7 +433,7 @@ async function bench(): Promise<void> {
     }
 
     const signpost = line(medians(ours) as Figures);
-    const cold = keepsCaches ? line(medians(uncached) as Figures) : signpost;
+    const cold = line(medians(uncached) as Figures);
     const noCache = {
       build_wall_s: cold.build_wall_s,
       peak_rss_mb: cold.peak_rss_mb,
