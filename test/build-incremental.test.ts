@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderOf } from '../src/cli/kept-bundle.ts';
+import { LOAD_CACHE_DIR } from '../src/content/load-cache.ts';
 import { RENDER_CACHE_DIR, renderPackOf, setAsideAt } from '../src/markdown/render-cache.ts';
 import { runCli } from './helpers/cli.ts';
 import { filesUnder, fingerprint, foldersUnder } from './helpers/dist.ts';
@@ -269,14 +270,26 @@ describe('an incremental build', () => {
 });
 
 describe('an incremental build of a large site', () => {
-  // Built as a site of 8,000 article files or more is (no render thread, no writer thread, no load
-  // cache): it still takes unchanged bodies from the render cache and unchanged feed articles from
-  // the feed cache, and is byte for byte what a full build of a small site's kind writes.
+  // Built as a site of 8,000 article files or more is (no render thread, no writer thread): it
+  // still keeps what it loaded, takes unchanged bodies from the render cache and unchanged feed
+  // articles from the feed cache, and is byte for byte what a full build of a small site's kind writes.
   const large = { SIGNPOST_LARGE_SITE_ARTICLES: '1' };
   it('renders only the edited body and copies every other feed article, and is the full build, byte for byte', async () => {
     const out = path.join(copy.root, 'large');
+    // The load cache's file of this content folder (its first line names the folder).
+    const loadFiles = () =>
+      fs
+        .readdirSync(LOAD_CACHE_DIR)
+        .filter((name) => name.endsWith('.bin'))
+        .filter((name) =>
+          fs
+            .readFileSync(path.join(LOAD_CACHE_DIR, name), 'utf8')
+            .startsWith(`${JSON.stringify(path.resolve(copy.content))}\n`),
+        );
+    for (const name of loadFiles()) fs.rmSync(path.join(LOAD_CACHE_DIR, name));
     const first = await runCli(['build', '--content', copy.content, '--out', out], large, 180_000);
     expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(loadFiles()).toHaveLength(1);
     copy.edit('help-centers/main/billing/refunds.en.md', (t) => `${t}\nA line for a large site.\n`);
     const inc = await runCli(['build', '--content', copy.content, '--out', out], large, 180_000);
     expect(inc.code, inc.stdout + inc.stderr).toBe(0);

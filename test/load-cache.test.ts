@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashInputs } from '../src/cli/build-stamp.ts';
 import { LoadCache } from '../src/content/load-cache.ts';
 import { loadContent } from '../src/content/load.ts';
@@ -17,6 +17,8 @@ import { copyExample, type ExampleCopy } from './helpers/example.ts';
  */
 let copy: ExampleCopy;
 let dir: string;
+/** The size up to which a load reads the previous file whole (undefined: the cache's own figure). */
+let wholeMax: number | undefined;
 beforeEach(() => {
   copy = copyExample();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-load-cache-'));
@@ -33,7 +35,11 @@ afterEach(() => {
  */
 const load = async (fresh = false, hashes?: Record<string, string>) => {
   hashes ??= (await hashInputs(copy.content, {})).articleHashes;
-  const cache = new LoadCache(copy.content, 'v1', fresh, { dir, articles: hashes });
+  const cache = new LoadCache(copy.content, 'v1', fresh, {
+    dir,
+    articles: hashes,
+    ...(wholeMax === undefined ? {} : { wholeMax }),
+  });
   const { model, problems } = await loadContent(copy.content, { cache });
   cache.save();
   const articles = [...(model?.helpCenters.values() ?? [])]
@@ -95,99 +101,114 @@ function addProblems(): void {
   );
 }
 
-it('reports the same problems at the same lines, and makes the same articles, from what it kept', async () => {
-  addProblems();
-  const first = await load(true);
-  expect(first.hits).toBe(0);
-  // Each kind above is among them.
-  expect(first.lines.join('\n')).toMatch(/refunds\.en\.md:\d+: /);
-  expect(first.lines.join('\n')).toMatch(/update-card\.en\.md:\d+: .*agent/);
-  expect(first.lines.join('\n')).toMatch(/invite-teammates\.en\.md:\d+: .*nobody/);
-  expect(first.lines.join('\n')).toMatch(/download-invoices\.en\.md:3: .*__proto__/);
-  expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*no-such-article/);
-  expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*script/i);
-  expect(first.lines.join('\n')).toMatch(/billing\/_collection\.yaml:\d+: .*order/);
-  expect(first.lines.join('\n')).toMatch(/enterprise\/_folder\.yaml:\d+: .*emojii/);
-  expect(first.lines.join('\n')).toMatch(/account\/_collection\.yaml:2: /);
-  expect(first.folders.length).toBeGreaterThan(0);
+// Each case twice: with the previous file read whole (as at 1,000 × 3), and an entry at a time
+// from disk (as a large site's, whose file is too large to hold).
+describe.each([
+  ['read whole', undefined],
+  ['read an entry at a time', 0],
+])('with the previous file %s', (_how, max) => {
+  beforeEach(() => {
+    wholeMax = max;
+  });
+  it('reports the same problems at the same lines, and makes the same articles, from what it kept', async () => {
+    addProblems();
+    const first = await load(true);
+    expect(first.hits).toBe(0);
+    // Each kind above is among them.
+    expect(first.lines.join('\n')).toMatch(/refunds\.en\.md:\d+: /);
+    expect(first.lines.join('\n')).toMatch(/update-card\.en\.md:\d+: .*agent/);
+    expect(first.lines.join('\n')).toMatch(/invite-teammates\.en\.md:\d+: .*nobody/);
+    expect(first.lines.join('\n')).toMatch(/download-invoices\.en\.md:3: .*__proto__/);
+    expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*no-such-article/);
+    expect(first.lines.join('\n')).toMatch(/invite-teammates\.de\.md:\d+: .*script/i);
+    expect(first.lines.join('\n')).toMatch(/billing\/_collection\.yaml:\d+: .*order/);
+    expect(first.lines.join('\n')).toMatch(/enterprise\/_folder\.yaml:\d+: .*emojii/);
+    expect(first.lines.join('\n')).toMatch(/account\/_collection\.yaml:2: /);
+    expect(first.folders.length).toBeGreaterThan(0);
 
-  const second = await load();
-  // Most front matters and outlines came from the cache.
-  expect(second.hits).toBeGreaterThan(first.articles.length);
-  expect(second.lines).toEqual(first.lines);
-  expect(second.articles).toEqual(first.articles);
-  expect(second.collections).toEqual(first.collections);
-  expect(second.folders).toEqual(first.folders);
+    const second = await load();
+    // Most front matters and outlines came from the cache.
+    expect(second.hits).toBeGreaterThan(first.articles.length);
+    expect(second.lines).toEqual(first.lines);
+    expect(second.articles).toEqual(first.articles);
+    expect(second.collections).toEqual(first.collections);
+    expect(second.folders).toEqual(first.folders);
 
-  // A fix is seen at once: the edited file is read again.
-  copy.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('order: 2: 3', 'order: 2'));
-  const third = await load();
-  expect(third.lines.filter((l) => l.includes('refunds.en.md'))).toEqual([]);
-  expect(third.lines.length).toBeLessThan(second.lines.length);
-});
+    // A fix is seen at once: the edited file is read again.
+    copy.edit('help-centers/main/billing/refunds.en.md', (t) => t.replace('order: 2: 3', 'order: 2'));
+    const third = await load();
+    expect(third.lines.filter((l) => l.includes('refunds.en.md'))).toEqual([]);
+    expect(third.lines.length).toBeLessThan(second.lines.length);
+  });
 
-it('takes an article file whose bytes the build hashed from what it kept of them, without reading it', async () => {
-  const file = 'help-centers/main/billing/refunds.en.md';
-  const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
-    loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
-  const first = await load(true);
-  const hashes = (await hashInputs(copy.content, {})).articleHashes;
-  const second = await load(false, hashes);
-  expect(second.articles).toEqual(first.articles);
-  expect(second.hits).toBeGreaterThanOrEqual(first.articles.length);
-  // The file changed after the build hashed it: the build makes what the hashed bytes made (the
-  // stamp it writes is theirs), so it does not read the file at all.
-  copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed after the hashing'));
-  expect(titleOf(await load(false, hashes))).toBe(titleOf(first));
-  // Hashed again, the new bytes are read.
-  expect(titleOf(await load())).toBe('Changed after the hashing');
-});
+  it('takes an article file whose bytes the build hashed from what it kept of them, without reading it', async () => {
+    const file = 'help-centers/main/billing/refunds.en.md';
+    const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
+      loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
+    const first = await load(true);
+    const hashes = (await hashInputs(copy.content, {})).articleHashes;
+    const second = await load(false, hashes);
+    expect(second.articles).toEqual(first.articles);
+    expect(second.hits).toBeGreaterThanOrEqual(first.articles.length);
+    // The file changed after the build hashed it: the build makes what the hashed bytes made (the
+    // stamp it writes is theirs), so it does not read the file at all.
+    copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed after the hashing'));
+    expect(titleOf(await load(false, hashes))).toBe(titleOf(first));
+    // Hashed again, the new bytes are read.
+    expect(titleOf(await load())).toBe('Changed after the hashing');
+  });
 
-it('keeps what it read of an article file only under the hash of the bytes it read', async () => {
-  const file = 'help-centers/main/billing/refunds.en.md';
-  const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
-    loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
-  const before = fs.readFileSync(copy.file(file), 'utf8');
-  const hashes = (await hashInputs(copy.content, {})).articleHashes;
-  // Changed between the hashing and the read: what is read is kept under no hash of other bytes.
-  copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed before the read'));
-  expect(titleOf(await load(true, hashes))).toBe('Changed before the read');
-  fs.writeFileSync(copy.file(file), before);
-  const restored = titleOf(await load(false, hashes));
-  expect(restored).not.toBe('Changed before the read');
-  expect(before).toContain(`title: ${restored}`);
-});
+  it('keeps what it read of an article file only under the hash of the bytes it read', async () => {
+    const file = 'help-centers/main/billing/refunds.en.md';
+    const titleOf = (loaded: Awaited<ReturnType<typeof load>>) =>
+      loaded.articles.find((a) => a.file === file.split('/').join(path.sep))?.title;
+    const before = fs.readFileSync(copy.file(file), 'utf8');
+    const hashes = (await hashInputs(copy.content, {})).articleHashes;
+    // Changed between the hashing and the read: what is read is kept under no hash of other bytes.
+    copy.edit(file, (t) => t.replace(/^title: .*$/m, 'title: Changed before the read'));
+    expect(titleOf(await load(true, hashes))).toBe('Changed before the read');
+    fs.writeFileSync(copy.file(file), before);
+    const restored = titleOf(await load(false, hashes));
+    expect(restored).not.toBe('Changed before the read');
+    expect(before).toContain(`title: ${restored}`);
+  });
 
-it('gives a load of other code, or a damaged file, nothing, and the load is whole', async () => {
-  const first = await load(true);
-  const [name] = fs.readdirSync(dir);
-  const file = path.join(dir, name!);
-  // Bytes changed inside the entries: whatever cannot be read is read from the content again.
-  const bytes = fs.readFileSync(file);
-  for (let i = Math.floor(bytes.length / 3); i < bytes.length; i += 97) bytes[i] = 0xff;
-  fs.writeFileSync(file, bytes);
-  const scrambled = await load();
-  expect(scrambled.articles).toEqual(first.articles);
-  expect(scrambled.lines).toEqual(first.lines);
+  it('gives a load of other code, or a damaged file, nothing, and the load is whole', async () => {
+    const first = await load(true);
+    const [name] = fs.readdirSync(dir);
+    const file = path.join(dir, name!);
+    // Bytes changed inside the entries (their index, at the end, is whole): whatever cannot be read
+    // is read from the content again, and the rest is taken as kept.
+    const bytes = fs.readFileSync(file);
+    for (let i = Math.floor(bytes.length / 3); i < bytes.length * (2 / 3); i += 97) bytes[i] = 0xff;
+    fs.writeFileSync(file, bytes);
+    const scrambled = await load();
+    expect(scrambled.articles).toEqual(first.articles);
+    expect(scrambled.lines).toEqual(first.lines);
+    expect(scrambled.hits).toBeGreaterThan(0);
+    // That load kept every entry again: the next takes more of them.
+    const mended = await load();
+    expect(scrambled.hits).toBeLessThan(mended.hits);
 
-  fs.writeFileSync(file, 'not a cache');
-  const damaged = await load();
-  expect(damaged.hits).toBe(0);
-  expect(damaged.articles).toEqual(first.articles);
+    fs.writeFileSync(file, 'not a cache');
+    const damaged = await load();
+    expect(damaged.hits).toBe(0);
+    expect(damaged.articles).toEqual(first.articles);
 
-  const other = new LoadCache(copy.content, 'v2', false, { dir });
-  await loadContent(copy.content, { cache: other });
-  expect(other.hits).toBe(0);
-});
+    const other = new LoadCache(copy.content, 'v2', false, { dir });
+    await loadContent(copy.content, { cache: other });
+    expect(other.hits).toBe(0);
+  });
 
-it('costs a cache folder that cannot be written nothing but the next load its reads', async () => {
-  const notAFolder = path.join(dir, 'file');
-  fs.writeFileSync(notAFolder, '');
-  const cache = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
-  const { model } = await loadContent(copy.content, { cache });
-  expect(model).toBeDefined();
-  expect(() => cache.save()).not.toThrow();
-  const next = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
-  await loadContent(copy.content, { cache: next });
-  expect(next.hits).toBe(0);
+  it('costs a cache folder that cannot be written nothing but the next load its reads', async () => {
+    const notAFolder = path.join(dir, 'file');
+    fs.writeFileSync(notAFolder, '');
+    const cache = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
+    const { model } = await loadContent(copy.content, { cache });
+    expect(model).toBeDefined();
+    expect(() => cache.save()).not.toThrow();
+    const next = new LoadCache(copy.content, 'v1', false, { dir: notAFolder });
+    await loadContent(copy.content, { cache: next });
+    expect(next.hits).toBe(0);
+  });
 });

@@ -63,19 +63,18 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
   searchPagesPerPass?: number | undefined;
   /**
    * A large site (`build.ts`'s `LARGE_SITE_ARTICLES`), which trades speed for memory. It has no
-   * load cache (`load-cache.ts`), which holds the previous build's reads whole (136 MB at 25,000
-   * article files) and this build's until it ends. It has no render thread (see `buildSite`), and
-   * it writes its files in the build's own thread (see `FileWriter`), so no Astro bundle is kept
-   * for it (`kept-bundle.ts`). It keeps the render cache and the feed cache, which read each entry
-   * from disk as it is asked for: at 5,000 × 5, a build that keeps its caches took route data
-   * from 23.6 s to 7.0 s and feeds from 21.2 s to 15.0 s, its site build peaking at 1,360 MB
-   * against 1,384 MB; one that fills them (its first, or `--no-cache`) peaked at 1,436 MB.
+   * render thread (see `buildSite`), and it writes its files in the build's own thread (see
+   * `FileWriter`), so no Astro bundle is kept for it (`kept-bundle.ts`). It keeps the load, render
+   * and feed caches, which read each entry from disk as it is asked for and write it as it is
+   * made: at 5,000 × 5, a build that keeps its caches took route data from 23.6 s to 7.0 s and
+   * feeds from 21.2 s to 15.0 s, its site build peaking at 1,360 MB against 1,384 MB; one that
+   * fills them (its first, or `--no-cache`) peaked at 1,436 MB.
    */
   large?: boolean | undefined;
   /**
    * The SHA-256 of each article file's bytes, by absolute path, as the build stamp's check hashed
    * them (`build-stamp.ts`): the load cache gives an article whose bytes it has seen without
-   * reading the file. Not for a large site, which has no load cache.
+   * reading the file.
    */
   articleHashes?: Record<string, string> | undefined;
   /** Signpost's `codeVersion()`, as the build stamp's check hashed it: not hashed again here. */
@@ -104,11 +103,9 @@ export async function buildSite(
   // bodies it rendered (`render-cache.ts`): each ended below, or let go of on a stop.
   const large = options.large === true;
   if (options.codeVersion) knownCodeVersion(options.codeVersion);
-  const kept = large
-    ? undefined
-    : new LoadCache(options.content, codeVersion(), options.noCache === true, {
-        articles: options.articleHashes,
-      });
+  const kept = new LoadCache(options.content, codeVersion(), options.noCache === true, {
+    articles: options.articleHashes,
+  });
   // What sharp answered and made in the previous build (`image-memo.ts`).
   imageMemo.open(codeVersion(), options.noCache === true);
   highlightMemo.open(codeVersion(), options.noCache === true);

@@ -131,7 +131,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           ...options,
           searchPagesPerPass,
           large,
-          ...(large ? {} : { articleHashes: stamp.articleHashes }),
+          articleHashes: stamp.articleHashes,
           codeVersion: codeVersion(),
         },
         temp,

@@ -30,21 +30,31 @@ import { PROJECT_ROOT } from '../paths.ts';
  *
  * One file per content folder, in Signpost's cache folder (`.astro/cache/load/`, beside the
  * render cache): the content folder's path on the first line, then the entries this build asked
- * for or made, written whole under a temporary name and renamed over the previous one; files of
- * content folders that are gone are removed as the render cache's packs are. A few megabytes at
- * 3,000 article files; large sites (from 8,000 article files) have none, like the render cache,
- * so nothing more is held where memory is tight.
+ * for or made, each appended as it is kept or found, under a temporary name renamed over the
+ * previous one at the end, so a build killed part-way leaves a whole file or none; files of
+ * content folders that are gone are removed as the render cache's packs are. 16 MB at 1,000 × 3,
+ * read whole; 136 MB at 5,000 × 5, read an entry at a time, so nothing is held where memory is
+ * tight but the index (see `readIndex`).
  */
 export class LoadCache {
   readonly #file: string;
   readonly #content: string;
   readonly #code: string;
   /**
-   * The previous build's entries, and this build's (written by `save`), each serialized on its
-   * own: whoever asks gets a value of its own, which nothing else holds or changes.
+   * The previous build's file and where each entry is in it: its bytes where the file is small
+   * (`WHOLE_MAX`), else open for reading, an entry at a time as it is asked for. Each entry is
+   * serialized on its own: whoever asks gets a value of its own, which nothing else holds or changes.
    */
-  #old = new Map<string, Uint8Array>();
-  readonly #new = new Map<string, Uint8Array>();
+  #old:
+    | { bytes: Buffer; fd?: undefined; index: Map<string, EntryAt> }
+    | { fd: number; index: Map<string, EntryAt> }
+    | undefined;
+  /**
+   * This build's file as it is written (under `#temp`), each entry appended as it is kept or
+   * found, a batch (`FLUSH_AT`) at a time; undefined until the first, null once writing failed.
+   */
+  #new: NewFile | undefined | null;
+  readonly #temp: string;
   /** The SHA-256 of each article file's bytes, by absolute path (`articles`). */
   readonly #articles: Readonly<Record<string, string>>;
   /** The outline key of each body, by its text: a kept article file's, or one hashed once. */
@@ -58,7 +68,8 @@ export class LoadCache {
    * The cache of the content folder `content` for Signpost's version `code`; `fresh`
    * (`--no-cache`) reads nothing but still writes, so the next build finds this one's reads.
    * `articles`: the SHA-256 of each article file's bytes, by absolute path, as hashed at the start
-   * of this build (`articleFile`); `dir`: where the files live.
+   * of this build (`articleFile`); `dir`: where the files live; `wholeMax`: the size up to which
+   * the previous file is read whole (`WHOLE_MAX`).
    */
   constructor(
     content: string,
@@ -67,17 +78,30 @@ export class LoadCache {
     {
       dir = LOAD_CACHE_DIR,
       articles = {},
-    }: { dir?: string; articles?: Record<string, string> | undefined } = {},
+      wholeMax = WHOLE_MAX,
+    }: { dir?: string; articles?: Record<string, string> | undefined; wholeMax?: number } = {},
   ) {
     this.#code = code;
     this.#articles = articles;
     this.#content = path.resolve(content);
     this.#file = path.join(dir, `${hash(this.#content).slice(0, 16)}.bin`);
+    this.#temp = `${this.#file}.${process.pid}.tmp`;
     if (fresh) return;
+    let fd: number | undefined;
     try {
-      this.#old = readEntries(fs.readFileSync(this.#file));
+      fd = fs.openSync(this.#file, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size <= wholeMax) {
+        const bytes = readAt(fd, 0, size);
+        this.#old = { bytes, index: readIndex((at, length) => bytes.subarray(at, at + length), size) };
+        fs.closeSync(fd);
+      } else {
+        const from = fd;
+        this.#old = { fd, index: readIndex((at, length) => readAt(from, at, length), size) };
+      }
     } catch {
       // no previous build, or a file this code cannot read: read everything
+      if (fd !== undefined && this.#old?.fd !== fd) fs.closeSync(fd);
     }
   }
 
@@ -148,28 +172,36 @@ export class LoadCache {
   }
 
   /**
-   * Writes this build's entries over the previous file. What this build did not ask for drops
-   * out. A file that cannot be written (a full disk, a read-only folder) costs the next build its
-   * reads, nothing more: no output depends on it.
+   * Ends this build's file (its index, then its place, over the previous one) and lets go of
+   * the previous one. What this build did not ask for drops out. A file that cannot be written (a
+   * full disk, a read-only folder) costs the next build its reads, nothing more: no output depends
+   * on it.
    */
   save(): void {
-    const temp = `${this.#file}.${process.pid}.tmp`;
+    this.#closeOld();
+    this.#outlineKeys.clear();
+    if (this.#new === undefined) this.#append(undefined); // nothing asked: a file of no entries
+    const file = this.#new;
+    this.#new = undefined;
+    if (!file) return;
     try {
-      fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-      writeEntries(temp, this.#content, this.#new);
-      replaceKept(temp, this.#file, this.retired);
+      const index = Buffer.alloc(file.index.size * ROW);
+      let row = 0;
+      for (const [key, [offset, length, check]] of file.index) {
+        index.write(key, row, 'latin1');
+        index.writeUIntLE(offset, row + KEY_LENGTH, 6);
+        index.writeUInt32LE(length, row + KEY_LENGTH + 6);
+        index.writeUInt32LE(check, row + KEY_LENGTH + 10);
+        row += ROW;
+      }
+      file.pending.push(index, Buffer.from(`${file.offset} ${file.index.size} ${crc32(index)}`.padEnd(TAIL)));
+      flush(file);
+      fs.closeSync(file.fd);
+      replaceKept(this.#temp, this.#file, this.retired);
       pruneCache(path.dirname(this.#file), this.#file);
     } catch {
-      try {
-        fs.rmSync(temp, { force: true });
-      } catch {
-        // no folder to hold it: nothing was written
-      }
+      dropFile(file, this.#temp);
     }
-    // Nothing asks again: what was read (views of the previous file's bytes) is let go of.
-    this.#old = new Map();
-    this.#new.clear();
-    this.#outlineKeys.clear();
   }
 
   #key(kind: string, text: string): string {
@@ -177,26 +209,82 @@ export class LoadCache {
   }
 
   #keep(key: string, value: unknown): void {
+    let bytes: Buffer;
     try {
-      this.#new.set(key, v8.serialize(value));
+      bytes = v8.serialize(value);
     } catch {
-      // a value that cannot be serialized is read again next time
+      return; // a value that cannot be serialized is read again next time
     }
+    this.#append(key, bytes);
   }
 
   #get(key: string): unknown {
-    const found = this.#new.get(key) ?? this.#old.get(key);
-    if (found === undefined) return undefined;
+    const fresh = this.#new?.index.get(key);
+    const at = fresh ?? this.#old?.index.get(key);
+    if (at === undefined) return undefined;
     let value: unknown;
+    let bytes: Uint8Array;
     try {
-      value = v8.deserialize(found);
+      bytes = fresh ? this.#readNew(fresh) : this.#readOld(at);
+      if (crc32(bytes) !== at[2]) throw new Error('changed on disk');
+      value = v8.deserialize(bytes);
     } catch {
-      this.#new.delete(key); // damaged: read the text again, and keep that
+      // damaged: read the text again, and keep that
+      if (fresh) this.#new?.index.delete(key);
       return undefined;
     }
-    this.#new.set(key, found);
+    if (!fresh) this.#append(key, bytes);
     this.hits++;
     return value;
+  }
+
+  #readOld([offset, length]: EntryAt): Uint8Array {
+    const old = this.#old!;
+    return old.fd === undefined
+      ? old.bytes.subarray(offset, offset + length)
+      : readAt(old.fd, offset, length);
+  }
+
+  #readNew([offset, length]: EntryAt): Uint8Array {
+    const file = this.#new!;
+    flush(file);
+    return readAt(file.fd, offset, length);
+  }
+
+  /**
+   * Adds an entry to this build's file, which the first starts (`key` undefined: only starts it);
+   * on a failure, gives the file up.
+   */
+  #append(key: string | undefined, bytes?: Uint8Array): void {
+    if (this.#new === null || (key !== undefined && this.#new?.index.has(key))) return;
+    try {
+      if (!this.#new) {
+        fs.mkdirSync(path.dirname(this.#file), { recursive: true });
+        const head = Buffer.from(`${JSON.stringify(this.#content)}\n${FORMAT}\n`);
+        this.#new = {
+          fd: fs.openSync(this.#temp, 'w+'),
+          index: new Map(),
+          offset: head.length,
+          pending: [head],
+          pendingBytes: head.length,
+        };
+      }
+      if (key === undefined || bytes === undefined) return;
+      const file = this.#new;
+      file.index.set(key, [file.offset, bytes.length, crc32(bytes)]);
+      file.offset += bytes.length;
+      file.pending.push(bytes);
+      file.pendingBytes += bytes.length;
+      if (file.pendingBytes >= FLUSH_AT) flush(file);
+    } catch {
+      if (this.#new) dropFile(this.#new, this.#temp);
+      this.#new = null;
+    }
+  }
+
+  #closeOld(): void {
+    if (this.#old?.fd !== undefined) fs.closeSync(this.#old.fd);
+    this.#old = undefined;
   }
 }
 
@@ -235,64 +323,104 @@ export interface KeptFrontMatter {
   start: number;
 }
 
+/** Where an entry is in a file: its offset, its length and the CRC-32 of its bytes. */
+type EntryAt = [offset: number, length: number, check: number];
+
+/** This build's file as it is written: its index so far, and the bytes not yet written. */
+interface NewFile {
+  fd: number;
+  index: Map<string, EntryAt>;
+  /** Bytes of the file so far, written or pending. */
+  offset: number;
+  pending: Uint8Array[];
+  pendingBytes: number;
+}
+
 /**
  * The file: the content folder's path (JSON) on the first line, the format on the second, then
- * each entry as its key (64 hex digits), its length and the CRC-32 of its bytes (4 bytes each,
- * little-endian) and its bytes (a value `v8.serialize` made). Written from the entries' own
- * buffers, with no copy of them all into one (15 MB at 1,000 × 3), and read back as views of the
- * file's bytes; an entry whose bytes changed on disk is not read (a changed byte of a string
- * would still deserialize).
+ * each entry's bytes (a value `v8.serialize` made), then the index: a row per entry of its key
+ * (64 hex digits), its offset (6 bytes), its length and the CRC-32 of its bytes (4 bytes each;
+ * little-endian), then `<index offset> <entries> <CRC-32 of the index>`, padded to `TAIL` bytes.
+ * An entry whose bytes changed on disk is not read (a changed byte of a string would still
+ * deserialize), nor a file whose index did.
  */
-function writeEntries(file: string, content: string, entries: ReadonlyMap<string, Uint8Array>): void {
-  const parts: Uint8Array[] = [Buffer.from(`${JSON.stringify(content)}\n${FORMAT}\n`)];
-  for (const [key, value] of entries) {
-    if (key.length !== KEY_LENGTH) continue; // not a key of `hash`: never made
-    const head = Buffer.alloc(KEY_LENGTH + 8);
-    head.write(key, 0, 'latin1');
-    head.writeUInt32LE(value.length, KEY_LENGTH);
-    head.writeUInt32LE(crc32(value), KEY_LENGTH + 4);
-    parts.push(head, value);
+function readIndex(read: (offset: number, length: number) => Buffer, size: number): Map<string, EntryAt> {
+  if (size < TAIL) throw new Error('cut short');
+  const head = read(0, Math.min(size, 4096));
+  const start = head.indexOf(0x0a) + 1;
+  if (start === 0 || head.toString('latin1', start, start + FORMAT.length + 1) !== `${FORMAT}\n`)
+    throw new Error('a file of another format');
+  const tail = read(size - TAIL, TAIL).toString('latin1');
+  const [, offset, count, check] = /^(\d+) (\d+) (\d+) *$/.exec(tail) ?? [];
+  if (offset === undefined) throw new Error('cut short');
+  const rows = read(Number(offset), Number(count) * ROW);
+  if (Number(offset) + rows.length + TAIL !== size || crc32(rows) !== Number(check))
+    throw new Error('cut short');
+  const index = new Map<string, EntryAt>();
+  for (let row = 0; row < rows.length; row += ROW) {
+    const at = rows.readUIntLE(row + KEY_LENGTH, 6);
+    const length = rows.readUInt32LE(row + KEY_LENGTH + 6);
+    if (at + length > Number(offset)) throw new Error('an entry outside the file');
+    index.set(rows.toString('latin1', row, row + KEY_LENGTH), [
+      at,
+      length,
+      rows.readUInt32LE(row + KEY_LENGTH + 10),
+    ]);
   }
-  const fd = fs.openSync(file, 'w');
-  try {
-    // As many buffers a call as systems take (IOV_MAX); a call may write less than it was given.
-    for (let i = 0; i < parts.length; i += 1024) {
-      const batch = parts.slice(i, i + 1024);
-      let written = fs.writevSync(fd, batch);
-      for (const part of batch) {
-        if (written >= part.length) {
-          written -= part.length;
-          continue;
-        }
-        for (let done = written; done < part.length;) done += fs.writeSync(fd, part, done);
-        written = 0;
+  return index;
+}
+
+/** Writes the file's pending bytes, as many buffers a call as systems take (IOV_MAX). */
+function flush(file: NewFile): void {
+  const parts = file.pending;
+  file.pending = [];
+  file.pendingBytes = 0;
+  for (let i = 0; i < parts.length; i += 1024) {
+    const batch = parts.slice(i, i + 1024);
+    // A call may write less than it was given.
+    let written = fs.writevSync(file.fd, batch);
+    for (const part of batch) {
+      if (written >= part.length) {
+        written -= part.length;
+        continue;
       }
+      for (let done = written; done < part.length;) done += fs.writeSync(file.fd, part, done);
+      written = 0;
     }
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
-/** The entries of a file `writeEntries` wrote; throws for a file of another format or cut short. */
-function readEntries(bytes: Buffer): Map<string, Uint8Array> {
-  let at = bytes.indexOf(0x0a) + 1;
-  if (at === 0 || bytes.toString('latin1', at, at + FORMAT.length + 1) !== `${FORMAT}\n`)
-    throw new Error('a file of another format');
-  at += FORMAT.length + 1;
-  const entries = new Map<string, Uint8Array>();
-  while (at < bytes.length) {
-    if (at + KEY_LENGTH + 8 > bytes.length) throw new Error('cut short');
-    const key = bytes.toString('latin1', at, at + KEY_LENGTH);
-    const length = bytes.readUInt32LE(at + KEY_LENGTH);
-    const check = bytes.readUInt32LE(at + KEY_LENGTH + 4);
-    at += KEY_LENGTH + 8;
-    if (at + length > bytes.length) throw new Error('cut short');
-    const value = bytes.subarray(at, at + length);
-    if (crc32(value) === check) entries.set(key, value);
-    at += length;
+/** Closes and removes a file that will not be written whole. */
+function dropFile(file: NewFile, temp: string): void {
+  try {
+    fs.closeSync(file.fd);
+  } catch {
+    // closed already
   }
-  return entries;
+  fs.rmSync(temp, { force: true });
 }
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  if (!(position >= 0 && length >= 0)) throw new Error('outside the file');
+  const buffer = Buffer.allocUnsafe(length);
+  if (fs.readSync(fd, buffer, 0, length, position) !== length) throw new Error('cut short');
+  return buffer;
+}
+
+/**
+ * A previous file up to this size is read whole (1,000 × 3: 16 MB); a larger one an entry at a
+ * time (5,000 × 5: 136 MB, which a large site has no room to hold).
+ */
+const WHOLE_MAX = 32 * 1024 * 1024;
+
+/** Bytes of entries this build's file writes at a time. */
+const FLUSH_AT = 1024 * 1024;
+
+/** An index row: key, offset (6 bytes), length, CRC-32. */
+const ROW = 64 + 6 + 4 + 4;
+
+/** Bytes at the end of a file that say where its index is. */
+const TAIL = 40;
 
 /** An entry's key: a SHA-256 in hex (`hash`). */
 const KEY_LENGTH = 64;
@@ -312,4 +440,4 @@ function hash(text: string): string {
 export const LOAD_CACHE_DIR = path.join(PROJECT_ROOT, '.astro', 'cache', 'load');
 
 /** The file's format, on its second line: another is not read. */
-const FORMAT = 'signpost-load 2';
+const FORMAT = 'signpost-load 3';
