@@ -4,7 +4,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { Outline } from '../markdown/outline.ts';
-import { pruneCache, replaceKept } from '../markdown/render-cache.ts';
+import { pruneCache, readAt, replaceKept } from '../markdown/render-cache.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**
@@ -398,13 +398,6 @@ function dropFile(file: NewFile, temp: string): void {
     // closed already
   }
   fs.rmSync(temp, { force: true });
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  if (!(position >= 0 && length >= 0)) throw new Error('outside the file');
-  const buffer = Buffer.allocUnsafe(length);
-  if (fs.readSync(fd, buffer, 0, length, position) !== length) throw new Error('cut short');
-  return buffer;
 }
 
 /**

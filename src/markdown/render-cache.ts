@@ -272,7 +272,8 @@ function writeAll(fd: number, data: string | Buffer): number {
   return data.length;
 }
 
-function readAt(fd: number, position: number, length: number): Buffer {
+/** `length` bytes of the file open as `fd`, from `position`; throws where the file has fewer. */
+export function readAt(fd: number, position: number, length: number): Buffer {
   if (!(position >= 0 && length >= 0)) throw new Error('outside the pack');
   const buffer = Buffer.allocUnsafe(length);
   const read = fs.readSync(fd, buffer, 0, length, position);
