@@ -123,11 +123,11 @@ export async function buildSite(
   const feedCache = new FeedCache(options.out, options.noCache === true, codeVersion());
   // Astro's bundle, kept by the build that runs Astro for the next one (`kept-bundle.ts`).
   const keeper = large ? undefined : new BundleKeeper(options.out, codeVersion());
-  const retired = () => [...(kept?.retired ?? []), ...renders.retired];
+  const retired = () => [...kept.retired, ...renders.retired];
   /** Every problem found so far, and the line that says nothing was replaced. */
   const stopped = (problems = loaded.problems): SiteBuild => {
     writer.close().catch(() => {}); // nothing of this build is to be written
-    kept?.save();
+    kept.save();
     imageMemo.save();
     highlightMemo.save();
     renders.discard();
@@ -279,7 +279,7 @@ export async function buildSite(
   }
   clock.stop();
   if (!written || !feed) return stopped(problems);
-  kept?.save();
+  kept.save();
   imageMemo.save();
   highlightMemo.save();
   feedCache.save();
