@@ -180,8 +180,7 @@ export class LoadCache {
   save(): void {
     this.#closeOld();
     this.#outlineKeys.clear();
-    if (this.#new === undefined) this.#append(undefined); // nothing asked: a file of no entries
-    const file = this.#new;
+    const file = this.#newFile(); // started here where nothing was asked: a file of no entries
     this.#new = undefined;
     if (!file) return;
     try {
@@ -251,33 +250,32 @@ export class LoadCache {
     return readAt(file.fd, offset, length);
   }
 
-  /**
-   * Adds an entry to this build's file, which the first starts (`key` undefined: only starts it);
-   * on a failure, gives the file up.
-   */
-  #append(key: string | undefined, bytes?: Uint8Array): void {
-    if (this.#new === null || (key !== undefined && this.#new?.index.has(key))) return;
+  /** This build's file, started at the first ask; null once writing it failed. */
+  #newFile(): NewFile | null {
+    if (this.#new !== undefined) return this.#new;
     try {
-      if (!this.#new) {
-        fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-        const head = Buffer.from(`${JSON.stringify(this.#content)}\n${FORMAT}\n`);
-        this.#new = {
-          fd: fs.openSync(this.#temp, 'w+'),
-          index: new Map(),
-          offset: head.length,
-          pending: [head],
-          pendingBytes: head.length,
-        };
-      }
-      if (key === undefined || bytes === undefined) return;
-      const file = this.#new;
+      fs.mkdirSync(path.dirname(this.#file), { recursive: true });
+      const head = Buffer.from(`${JSON.stringify(this.#content)}\n${FORMAT}\n`);
+      const fd = fs.openSync(this.#temp, 'w+');
+      this.#new = { fd, index: new Map(), offset: head.length, pending: [head], pendingBytes: head.length };
+    } catch {
+      this.#new = null;
+    }
+    return this.#new;
+  }
+
+  /** Adds an entry to this build's file; on a failure, gives the file up. */
+  #append(key: string, bytes: Uint8Array): void {
+    const file = this.#newFile();
+    if (!file || file.index.has(key)) return;
+    try {
       file.index.set(key, [file.offset, bytes.length, crc32(bytes)]);
       file.offset += bytes.length;
       file.pending.push(bytes);
       file.pendingBytes += bytes.length;
       if (file.pendingBytes >= FLUSH_AT) flush(file);
     } catch {
-      if (this.#new) dropFile(this.#new, this.#temp);
+      dropFile(file, this.#temp);
       this.#new = null;
     }
   }
