@@ -71,10 +71,11 @@ describe('the render cache', () => {
     fs.writeFileSync(pack, 'not a pack');
     expect(kept()).toEqual([undefined, undefined, undefined]);
 
-    // One entry's bytes damaged: that one is rendered again, and the next pack has its new render.
+    // One byte of an entry's HTML changed, which would still decode: that one is rendered again,
+    // and the next pack has its new render.
     build([0, 1]);
     const damaged = fs.readFileSync(pack);
-    damaged.write('XXXXXX', damaged.indexOf('\n') + 1, 'latin1'); // the first entry's first line
+    damaged.write('x', damaged.indexOf('Body 0') + 3, 'latin1');
     fs.writeFileSync(pack, damaged);
     expect(build([0, 1])).toMatchObject({ hits: 1, misses: 1 });
     expect(kept()).toEqual([render(0), render(1), undefined]);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileIdentity } from '../content/file-identity.ts';
-import { pruneCache, writeCacheFile } from '../markdown/render-cache.ts';
+import { pruneCache, writeCacheFile } from '../cache/files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Handoff } from '../integration/handoff.ts';
 import { articleImages } from '../integration/index.ts';
-import { cacheNameOf, HOUR, pruneCache } from '../markdown/render-cache.ts';
+import { cacheNameOf, HOUR, pruneCache } from '../cache/files.ts';
 import { isBundleAsset } from '../output/brand-files.ts';
 import { linkOrCopy } from '../output/link.ts';
 import { PROJECT_ROOT } from '../paths.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { fontace as parseFont } from 'fontace';
-import { writeCacheFile } from '../markdown/render-cache.ts';
+import { writeCacheFile } from '../cache/files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { locateInside } from './files.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Sharp from 'sharp';
 import type { Metadata } from 'sharp';
-import { writeCacheFile } from '../markdown/render-cache.ts';
+import { writeCacheFile } from '../cache/files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { fileIdentity } from './file-identity.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Element } from 'hast';
 import { PROJECT_ROOT } from '../paths.ts';
-import { writeCacheFile } from './render-cache.ts';
+import { writeCacheFile } from '../cache/files.ts';
 
 /**
  * The code blocks Shiki highlighted, kept from one build for the next in Signpost's cache folder

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RenderedMarkdown } from './types.ts';
+import { cacheNameOf } from '../cache/files.ts';
+import { PackReader, PackWriter } from '../cache/pack.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /**
@@ -15,23 +16,16 @@ import { PROJECT_ROOT } from '../paths.ts';
  * those renders the body again. Only clean renders are kept: a body with an error renders every
  * time, so its error is reported every time.
  *
- * One pack file per output folder, in Signpost's cache folder (`.astro/cache/renders/`, beside
- * the image cache, outside every deploy root): the output folder's path on the first line, the
- * entries one after another (`encode`), then the index (key → offset, length) as JSON, then the
- * index's offset and length. A build reads the entries it needs one by one, so a 25,000-article
- * pack is never held whole, and writes each render to its own pack as it is made or read, under
- * a temporary name that it renames over the old one at the end: nothing is held for the pack, a
- * build killed part-way or two builds at once leave a whole pack or none.
+ * One pack per output folder (`cache/pack.ts`), in Signpost's cache folder
+ * (`.astro/cache/renders/`, beside the image cache, outside every deploy root). A build reads the
+ * entries it needs one by one, so a 25,000-article pack is never held whole, and writes each
+ * render to its own pack as it is made or read.
  */
 export class RenderCache {
-  /** The previous build's pack, open for reading, and its index. */
-  #old: { fd: number; index: Map<string, [offset: number, length: number]> } | undefined;
-  /** This build's pack as it is written (under `#temp`); `null` once writing it failed. */
-  #new:
-    { fd: number; index: Map<string, [offset: number, length: number]>; offset: number } | undefined | null;
-  readonly #file: string;
-  readonly #temp: string;
-  readonly #out: string;
+  /** The previous build's pack, until `finish` or `discard`. */
+  #old: PackReader | undefined;
+  /** This build's pack. */
+  readonly #new: PackWriter;
   readonly #code: string;
   /** Entries read (hits) and asked for in vain (misses), for the build's summary. */
   hits = 0;
@@ -45,24 +39,11 @@ export class RenderCache {
    * this one's renders.
    */
   constructor(out: string, fresh: boolean, code: string, dir = RENDER_CACHE_DIR) {
-    this.#out = path.resolve(out);
     this.#code = code;
-    this.#file = renderPackOf(out, dir);
-    this.#temp = `${this.#file}.${process.pid}.tmp`;
-    if (fresh) return;
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(this.#file, 'r');
-      const size = fs.fstatSync(fd).size;
-      const tail = readAt(fd, size - TAIL, TAIL).toString('latin1');
-      const [, offset, length] = /^(\d+) (\d+)\s*$/.exec(tail) ?? [];
-      const index = JSON.parse(readAt(fd, Number(offset), Number(length)).toString('utf8')) as PackIndex;
-      if (index.version !== VERSION) throw new Error('a pack of another format');
-      this.#old = { fd, index: new Map(Object.entries(index.entries)) };
-    } catch {
-      // no previous build, or a pack this code cannot read: render everything
-      if (fd !== undefined) fs.closeSync(fd);
-    }
+    const file = renderPackOf(out, dir);
+    this.#new = new PackWriter(file, path.resolve(out), FORMAT);
+    // Read an entry at a time, however small: the pack of 1,000 × 3 is ~30 MB.
+    if (!fresh) this.#old = PackReader.open(file, FORMAT);
   }
 
   /** The key of a render made from `inputs` by this version of Signpost (`renderKey`). */
@@ -72,21 +53,20 @@ export class RenderCache {
 
   /** Whether the previous build's pack holds a render under `key` (`get` reads it). */
   has(key: string): boolean {
-    return this.#old?.index.has(key) ?? false;
+    return this.#old?.has(key) ?? false;
   }
 
   /** The render kept under `key`, or undefined; one found goes into this build's pack as it is. */
   get(key: string): RenderedMarkdown | undefined {
-    const at = this.#old?.index.get(key);
-    if (at !== undefined)
+    const bytes = this.#old?.get(key);
+    if (bytes)
       try {
-        const bytes = readAt(this.#old!.fd, at[0], at[1]);
-        const rendered = decode(bytes);
-        this.#append(key, [bytes]);
+        const rendered = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+        this.#new.add(key, [bytes]);
         this.hits++;
         return rendered;
       } catch {
-        // a damaged entry: render it
+        // an entry of another shape: render it
       }
     this.misses++;
     return undefined;
@@ -94,85 +74,24 @@ export class RenderCache {
 
   /** Keeps a clean render for the next build. */
   put(key: string, rendered: RenderedMarkdown): void {
-    if (this.#new?.index.has(key)) return;
-    this.#append(key, encode(rendered));
+    this.#new.add(key, encode(rendered));
   }
 
   /**
-   * Ends this build's pack (its index, then its place, over the previous one) and lets go of the
-   * previous one. Call once every render is done: what this build did not ask for drops out.
+   * Ends this build's pack and lets go of the previous one. Call once every render is done: what
+   * this build did not ask for drops out.
    */
   finish(): void {
-    this.#closeOld();
-    const pack = this.#new;
-    if (!pack) return;
-    this.#new = undefined;
-    try {
-      // The index a thousand entries at a time: 25,000 keys in one string would be megabytes.
-      const entries = [...pack.index];
-      let text = `{"version":${VERSION},"entries":{`;
-      let length = 0;
-      for (let i = 0; i < entries.length; i += 1000) {
-        const part = entries
-          .slice(i, i + 1000)
-          .map(([key, at]) => `${JSON.stringify(key)}:[${at[0]},${at[1]}]`)
-          .join(',');
-        text += (i ? ',' : '') + part;
-        length += writeAll(pack.fd, text);
-        text = '';
-      }
-      length += writeAll(pack.fd, `${text}}}`);
-      writeAll(pack.fd, `${pack.offset} ${length}`.padEnd(TAIL, ' '));
-      fs.closeSync(pack.fd);
-      replaceKept(this.#temp, this.#file, this.retired);
-      pruneCache(path.dirname(this.#file), this.#file);
-    } catch {
-      // A pack that cannot be written (a full disk, a read-only folder) costs the next build its
-      // renders, nothing more: this build's output does not depend on it.
-      this.#dropNew(pack);
-    }
+    this.#old?.close();
+    this.#old = undefined;
+    this.#new.finish(this.retired);
   }
 
   /** Lets go of both packs and writes nothing: for a build that stopped. */
   discard(): void {
-    this.#closeOld();
-    if (this.#new) this.#dropNew(this.#new);
-    this.#new = undefined;
-  }
-
-  /** Adds an entry to this build's pack, started at the first; on a failure, gives the pack up. */
-  #append(key: string, parts: (string | Buffer)[]): void {
-    if (this.#new === null || this.#new?.index.has(key)) return;
-    try {
-      if (!this.#new) {
-        fs.mkdirSync(path.dirname(this.#file), { recursive: true });
-        const fd = fs.openSync(this.#temp, 'w');
-        this.#new = { fd, index: new Map(), offset: 0 };
-        this.#new.offset = writeAll(fd, `${JSON.stringify(this.#out)}\n`);
-      }
-      const pack = this.#new;
-      let length = 0;
-      for (const part of parts) length += writeAll(pack.fd, part);
-      pack.index.set(key, [pack.offset, length]);
-      pack.offset += length;
-    } catch {
-      if (this.#new) this.#dropNew(this.#new);
-      this.#new = null;
-    }
-  }
-
-  #closeOld(): void {
-    if (this.#old) fs.closeSync(this.#old.fd);
+    this.#old?.close();
     this.#old = undefined;
-  }
-
-  #dropNew(pack: { fd: number }): void {
-    try {
-      fs.closeSync(pack.fd);
-    } catch {
-      // closed already
-    }
-    fs.rmSync(this.#temp, { force: true });
+    this.#new.drop();
   }
 }
 
@@ -181,26 +100,14 @@ export function renderPackOf(out: string, dir = RENDER_CACHE_DIR): string {
   return path.join(dir, `${cacheNameOf(out)}.pack`);
 }
 
-/**
- * The name of what a cache keeps for the output folder `out` (the render, feed and bundle caches
- * each keep one entry per output folder): a hash of its absolute path.
- */
-export function cacheNameOf(out: string): string {
-  return createHash('sha256').update(path.resolve(out)).digest('hex').slice(0, 16);
-}
-
 /** Where the packs live: Signpost's cache folder, which a CI runner keeps with the image cache. */
 export const RENDER_CACHE_DIR = path.join(PROJECT_ROOT, '.astro', 'cache', 'renders');
 
-const VERSION = 2;
+/** The version of the pack's layout and its entries' shape (`encode`), which every key hashes. */
+const VERSION = 3;
 
-/** Bytes at the end of a pack that say where its index is: `<offset> <length>`, padded. */
-const TAIL = 32;
-
-interface PackIndex {
-  version: number;
-  entries: Record<string, [offset: number, length: number]>;
-}
+/** The pack's format (its second line): another is not read. */
+const FORMAT = `signpost-renders ${VERSION}`;
 
 /** What makes a render, for {@link renderKey}. */
 export interface RenderInputs {
@@ -260,110 +167,3 @@ function decode(bytes: Buffer): RenderedMarkdown {
     text: bytes.toString('utf8', htmlEnd),
   };
 }
-
-/** Writes all of `data` (a string as UTF-8) at the file's position; returns how many bytes that is. */
-function writeAll(fd: number, data: string | Buffer): number {
-  if (typeof data === 'string') {
-    const length = Buffer.byteLength(data, 'utf8');
-    if (fs.writeSync(fd, data) !== length) throw new Error('a write cut short');
-    return length;
-  }
-  for (let done = 0; done < data.length;) done += fs.writeSync(fd, data, done);
-  return data.length;
-}
-
-/** `length` bytes of the file open as `fd`, from `position`; throws where the file has fewer. */
-export function readAt(fd: number, position: number, length: number): Buffer {
-  if (!(position >= 0 && length >= 0)) throw new Error('outside the pack');
-  const buffer = Buffer.allocUnsafe(length);
-  const read = fs.readSync(fd, buffer, 0, length, position);
-  if (read !== length) throw new Error('a pack cut short');
-  return buffer;
-}
-
-/**
- * Puts `temp` in the place of `file`, a cache's file that a build replaces whole: the file it
- * replaces is set aside (renamed, and added to `retired`) for the build to remove in the
- * background with the old output (`build.ts`), not removed here. Renamed over, a pack of 30 MB
- * was freed in the rename: 30–100 ms of this disk, at the end of every rebuild. One set aside and
- * not removed (a build killed) is a `.tmp` entry, which `pruneCache` removes a day later.
- */
-export function replaceKept(temp: string, file: string, retired: string[]): void {
-  const aside = `${file}.${process.pid}-${Date.now()}${RETIRED}`;
-  try {
-    fs.renameSync(file, aside);
-    retired.push(aside);
-  } catch {
-    // none yet
-  }
-  fs.renameSync(temp, file);
-}
-
-/**
- * Writes `text` as `file`, a cache's file (and its folder, if need be), whole or not at all:
- * through a temporary file renamed over it, so no build reads half of it. False where it cannot
- * (a full disk, a read-only folder), which costs the next build that file's hits, nothing more.
- */
-export function writeCacheFile(file: string, text: string): boolean {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, file);
-    return true;
-  } catch {
-    fs.rmSync(temp, { force: true });
-    return false;
-  }
-}
-
-/** How `replaceKept` ends the name of a file it sets aside, after when (ms since the epoch). */
-const RETIRED = '.retired.tmp';
-
-/** When `name` (a file's name) was set aside by `replaceKept`; undefined for any other file. */
-export function setAsideAt(name: string): number | undefined {
-  if (!name.endsWith(RETIRED)) return undefined;
-  const when = /-(\d+)$/.exec(name.slice(0, -RETIRED.length))?.[1];
-  return when === undefined ? undefined : Number(when);
-}
-
-/**
- * Removes the entries of a cache folder (this one's packs, the load cache's files, the feed
- * cache's folders) that no build will read: those of folders that are gone (`servedBy` names the
- * folder an entry serves, here an output folder: tests' and benchmarks' temporary ones; an hour's
- * grace, since a first build writes its pack before its output is in place), those no build wrote
- * for a month, and temporary ones (`.tmp`) of builds killed.
- */
-export function pruneCache(dir: string, keep: string, servedBy: (entry: string) => string = firstLine): void {
-  const now = Date.now();
-  for (const name of fs.readdirSync(dir)) {
-    const entry = path.join(dir, name);
-    if (entry === keep) continue;
-    try {
-      const age = now - fs.statSync(entry).mtimeMs;
-      if (
-        name.endsWith('.tmp') ? age > DAY : age > 30 * DAY || (age > HOUR && !fs.existsSync(servedBy(entry)))
-      )
-        fs.rmSync(entry, { recursive: true, force: true });
-    } catch {
-      // removed meanwhile by another build, or an entry of no cache's shape: left alone
-    }
-  }
-}
-
-/** The folder a cache file was written for (its first line, as JSON). */
-function firstLine(pack: string): string {
-  const fd = fs.openSync(pack, 'r');
-  try {
-    const head = Buffer.alloc(4096);
-    const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('utf8');
-    const out = JSON.parse(text.slice(0, text.indexOf('\n'))) as unknown;
-    if (typeof out !== 'string') throw new Error('not a pack');
-    return out;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-export const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheNameOf, pruneCache } from '../markdown/render-cache.ts';
+import { cacheNameOf, pruneCache } from '../cache/files.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 
 /** Which feed a file is: the public one (deployed) or the full one (never deployed). */
