@@ -30,6 +30,7 @@ import { LOAD_CACHE_DIR } from '../../src/content/load-cache.ts';
 import { setAsideAt } from '../../src/cache/files.ts';
 import { RENDER_CACHE_DIR, renderPackOf } from '../../src/markdown/render-cache.ts';
 import { removeSetAside, setAside } from './aside.ts';
+import { probeDisk } from './disk.ts';
 import { audit, type LighthouseRow } from './lighthouse.ts';
 import { median } from './median.ts';
 import { hugo, starlight, STARLIGHT_PINS, type Peer, type PeerRun } from './peers.ts';
@@ -390,6 +391,8 @@ async function bench(): Promise<void> {
     ) as Record<string, unknown>;
     const content = path.join(work, 'corpus', 'content');
     const article = sampleArticle(content, languages[0]!);
+    // How fast the disk was, before the runs and after them (see `disk.ts`).
+    const disk = { before: probeDisk(work), after: undefined as ReturnType<typeof probeDisk> | undefined };
     const peers: Peer[] = [];
     for (const name of values.peer)
       if (name === 'starlight') peers.push(starlight(CACHE, corpusArgs));
@@ -451,6 +454,7 @@ async function bench(): Promise<void> {
       runs: ours.map((run, i) => Number((run.seconds / oneBrand[i]!.seconds).toFixed(3))),
     };
     const rebuilt = await rebuilds(content, out, runs, signpost.build_wall_s, noCache.build_wall_s);
+    disk.after = probeDisk(work);
     console.error(
       `bench: rebuilds: nothing changed ${rebuilt.unchanged_s} s, one article edited ${rebuilt.one_article_s} s`,
     );
@@ -509,6 +513,7 @@ async function bench(): Promise<void> {
           cpus: os.availableParallelism(),
           memoryMB: Math.round(os.totalmem() / 1024 / 1024),
           node: process.version,
+          disk,
         },
         signpost: {
           ...signpost,
@@ -548,6 +553,10 @@ async function bench(): Promise<void> {
     console.log(
       `\nRebuilds into the same dist/: nothing changed ${rebuilt.unchanged_s} s (${(rebuilt.unchanged_ratio * 100).toFixed(1)} % of the full build, ${(rebuilt.unchanged_ratio_no_cache * 100).toFixed(1)} % of the --no-cache one), ` +
         `one article edited ${rebuilt.one_article_s} s (${(rebuilt.one_article_ratio * 100).toFixed(1)} %, ${(rebuilt.one_article_ratio_no_cache * 100).toFixed(1)} %).`,
+    );
+    console.log(
+      `The disk: a folder and a page in it took ${disk.before.create_ms} ms to make before the runs and ` +
+        `${disk.after.create_ms} ms after them; a hard link ${disk.before.link_ms} ms and ${disk.after.link_ms} ms.`,
     );
     if (brandRatio)
       console.log(
