@@ -63,8 +63,8 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
   searchPagesPerPass?: number | undefined;
   /**
    * A large site (`build.ts`'s `LARGE_SITE_ARTICLES`), which trades speed for memory. It has no
-   * render thread (see `buildSite`), and it writes its files in the build's own thread (see
-   * `FileWriter`), so no Astro bundle is kept for it (`kept-bundle.ts`). It keeps the load, render
+   * render thread (see `buildSite`), its writer's thread takes fewer texts at a time (see
+   * `FileWriter`), and no Astro bundle is kept for it (`kept-bundle.ts`). It keeps the load, render
    * and feed caches, which read each entry from disk as it is asked for and write it as it is
    * made. At 5,000 × 5, a build that keeps its caches spent 8.0 s on check and load, 7.4 s on
    * route data and 13.5 s on feeds (bench medians), against ~15 s, ~24 s and ~21 s without them,
@@ -116,7 +116,7 @@ export async function buildSite(
   const cache = new PageCache(path.resolve(options.out), options.noCache === true, large ? undefined : temp);
   // The files' writer (`writer.ts`), whose thread starts now: the ~0.2 s it takes to load (up to
   // 0.6 s on a busy core) pass beside the content load, not before the first page is written.
-  const writer = new FileWriter({ thread: !large });
+  const writer = new FileWriter(large ? { budget: FileWriter.LARGE_SITE_BUDGET } : {});
   const loaded = await loadContent(options.content, { cache: kept });
   const renders = new RenderCache(options.out, options.noCache === true, codeVersion());
   // The articles of the previous build's feeds (`feed-cache.ts`): their keys need the render cache's.
