@@ -66,10 +66,10 @@ export type SiteBuildOptions = Pick<BuildOptions, 'content' | 'out' | 'quiet' | 
    * render thread (see `buildSite`), its writer's thread takes fewer texts at a time (see
    * `FileWriter`), and no Astro bundle is kept for it (`kept-bundle.ts`). It keeps the load, render
    * and feed caches, which read each entry from disk as it is asked for and write it as it is
-   * made. At 5,000 × 5, a build that keeps its caches spent 8.0 s on check and load, 7.4 s on
-   * route data and 13.5 s on feeds (bench medians), against ~15 s, ~24 s and ~21 s without them,
-   * its process tree peaking at 1,252 MB; one that fills them (a first build, or `--no-cache`) at
-   * 1,439 MB.
+   * made. At 5,000 × 5, a build that keeps its caches spent 7.3 s on check and load, 6.3 s on
+   * route data and 8.0 s on feeds (bench medians), against ~19 s, ~28 s and ~18 s without them,
+   * its process tree peaking at 1,229 MB; one that fills them (a first build, or `--no-cache`) at
+   * 1,504 MB.
    */
   large?: boolean | undefined;
   /**
