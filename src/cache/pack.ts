@@ -184,6 +184,7 @@ export class PackWriter {
       pruneCache(path.dirname(this.#file), this.#file);
     } catch {
       this.drop();
+      fs.rmSync(this.#temp, { force: true }); // closed already, where it could not be put in place
     }
   }
 
