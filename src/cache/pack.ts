@@ -68,8 +68,8 @@ export class PackReader {
     return this.#index.has(key);
   }
 
-  /** The bytes of the entry under `key`: undefined where there is none, or they changed on disk. */
-  get(key: string): Uint8Array | undefined {
+  /** The entry under `key`: undefined where there is none, or its bytes changed on disk. */
+  get(key: string): PackEntry | undefined {
     const at = this.#index.get(key);
     if (at === undefined) return undefined;
     const [offset, length, check] = at;
@@ -77,7 +77,7 @@ export class PackReader {
       const bytes =
         this.#bytes?.subarray(offset, offset + length) ??
         (this.#fd === undefined ? undefined : readAt(this.#fd, offset, length));
-      return bytes && crc32(bytes) === check ? bytes : undefined;
+      return bytes && crc32(bytes) === check ? { bytes, check } : undefined;
     } catch {
       return undefined; // cut short since it was opened
     }
@@ -120,37 +120,33 @@ export class PackWriter {
    * Pending bytes are written a batch (`FLUSH_AT`) at a time.
    */
   add(key: string, parts: readonly (string | Uint8Array)[]): void {
-    const pack = this.#start();
-    if (!pack || pack.index.has(key)) return;
-    try {
-      let length = 0;
-      let check = 0;
-      for (const part of parts) {
-        length += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
-        check = crc32(part, check);
-        pack.pending.push(part);
-      }
-      pack.index.set(key, [pack.offset, length, check]);
-      pack.offset += length;
-      pack.pendingBytes += length;
-      if (pack.pendingBytes >= FLUSH_AT) flush(pack);
-    } catch {
-      this.drop();
-    }
+    if (!this.#start() || this.has(key)) return;
+    let check = 0;
+    for (const part of parts) check = crc32(part, check);
+    this.#append(key, parts, check);
+  }
+
+  /**
+   * Appends an entry read from a pack (`get`) as it is: its CRC-32 was checked as it was read, and
+   * is not computed again.
+   */
+  keep(key: string, { bytes, check }: PackEntry): void {
+    if (!this.#start() || this.has(key)) return;
+    this.#append(key, [bytes], check);
   }
 
   /**
    * The bytes of an entry this build added, read back; undefined where there is none, or they
    * changed on disk (then it is taken out of the index, so it can be added again).
    */
-  get(key: string): Uint8Array | undefined {
+  get(key: string): PackEntry | undefined {
     const pack = this.#new;
     const at = pack?.index.get(key);
     if (!pack || at === undefined) return undefined;
     try {
       flush(pack);
       const bytes = readAt(pack.fd, at[0], at[1]);
-      if (crc32(bytes) === at[2]) return bytes;
+      if (crc32(bytes) === at[2]) return { bytes, check: at[2] };
     } catch {
       // cut short: as damaged
     }
@@ -201,6 +197,24 @@ export class PackWriter {
     fs.rmSync(this.#temp, { force: true });
   }
 
+  /** Appends `parts`, whose CRC-32 is `check`, to the pack this build started; on a failure, gives it up. */
+  #append(key: string, parts: readonly (string | Uint8Array)[], check: number): void {
+    const pack = this.#new!;
+    try {
+      let length = 0;
+      for (const part of parts) {
+        length += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.length;
+        pack.pending.push(part);
+      }
+      pack.index.set(key, [pack.offset, length, check]);
+      pack.offset += length;
+      pack.pendingBytes += length;
+      if (pack.pendingBytes >= FLUSH_AT) flush(pack);
+    } catch {
+      this.drop();
+    }
+  }
+
   #start(): NewPack | null {
     if (this.#new !== undefined) return this.#new;
     try {
@@ -214,6 +228,12 @@ export class PackWriter {
     }
     return this.#new;
   }
+}
+
+/** An entry's bytes, as read from a pack, and their CRC-32. */
+export interface PackEntry {
+  bytes: Buffer;
+  check: number;
 }
 
 /** Where an entry is in a pack: its offset, its length and the CRC-32 of its bytes. */

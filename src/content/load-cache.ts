@@ -170,15 +170,15 @@ export class LoadCache {
     // Kept by this build already (an outline two articles share), else by the previous one. A
     // damaged entry is not given: the text is read again, and that read kept.
     const fresh = this.#new.get(key);
-    const bytes = fresh ?? this.#old?.get(key);
-    if (!bytes) return undefined;
+    const entry = fresh ?? this.#old?.get(key);
+    if (!entry) return undefined;
     let value: unknown;
     try {
-      value = v8.deserialize(bytes);
+      value = v8.deserialize(entry.bytes);
     } catch {
       return undefined;
     }
-    if (!fresh) this.#new.add(key, [bytes]);
+    if (!fresh) this.#new.keep(key, entry);
     this.hits++;
     return value;
   }

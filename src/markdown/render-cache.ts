@@ -58,11 +58,11 @@ export class RenderCache {
 
   /** The render kept under `key`, or undefined; one found goes into this build's pack as it is. */
   get(key: string): RenderedMarkdown | undefined {
-    const bytes = this.#old?.get(key);
-    if (bytes)
+    const entry = this.#old?.get(key);
+    if (entry)
       try {
-        const rendered = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
-        this.#new.add(key, [bytes]);
+        const rendered = decode(entry.bytes);
+        this.#new.keep(key, entry);
         this.hits++;
         return rendered;
       } catch {
